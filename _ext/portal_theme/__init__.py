@@ -1,0 +1,115 @@
+"""Chinese, escaped ablog pages on sphinx-book-theme.
+
+ablog's stock templates and sphinx-book-theme's print header write post titles,
+categories, tags and authors into HTML unescaped, and ablog ships its Chinese
+catalog untranslated and uncompiled.  This extension
+
+* puts escaped copies of ablog's templates (and of the theme's layout) ahead of
+  the stock ones;
+* compiles ``locales/zh_CN/LC_MESSAGES/sphinx.po`` and registers it as a fallback
+  of Sphinx's catalog, so ablog's labels read in Chinese;
+* escapes the raw-text ``title`` ablog hands to its generated pages (Sphinx
+  treats ``title`` as HTML);
+* resets ablog's process-wide ``Blog`` state at the start of every build, so a
+  second Sphinx application in the same process never sees stale posts;
+* refuses a source page whose name collides with one ablog generates, which
+  ablog would otherwise overwrite silently.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ablog.blog import Blog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from sphinx.util import logging
+
+if TYPE_CHECKING:
+    from docutils import nodes
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
+
+__version__ = "1.0"
+
+logger = logging.getLogger(__name__)
+
+_HERE = Path(__file__).resolve().parent
+_TEMPLATES = _HERE / "templates"
+_LOCALES = _HERE / "locales"
+_CATALOG = "sphinx"  # ablog translates through Sphinx's own catalog name
+
+
+def _compile_catalogs(target: Path) -> Path:
+    """Compile every ``.po`` under ``locales/`` into *target*; return *target*."""
+    for po_path in _LOCALES.glob("*/LC_MESSAGES/*.po"):
+        mo_path = target / po_path.relative_to(_LOCALES).with_suffix(".mo")
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+    return target
+
+
+def _plain_summary(post: Any) -> str:
+    """Text of ablog's excerpt paragraphs (used until a richer summary is registered)."""
+    return " ".join(paragraph.astext() for paragraph in post.excerpt).strip()
+
+
+def _on_config_inited(app: Sphinx, config: Config) -> None:
+    """Put our templates ahead of ablog's and the theme's."""
+    config.templates_path.append(str(_TEMPLATES))
+
+
+def _on_builder_inited(app: Sphinx) -> None:
+    """Forget ablog's process-wide state left by any earlier build."""
+    Blog._dict.clear()
+
+
+def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Report source pages that ablog's generated pages would overwrite."""
+    blog_path = app.config.blog_path
+    for docname in sorted(env.found_docs):
+        if docname == blog_path or docname.startswith(f"{blog_path}/"):
+            logger.warning(
+                "page %r has the name of a page ablog generates (blog_path = %r); "
+                "ablog would overwrite it. Rename the file.",
+                docname,
+                blog_path,
+                type="portal_theme",
+                subtype="blog_path",
+                location=docname,
+            )
+    return []
+
+
+def _on_html_page_context(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
+) -> None:
+    """Escape ablog's raw titles and offer templates a plain-text post summary."""
+    context.setdefault("post_summary", _plain_summary)
+    if templatename.startswith("ablog/") and "title" in context:
+        context["title"] = html.escape(str(context["title"]))
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("ablog")
+    locale_dir = _compile_catalogs(Path(app.doctreedir) / "portal_theme_locales")
+    app.add_message_catalog(_CATALOG, str(locale_dir))
+    app.connect("config-inited", _on_config_inited)
+    app.connect("builder-inited", _on_builder_inited)
+    app.connect("env-updated", _on_env_updated)
+    app.connect("html-page-context", _on_html_page_context)
+    return {
+        "version": __version__,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

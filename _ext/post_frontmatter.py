@@ -1,0 +1,259 @@
+"""Validate and normalise the front matter of blog posts before ablog sees it.
+
+Two jobs, at two moments:
+
+* At ``config-inited`` every file matching ``blog_post_pattern`` is pre-scanned
+  (front matter only).  Drafts (no ``date``, or a date after today) are added to
+  ``exclude_patterns``, so they are not built at all and appear nowhere public;
+  the build log lists them once.  Broken front matter (invalid YAML, a ``date``
+  that is not a date) is a warning naming the file and line, and the post is
+  left out rather than taking the build down with a traceback.
+* While a post is read, a transform rewrites list-valued ``category``, ``tags``
+  and ``author`` fields (``tags: [a, b]``) into the comma-separated form ablog
+  parses; stock ablog turns ``category: [a, b]`` into ``["a`` and ``b"]``.
+  Dates with a time zone are converted to ``post_frontmatter_timezone``, because
+  ablog compares post dates with naive datetimes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from glob import glob
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import yaml
+from docutils import nodes
+from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+__version__ = "1.0"
+
+logger = logging.getLogger(__name__)
+
+_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^---[ \t]*$", re.S | re.M)
+_LIST_FIELDS = ("category", "tags", "author")
+
+
+class FrontMatterError(ValueError):
+    """A post's front matter is unusable; ``line`` is 1-based within the file."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass(frozen=True)
+class PostStatus:
+    """What the pre-scan decided about one post."""
+
+    docname: str
+    date: dt.datetime | None
+
+    def is_published(self, today: dt.date) -> bool:
+        return self.date is not None and self.date.date() <= today
+
+
+def _field_line(text: str, key: str) -> int | None:
+    match = re.search(rf"^{re.escape(key)}[ \t]*:", text, re.M)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def read_front_matter(text: str) -> dict[str, Any]:
+    """Return the YAML front matter of *text* as a dict (empty if there is none)."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}
+    try:
+        data = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise FrontMatterError(f"front matter is not valid YAML: {problem}", line) from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise FrontMatterError("front matter must be a mapping of field: value", 2)
+    return data
+
+
+def to_local_datetime(value: Any, tz: dt.tzinfo) -> dt.datetime | None:
+    """Interpret a front-matter ``date`` value; naive results are in *tz*'s local time."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        parsed = value
+    elif isinstance(value, dt.date):
+        parsed = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        try:
+            parsed = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise FrontMatterError(
+                f"date {value!r} is not a date; write it as YYYY-MM-DD "
+                "(optionally with a time, e.g. 2025-03-01 08:30 or 2025-03-01T08:30+08:00)"
+            ) from None
+    else:
+        raise FrontMatterError(f"date {value!r} is not a date; write it as YYYY-MM-DD")
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(tz).replace(tzinfo=None)
+    return parsed
+
+
+def scan_post(path: Path, docname: str, tz: dt.tzinfo) -> PostStatus:
+    """Read *path*'s front matter and decide its date; raise FrontMatterError."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FrontMatterError(f"file is not valid UTF-8 (byte {exc.start})") from None
+    data = read_front_matter(text)
+    try:
+        date = to_local_datetime(data.get("date"), tz)
+    except FrontMatterError as exc:
+        exc.line = _field_line(text, "date")
+        raise
+    return PostStatus(docname, date)
+
+
+def _today(config: Config) -> dt.date:
+    return dt.datetime.now(ZoneInfo(config.post_frontmatter_timezone)).date()
+
+
+def _matched_posts(app: Sphinx, config: Config) -> list[tuple[str, Path]]:
+    patterns = config.blog_post_pattern
+    if isinstance(patterns, str):
+        patterns = [patterns]
+    srcdir = Path(app.srcdir)
+    found: dict[str, Path] = {}
+    for pattern in patterns:
+        for match in glob(str(srcdir / pattern), recursive=True):
+            path = Path(match)
+            if path.is_file():
+                docname = PurePosixPath(path.relative_to(srcdir).with_suffix("").as_posix())
+                found[str(docname)] = path
+    return sorted(found.items())
+
+
+def _on_config_inited(app: Sphinx, config: Config) -> None:
+    """Pre-scan posts: exclude drafts and posts whose front matter is broken."""
+    tz = ZoneInfo(config.post_frontmatter_timezone)
+    today = _today(config)
+    drafts: list[str] = []
+    for docname, path in _matched_posts(app, config):
+        source = path.relative_to(app.srcdir).as_posix()
+        try:
+            status = scan_post(path, docname, tz)
+        except FrontMatterError as exc:
+            logger.warning(
+                "%s; the post is left out of the site",
+                exc,
+                type="post_frontmatter",
+                subtype="invalid",
+                location=f"{path}:{exc.line}" if exc.line else f"{path}:",
+            )
+            config.exclude_patterns.append(source)
+            continue
+        if not status.is_published(today):
+            drafts.append(docname)
+            config.exclude_patterns.append(source)
+    if drafts:
+        logger.info(
+            "drafts (undated or dated after %s), not published: %s",
+            today.isoformat(),
+            ", ".join(drafts),
+        )
+
+
+def _normalised_list(raw: str) -> str | None:
+    """``'["a", "b"]'`` (how MyST stores a YAML list) -> ``'a, b'``; None if not a list."""
+    raw = raw.strip()
+    if not raw.startswith("["):
+        return None
+    try:
+        items = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(items, list):
+        return None
+    values = [str(item).strip() for item in items]
+    for value in values:
+        if "," in value:
+            raise FrontMatterError(f"list item {value!r} contains a comma, which ablog cannot keep")
+        if not value:
+            raise FrontMatterError("list contains an empty item")
+    return ", ".join(values)
+
+
+class NormalisePostFrontMatter(SphinxTransform):
+    """Rewrite list-valued and time-zoned front-matter fields into ablog's forms."""
+
+    # after docutils' DocInfo (340), before ablog's CheckFrontMatter (800)
+    default_priority = 790
+
+    def apply(self, **kwargs: Any) -> None:
+        if self.env.docname not in getattr(self.config, "matched_blog_posts", ()):
+            return
+        for docinfo in self.document.findall(nodes.docinfo):
+            # With a non-English `language`, docutils leaves `date` and `author`
+            # as generic fields; with English they become bibliographic nodes.
+            for field in list(docinfo.findall(nodes.field)):
+                name = field[0].astext()
+                if name in _LIST_FIELDS:
+                    self._normalise_list(field[-1], name)
+                elif name == "date":
+                    self._normalise_date(field[-1])
+            for author in list(docinfo.findall(nodes.author)):
+                self._normalise_list(author, "author")
+            for date in list(docinfo.findall(nodes.date)):
+                self._normalise_date(date)
+
+    def _warn(self, node: nodes.Node, message: str, subtype: str) -> None:
+        logger.warning(message, type="post_frontmatter", subtype=subtype, location=node)
+
+    @staticmethod
+    def _replace_text(node: nodes.Element, text: str) -> None:
+        if isinstance(node, nodes.field_body):
+            node.children = []
+            node += nodes.paragraph(text, text)
+        else:
+            node.children = [nodes.Text(text)]
+
+    def _normalise_list(self, node: nodes.Element, name: str) -> None:
+        try:
+            normalised = _normalised_list(node.astext())
+        except FrontMatterError as exc:
+            self._warn(node, f"front matter field {name!r}: {exc}", "list")
+            return
+        if normalised is not None:
+            self._replace_text(node, normalised)
+
+    def _normalise_date(self, node: nodes.Element) -> None:
+        tz = ZoneInfo(self.config.post_frontmatter_timezone)
+        try:
+            local = to_local_datetime(node.astext(), tz)
+        except FrontMatterError as exc:
+            self._warn(node, str(exc), "date")
+            return
+        if local is not None:
+            text = local.strftime("%Y-%m-%d") if local.time() == dt.time() else local.isoformat(" ")
+            self._replace_text(node, text)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("post_frontmatter_timezone", "Asia/Shanghai", "env", types=[str])
+    app.connect("config-inited", _on_config_inited, priority=400)
+    app.add_transform(NormalisePostFrontMatter)
+    return {
+        "version": __version__,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,71 @@
+"""Tasks for the portal.
+
+    nox -s build      # the site, warnings as errors, into _build/html
+    nox -s tests      # every test (pass extra pytest arguments after --)
+    nox -s serve      # live preview on http://127.0.0.1:8000
+    nox -s lock       # re-resolve requirements/*.txt from pyproject.toml
+
+Every session installs the exact versions locked in requirements/.
+"""
+
+from __future__ import annotations
+
+import os
+
+import nox
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.sessions = ["build", "tests"]
+
+SOURCE_DIR = "docs"
+HTML_DIR = os.path.join("_build", "html")
+DOCTREE_DIR = os.path.join("_build", "doctrees")
+LOCKED_GROUPS = ("docs", "test", "serve")
+
+
+def _sphinx_build_args(outdir: str) -> list[str]:
+    return ["-b", "html", "-W", "--keep-going", "-d", DOCTREE_DIR, SOURCE_DIR, outdir]
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Build the site into _build/html with warnings as errors."""
+    session.install("-r", "requirements/docs.txt")
+    session.run("sphinx-build", *_sphinx_build_args(HTML_DIR), *session.posargs)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the whole test suite."""
+    session.install("-r", "requirements/test.txt")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def serve(session: nox.Session) -> None:
+    """Preview the site live, rebuilding on changes to posts/, docs/ and _ext/."""
+    session.install("-r", "requirements/serve.txt")
+    session.run(
+        "sphinx-autobuild",
+        "--watch", "posts",
+        "--watch", "_ext",
+        "--re-ignore", r"(^|/)\.|~$|__pycache__",
+        "--host", "127.0.0.1",
+        "--port", "8000",
+        *_sphinx_build_args(HTML_DIR),
+        *session.posargs,
+    )
+
+
+@nox.session(venv_backend="uv")
+def lock(session: nox.Session) -> None:
+    """Re-resolve requirements/<group>.txt from the ranges in pyproject.toml."""
+    for group in LOCKED_GROUPS:
+        session.run(
+            "uv", "pip", "compile", "--quiet", "--python-version", "3.11",
+            "--group", group, "pyproject.toml",
+            "--no-header", "--annotation-style", "line",
+            "-o", f"requirements/{group}.txt",
+            external=True,
+        )

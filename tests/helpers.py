@@ -1,0 +1,21 @@
+"""Small helpers shared by the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def hrefs(page: BeautifulSoup, selector: str = "a[href]") -> list[str]:
+    return [a["href"] for a in page.select(selector)]
+
+
+def resolve(page_path: Path, href: str) -> Path:
+    """The file an internal link on *page_path* points at (fragment dropped)."""
+    target = href.split("#", 1)[0]
+    return (page_path.parent / target).resolve() if target else page_path.resolve()
