@@ -19,3 +19,6 @@ def resolve(page_path: Path, href: str) -> Path:
     """The file an internal link on *page_path* points at (fragment dropped)."""
     target = href.split("#", 1)[0]
     return (page_path.parent / target).resolve() if target else page_path.resolve()
+
+
+REPO = Path(__file__).resolve().parent.parent

@@ -1,0 +1,101 @@
+"""The full site, built exactly as `nox -s build` builds it."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from helpers import REPO, resolve, soup
+
+sys.path.insert(0, str(REPO / "_ext"))
+from post_frontmatter import read_front_matter  # noqa: E402
+
+pytestmark = pytest.mark.site
+
+
+def _published_posts() -> dict[str, dict]:
+    posts = {}
+    for path in sorted((REPO / "posts").glob("*/*.md")):
+        meta = read_front_matter(path.read_text(encoding="utf-8"))
+        if meta.get("date"):
+            posts[f"posts/{path.parent.name}/{path.stem}"] = meta
+    return posts
+
+
+def _split(value) -> list[str]:
+    return value if isinstance(value, list) else [v.strip() for v in str(value).split(",") if v.strip()]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[-\s]+", "-", re.sub(r"[^\w\s-]", "", text).strip().lower())
+
+
+def _links(site: Path, page: str) -> set[str]:
+    path = site / f"{page}.html"
+    found = set()
+    for a in soup(path).select(".bd-article a[href]"):
+        href = a["href"]
+        if href.startswith(("http:", "https:", "#", "mailto:")):
+            continue
+        try:
+            found.add(resolve(path, href).relative_to(site.resolve()).with_suffix("").as_posix())
+        except ValueError:
+            pass
+    return found
+
+
+def test_there_are_posts_to_check():
+    assert len(_published_posts()) >= 3
+
+
+def test_home_page(site):
+    home = soup(site / "index.html")
+    assert home.select_one(".bd-article h1").get_text(strip=True).rstrip("#") == "INCOMING TRANSMISSION"
+    headings = [h.get_text(strip=True).rstrip("#") for h in home.select(".bd-article h2")]
+    assert "LATEST UPDATES" in headings
+    assert home.select_one("html")["lang"] == "zh-CN"
+
+
+def test_each_post_is_linked_from_listing_category_tags_and_year(site):
+    for docname, meta in _published_posts().items():
+        assert (site / f"{docname}.html").is_file(), docname
+        pages = ["blog", f"blog/{docname.split('/')[1]}"]
+        pages += [f"blog/category/{_slug(c)}" for c in _split(meta["category"])]
+        pages += [f"blog/tag/{_slug(t)}" for t in _split(meta["tags"])]
+        for page in pages:
+            assert docname in _links(site, page), f"{docname} is not linked from {page}"
+
+
+def test_feeds_parse_and_link_absolutely(site):
+    posts = _published_posts()
+    feed = feedparser.parse((site / "blog/atom.xml").read_bytes())
+    assert feed.bozo == 0
+    assert len(feed.entries) == min(len(posts), 50)
+    categories = {c for meta in posts.values() for c in _split(meta["category"])}
+    for category in categories:
+        cat_feed = feedparser.parse((site / f"blog/category/{_slug(category)}/atom.xml").read_bytes())
+        assert cat_feed.bozo == 0
+        expected = {d for d, m in posts.items() if category in _split(m["category"])}
+        base = cat_feed.feed.link
+        assert base.startswith("https://") and base.endswith("/")
+        assert {e.link for e in cat_feed.entries} == {f"{base}{d}.html" for d in expected}
+
+
+def test_search_index_has_jieba_segmented_chinese_terms(site):
+    text = (site / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    docnames = index["docnames"]
+    for term in ("梯度", "强化学习", "模型"):
+        assert term in index["terms"], term
+        hits = index["terms"][term]
+        hits = hits if isinstance(hits, list) else [hits]
+        for hit in hits:
+            source = REPO / "docs" / f"{docnames[hit]}.md"
+            assert term in source.read_text(encoding="utf-8"), (term, docnames[hit])
+    # segmented into words, not indexed as whole sentences or single characters
+    assert all(len(t) <= 12 for t in index["terms"] if re.match(r"[\u4e00-\u9fff]", t))
