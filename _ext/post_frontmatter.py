@@ -148,6 +148,7 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     tz = ZoneInfo(config.post_frontmatter_timezone)
     today = _today(config)
     drafts: list[str] = []
+    excluded: list[str] = []
     for docname, path in _matched_posts(app, config):
         source = path.relative_to(app.srcdir).as_posix()
         try:
@@ -160,11 +161,13 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
                 subtype="invalid",
                 location=f"{path}:{exc.line}" if exc.line else f"{path}:",
             )
-            config.exclude_patterns.append(source)
+            excluded.append(source)
             continue
         if not status.is_published(today):
             drafts.append(docname)
-            config.exclude_patterns.append(source)
+            excluded.append(source)
+    # a new list: the default value object is shared by every Sphinx app in a process
+    config.exclude_patterns = [*config.exclude_patterns, *excluded]
     if drafts:
         logger.info(
             "drafts (undated or dated after %s), not published: %s",

@@ -39,6 +39,7 @@ extensions = [
     # ours, in _ext/
     "post_frontmatter",
     "portal_theme",
+    "latest_updates",
 ]
 
 root_doc = "index"
@@ -69,6 +70,13 @@ post_auto_excerpt = 1
 # ablog and the pydata theme each set this when it is unset; a value that
 # changes between runs makes Sphinx re-read every page.
 fontawesome_included = True
+
+# -- LATEST UPDATES index (_ext/latest_updates) ------------------------------
+
+latest_updates_per_page = 10
+latest_updates_excerpt_length = 350
+latest_updates_post_pattern = ["posts/*"]
+latest_updates_category_page = "blog/category/{slug}"
 
 # -- HTML output -------------------------------------------------------------
 

@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 _HERE = Path(__file__).resolve().parent
 _TEMPLATES = _HERE / "templates"
+_BOOK_THEME_TEMPLATES = _HERE / "templates_book_theme"
 _LOCALES = _HERE / "locales"
 _CATALOG = "sphinx"  # ablog translates through Sphinx's own catalog name
 
@@ -62,7 +63,11 @@ def _plain_summary(post: Any) -> str:
 
 def _on_config_inited(app: Sphinx, config: Config) -> None:
     """Put our templates ahead of ablog's and the theme's."""
-    config.templates_path.append(str(_TEMPLATES))
+    ours = [str(_TEMPLATES)]
+    if config.html_theme == "sphinx_book_theme":
+        ours.append(str(_BOOK_THEME_TEMPLATES))
+    # a new list: the default value object is shared by every Sphinx app in a process
+    config.templates_path = [*config.templates_path, *ours]
 
 
 def _on_builder_inited(app: Sphinx) -> None:

@@ -1,0 +1,452 @@
+"""The home page's LATEST UPDATES index: newest posts with plain-text excerpts.
+
+A post is a document matching ``latest_updates_post_pattern`` whose front matter
+has a ``date``.  When a post is read, a small record (title, date, categories,
+excerpt tokens) is kept on the environment, never its doctree; records are
+purged and merged per document, so parallel reads are safe.
+
+The ``latest-updates`` directive marks where the index goes.  Entries are
+rendered at write time, when every title is known: page 1 replaces the
+directive, pages 2…n are generated pages ``<docname>-page-<n>``.  HTML contract::
+
+    <section class="latest-updates">
+      <article class="latest-update">
+        <h3><a class="latest-update-title" href="…">title</a></h3>
+        <p class="latest-update-meta"><a class="latest-update-category" href="…">…</a>
+           <time class="latest-update-date" datetime="YYYY-MM-DD">YYYY-MM-DD</time></p>
+        <p class="latest-update-excerpt">…</p>
+      </article>
+      …
+    </section>
+    <nav class="latest-updates-pager">… rel="prev" … rel="next" …</nav>
+
+The same excerpt becomes each post's ``<meta name="description">`` unless the
+post sets its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+from dataclasses import dataclass, field
+from html import escape
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from .excerpt import DEFAULT_PLACEHOLDERS, Token, collect_tokens, render_excerpt
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
+
+__version__ = "1.0"
+
+logger = logging.getLogger(__name__)
+
+_ENV_POSTS = "latest_updates_posts"
+_ENV_INDEXES = "latest_updates_indexes"
+_EXCERPT_FIELD = "latest_updates_excerpt"
+
+
+# -- Records -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PostRecord:
+    """What the index needs of one post: a few strings, never a doctree."""
+
+    docname: str
+    title: str
+    date: dt.date
+    categories: tuple[str, ...]
+    tokens: tuple[Token, ...]
+    excerpt_override: str | None = None
+
+    def sort_key(self) -> tuple:
+        return (-self.date.toordinal(), self.title, self.docname)
+
+
+@dataclass(frozen=True)
+class IndexOptions:
+    """Options of one ``latest-updates`` directive."""
+
+    per_page: int | None = None
+    category: str | None = None
+
+
+def _posts(env: BuildEnvironment) -> dict[str, PostRecord]:
+    if not hasattr(env, _ENV_POSTS):
+        setattr(env, _ENV_POSTS, {})
+    return getattr(env, _ENV_POSTS)
+
+
+def _indexes(env: BuildEnvironment) -> dict[str, IndexOptions]:
+    if not hasattr(env, _ENV_INDEXES):
+        setattr(env, _ENV_INDEXES, {})
+    return getattr(env, _ENV_INDEXES)
+
+
+def _split_list(value: str) -> tuple[str, ...]:
+    value = value.strip()
+    if value.startswith("[") and value.endswith("]"):
+        value = value[1:-1]
+    return tuple(part.strip().strip("'\"").strip() for part in value.split(",") if part.strip())
+
+
+def _parse_date(value: Any) -> dt.date | None:
+    text = str(value).strip()
+    try:
+        return dt.datetime.fromisoformat(text).date()
+    except ValueError:
+        return None
+
+
+def _slugify(text: str) -> str:
+    try:  # the URLs ablog gives category pages
+        from ablog.blog import slugify
+    except ImportError:  # pragma: no cover - ablog is always installed with the site
+        import re
+        import unicodedata
+
+        text = re.sub(r"[^\w\s-]", "", unicodedata.normalize("NFKD", text)).strip().lower()
+        return re.sub(r"[-\s]+", "-", text)
+    return slugify(text)
+
+
+# -- Reading -----------------------------------------------------------------
+
+
+class ExcerptFieldTransform(SphinxTransform):
+    """Take a post's front-matter ``excerpt:`` out of the docinfo.
+
+    ablog reads ``excerpt`` as a number of paragraphs (and fails on text), so the
+    field is moved aside before ablog's front-matter transform (priority 800).
+    """
+
+    default_priority = 795
+
+    def apply(self, **kwargs: Any) -> None:
+        for docinfo in self.document.findall(nodes.docinfo):
+            for fld in list(docinfo.findall(nodes.field)):
+                if fld[0].astext() == "excerpt":
+                    self.document[_EXCERPT_FIELD] = fld[1].astext().strip()
+                    fld.parent.remove(fld)
+
+
+def _is_post(config: Config, docname: str, metadata: dict[str, Any]) -> bool:
+    return "date" in metadata and any(
+        fnmatch.fnmatch(docname, pattern) for pattern in config.latest_updates_post_pattern
+    )
+
+
+def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
+    """Keep a small record of each post that is read."""
+    env = app.env
+    docname = env.docname
+    metadata = env.metadata.get(docname, {})
+    if not _is_post(app.config, docname, metadata):
+        return
+    date = _parse_date(metadata["date"])
+    if date is None:
+        logger.warning(
+            "date %r of post is not an ISO date; it is left out of the latest updates",
+            str(metadata["date"]),
+            type="latest_updates",
+            subtype="date",
+            location=docname,
+        )
+        return
+    title = env.titles[docname].astext() if docname in env.titles else docname
+    _posts(env)[docname] = PostRecord(
+        docname=docname,
+        title=title,
+        date=date,
+        categories=_split_list(str(metadata.get("category", ""))),
+        tokens=tuple(collect_tokens(doctree, limit=app.config.latest_updates_excerpt_length)),
+        excerpt_override=doctree.get(_EXCERPT_FIELD),
+    )
+
+
+def _on_env_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    """Forget what a re-read or removed document contributed."""
+    _posts(env).pop(docname, None)
+    _indexes(env).pop(docname, None)
+
+
+def _on_env_merge_info(
+    app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
+) -> None:
+    """Take over the records a parallel reader collected."""
+    for name in docnames:
+        if name in _posts(other):
+            _posts(env)[name] = _posts(other)[name]
+        if name in _indexes(other):
+            _indexes(env)[name] = _indexes(other)[name]
+
+
+def _on_env_get_outdated(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Re-read the pages holding an index whenever a post may have come, changed or gone."""
+    touched = added | changed | removed
+    patterns = app.config.latest_updates_post_pattern
+    if any(fnmatch.fnmatch(doc, p) for doc in touched for p in patterns):
+        return sorted(set(_indexes(env)) - removed)
+    return []
+
+
+# -- The directive -----------------------------------------------------------
+
+
+class latest_updates_node(nodes.General, nodes.Element):
+    """Where an index goes; filled in at write time, carries no text of its own."""
+
+
+class LatestUpdatesDirective(SphinxDirective):
+    """``latest-updates``: the newest posts with excerpts, paginated."""
+
+    has_content = False
+    option_spec: ClassVar[dict[str, Any]] = {
+        "per-page": directives.positive_int,
+        "category": directives.unchanged_required,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        if self.env.docname in _indexes(self.env):
+            logger.warning(
+                "only one latest-updates index per page; this one is ignored",
+                type="latest_updates",
+                subtype="duplicate",
+                location=self.get_location(),
+            )
+            return []
+        options = IndexOptions(
+            per_page=self.options.get("per-page"), category=self.options.get("category")
+        )
+        _indexes(self.env)[self.env.docname] = options
+        node = latest_updates_node()
+        self.set_source_info(node)
+        return [node]
+
+
+# -- Rendering ---------------------------------------------------------------
+
+
+@dataclass
+class _Page:
+    number: int
+    count: int
+    entries: list[PostRecord] = field(default_factory=list)
+
+
+def _today(config: Config) -> dt.date:
+    tz = getattr(config, "post_frontmatter_timezone", None)
+    if tz:
+        from zoneinfo import ZoneInfo
+
+        return dt.datetime.now(ZoneInfo(tz)).date()
+    return dt.date.today()
+
+
+def published_posts(env: BuildEnvironment, category: str | None = None) -> list[PostRecord]:
+    """Published posts, newest first (then by title, then by path)."""
+    today = _today(env.config)
+    posts = [
+        post
+        for post in _posts(env).values()
+        if post.date <= today and (category is None or category in post.categories)
+    ]
+    return sorted(posts, key=PostRecord.sort_key)
+
+
+def _pages(env: BuildEnvironment, options: IndexOptions) -> list[_Page]:
+    per_page = options.per_page or env.config.latest_updates_per_page
+    posts = published_posts(env, options.category)
+    count = max(1, -(-len(posts) // per_page))
+    return [
+        _Page(number, count, posts[(number - 1) * per_page : number * per_page])
+        for number in range(1, count + 1)
+    ]
+
+
+def page_name(docname: str, number: int) -> str:
+    """The page name of page *number* of the index held by *docname*."""
+    return docname if number == 1 else f"{docname}-page-{number}"
+
+
+def post_excerpt(env: BuildEnvironment, post: PostRecord) -> str:
+    """The post's excerpt as plain text (unescaped)."""
+    if post.excerpt_override is not None:
+        return post.excerpt_override
+    std = env.domains.standard_domain
+
+    def resolve(kind: str, target: str) -> str | None:
+        if kind == "doc":
+            return env.titles[target].astext() if target in env.titles else None
+        label = std.labels.get(target)
+        return label[2] if label and label[2] else None
+
+    return render_excerpt(
+        list(post.tokens),
+        limit=env.config.latest_updates_excerpt_length,
+        placeholders=env.config.latest_updates_placeholders,
+        resolve=resolve,
+    )
+
+
+def render_index(builder: Builder, current: str, index_doc: str, page: _Page) -> str:
+    """HTML of one page of an index, as seen from page *current*; everything escaped."""
+    env = builder.env
+    category_page = env.config.latest_updates_category_page
+
+    def uri(target: str) -> str:
+        return escape(builder.get_relative_uri(current, target), quote=True)
+
+    out = ['<section class="latest-updates">']
+    for post in page.entries:
+        iso = post.date.isoformat()
+        categories = " ".join(
+            f'<a class="latest-update-category" href="{uri(category_page.format(slug=_slugify(c)))}">'
+            f"{escape(c)}</a>"
+            for c in post.categories
+        )
+        out.append(
+            '<article class="latest-update">'
+            f'<h3><a class="latest-update-title" href="{uri(post.docname)}">{escape(post.title)}</a></h3>'
+            f'<p class="latest-update-meta">{categories} '
+            f'<time class="latest-update-date" datetime="{iso}">{iso}</time></p>'
+            f'<p class="latest-update-excerpt">{escape(post_excerpt(env, post))}</p>'
+            "</article>"
+        )
+    if not page.entries:
+        out.append('<p class="latest-updates-empty">暂无文章。</p>')
+    out.append("</section>")
+    if page.count > 1:
+        out.append(_render_pager(uri, index_doc, page))
+    return "\n".join(out)
+
+
+def _render_pager(uri, index_doc: str, page: _Page) -> str:
+    links = []
+    if page.number > 1:
+        links.append(
+            f'<a class="latest-updates-prev" rel="prev" href="{uri(page_name(index_doc, page.number - 1))}">上一页</a>'
+        )
+    for number in range(1, page.count + 1):
+        if number == page.number:
+            links.append(f'<span class="latest-updates-current" aria-current="page">{number}</span>')
+        else:
+            links.append(f'<a href="{uri(page_name(index_doc, number))}">{number}</a>')
+    if page.number < page.count:
+        links.append(
+            f'<a class="latest-updates-next" rel="next" href="{uri(page_name(index_doc, page.number + 1))}">下一页</a>'
+        )
+    return '<nav class="latest-updates-pager" aria-label="分页">' + " ".join(links) + "</nav>"
+
+
+def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Give each index node the HTML of its first page."""
+    for node in list(doctree.findall(latest_updates_node)):
+        if app.builder.format != "html":
+            node.parent.remove(node)
+            continue
+        options = _indexes(app.env).get(docname, IndexOptions())
+        node["html"] = render_index(app.builder, docname, docname, _pages(app.env, options)[0])
+
+
+def _visit_index_html(self, node: latest_updates_node) -> None:
+    self.body.append(node.get("html", ""))
+    raise nodes.SkipNode
+
+
+def _skip(self, node: nodes.Node) -> None:
+    raise nodes.SkipNode
+
+
+def _on_html_collect_pages(app: Sphinx):
+    """Generate pages 2…n of every index."""
+    if app.builder.format != "html":
+        return
+    for index_doc, options in sorted(_indexes(app.env).items()):
+        title = app.env.titles[index_doc].astext() if index_doc in app.env.titles else ""
+        for page in _pages(app.env, options)[1:]:
+            pagename = page_name(index_doc, page.number)
+            body = render_index(app.builder, pagename, index_doc, page)
+            context = {
+                "title": escape(f"{title} · 第 {page.number} 页"),
+                "body": f'<h1>{escape(app.config.latest_updates_title)}</h1>\n{body}',
+            }
+            yield pagename, context, "page.html"
+
+
+def _on_html_page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Give posts a meta description, and templates the excerpt of any post."""
+    env = app.env
+
+    def summary(post: Any) -> str:
+        record = _posts(env).get(getattr(post, "docname", post))
+        return post_excerpt(env, record) if record else ""
+
+    context["post_summary"] = summary
+    record = _posts(env).get(pagename)
+    if record is None or 'name="description"' in context.get("metatags", ""):
+        return
+    description = escape(post_excerpt(env, record), quote=True)
+    context["metatags"] = context.get("metatags", "") + f'\n    <meta name="description" content="{description}" />'
+
+
+def _validate_config(app: Sphinx, config: Config) -> None:
+    """Reject configuration values the index cannot use."""
+    unknown = set(config.latest_updates_placeholders) - set(DEFAULT_PLACEHOLDERS)
+    if unknown:
+        raise ValueError(
+            f"latest_updates_placeholders: unknown keys {sorted(unknown)}; "
+            f"known keys are {sorted(DEFAULT_PLACEHOLDERS)}"
+        )
+    for name in ("latest_updates_per_page", "latest_updates_excerpt_length"):
+        if getattr(config, name) < 1:
+            raise ValueError(f"{name} must be a positive integer")
+    if "{slug}" not in config.latest_updates_category_page:
+        raise ValueError("latest_updates_category_page must contain '{slug}'")
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("latest_updates_per_page", 10, "html", types=[int])
+    app.add_config_value("latest_updates_excerpt_length", 350, "env", types=[int])
+    app.add_config_value("latest_updates_placeholders", {}, "html", types=[dict])
+    app.add_config_value("latest_updates_post_pattern", ["posts/*"], "env", types=[list])
+    app.add_config_value("latest_updates_category_page", "blog/category/{slug}", "html", types=[str])
+    app.add_config_value("latest_updates_title", "LATEST UPDATES", "html", types=[str])
+    app.add_node(
+        latest_updates_node,
+        html=(_visit_index_html, None),
+        latex=(_skip, None),
+        text=(_skip, None),
+        man=(_skip, None),
+        texinfo=(_skip, None),
+    )
+    app.add_directive("latest-updates", LatestUpdatesDirective)
+    app.add_transform(ExcerptFieldTransform)
+    app.connect("config-inited", _validate_config)
+    app.connect("doctree-read", _on_doctree_read)
+    app.connect("env-purge-doc", _on_env_purge_doc)
+    app.connect("env-merge-info", _on_env_merge_info)
+    app.connect("env-get-outdated", _on_env_get_outdated)
+    app.connect("doctree-resolved", _on_doctree_resolved)
+    app.connect("html-collect-pages", _on_html_collect_pages)
+    app.connect("html-page-context", _on_html_page_context)
+    return {
+        "version": __version__,
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

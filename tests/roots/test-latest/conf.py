@@ -1,0 +1,10 @@
+extensions = ["myst_parser", "ablog", "post_frontmatter", "portal_theme", "latest_updates"]
+language = "zh_CN"
+html_theme = "basic"
+myst_enable_extensions = ["dollarmath", "colon_fence"]
+blog_post_pattern = ["posts/*/*.md"]
+blog_baseurl = "https://example.org/"
+fontawesome_included = True
+post_date_format = "%Y-%m-%d"
+latest_updates_per_page = 2
+latest_updates_excerpt_length = 60
