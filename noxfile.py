@@ -11,6 +11,7 @@ Every session installs the exact versions locked in requirements/.
 from __future__ import annotations
 
 import os
+import shutil
 
 import nox
 
@@ -24,6 +25,14 @@ DOCTREE_DIR = os.path.join("_build", "doctrees")
 LOCKED_GROUPS = ("docs", "test", "serve")
 
 
+def _install_assets(session: nox.Session) -> None:
+    """KaTeX's CSS and fonts, at the version package-lock.json pins."""
+    if shutil.which("npm"):
+        session.run("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error", external=True)
+    else:
+        session.warn("npm not found: using node_modules/ as it is (run `npm ci` once with Node.js)")
+
+
 def _sphinx_build_args(outdir: str) -> list[str]:
     return ["-b", "html", "-W", "--keep-going", "-d", DOCTREE_DIR, SOURCE_DIR, outdir]
 
@@ -32,6 +41,7 @@ def _sphinx_build_args(outdir: str) -> list[str]:
 def build(session: nox.Session) -> None:
     """Build the site into _build/html with warnings as errors."""
     session.install("-r", "requirements/docs.txt")
+    _install_assets(session)
     session.run("sphinx-build", *_sphinx_build_args(HTML_DIR), *session.posargs)
 
 
@@ -39,6 +49,7 @@ def build(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Run the whole test suite."""
     session.install("-r", "requirements/test.txt")
+    _install_assets(session)
     session.run("pytest", *session.posargs)
 
 
@@ -46,6 +57,7 @@ def tests(session: nox.Session) -> None:
 def serve(session: nox.Session) -> None:
     """Preview the site live, rebuilding on changes to posts/, docs/ and _ext/."""
     session.install("-r", "requirements/serve.txt")
+    _install_assets(session)
     session.run(
         "sphinx-autobuild",
         "--watch", "posts",

@@ -37,6 +37,7 @@ extensions = [
     "sphinx_copybutton",
     "sphinxcontrib.katex",
     # ours, in _ext/
+    "katex_ssr",
     "post_frontmatter",
     "portal_theme",
     "latest_updates",
@@ -122,9 +123,19 @@ html_search_language = "zh"
 # whole main dictionary as a "user" dictionary on every build.
 html_search_options = {"dict": str(DOCS_DIR / "_search" / "userdict.txt")}
 
-# -- Math --------------------------------------------------------------------
+# -- Math (sphinxcontrib-katex, prerendered by _ext/katex_ssr) ---------------
 
 katex_prerender = True
+# KaTeX's CSS and fonts, from the npm package pinned in package.json (`npm ci`)
+katex_ssr_assets = "../node_modules/katex/dist"
+# Defined once, usable in every formula of every post
+katex_ssr_macros = {
+    r"\R": r"\mathbb{R}",
+    r"\E": r"\mathbb{E}",
+    r"\KL": r"D_{\mathrm{KL}}",
+    r"\argmax": r"\operatorname*{arg\,max}",
+    r"\argmin": r"\operatorname*{arg\,min}",
+}
 
 # -- Code copying ------------------------------------------------------------
 

@@ -1,0 +1,284 @@
+"""Math typeset at build time with KaTeX, from assets the site serves itself.
+
+sphinxcontrib-katex's prerendering starts a KaTeX server per writing process,
+ignores ``katex_options`` (so macros do not work, sphinxcontrib-katex #65),
+leaves formulas KaTeX cannot parse as red text, renders every formula anew and
+leaks servers under ``-j``.  This extension keeps sphinxcontrib-katex for its
+configuration and its client-side mode and replaces the prerendering:
+
+* while documents are read, the formulas of each one are recorded (TeX, display
+  mode, line; small strings, purged and merged per document);
+* once all documents are read, every formula not yet in the cache is rendered
+  in one batch by one short-lived ``node`` process running the KaTeX bundled
+  with sphinxcontrib-katex, with ``katex_ssr_macros``; a formula KaTeX rejects
+  is a warning naming the file and line;
+* the HTML writer only looks formulas up in the cache (kept in the doctree
+  directory, keyed by TeX, display mode, macros and KaTeX version), so writing,
+  serial or parallel, starts no process at all.
+
+KaTeX's CSS and fonts are copied from ``katex_ssr_assets`` (the npm ``katex``
+package, pinned in ``package.json``) into ``_static/katex/``.  Without Node.js
+the build falls back to sphinxcontrib-katex's client-side rendering, using the
+same local files, and says so once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+import shutil
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.locale import _
+from sphinx.util import logging
+
+import sphinxcontrib.katex as sphinx_katex
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
+
+__version__ = "1.0"
+
+logger = logging.getLogger(__name__)
+
+RENDERER = "katex_ssr"
+_RENDER_SCRIPT = Path(__file__).resolve().parent / "render.js"
+_KATEX_JS = Path(sphinx_katex.__file__).resolve().parent / "katex.min.js"
+_ENV_FORMULAS = "katex_ssr_formulas"
+_CACHE_FILE = "katex_ssr_cache.pickle"
+_RENDER_TIMEOUT = 600
+
+
+# -- Formulas and their cache ------------------------------------------------
+
+
+def _formulas(env: BuildEnvironment) -> dict[str, list[tuple[str, bool, int | None]]]:
+    if not hasattr(env, _ENV_FORMULAS):
+        setattr(env, _ENV_FORMULAS, {})
+    return getattr(env, _ENV_FORMULAS)
+
+
+def _tex(node: nodes.Element) -> str:
+    return node.astext()
+
+
+def cache_key(tex: str, display: bool, macros: dict[str, str]) -> str:
+    """Cache key of one rendering: TeX, display mode, macros and KaTeX version."""
+    payload = json.dumps([tex, display, macros, sphinx_katex.katex_version], sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class _Cache:
+    """Rendered formulas, ``{key: ("html" | "error", text)}``, kept between builds."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.entries: dict[str, tuple[str, str]] = {}
+        self.rendered_this_build = 0
+        try:
+            with path.open("rb") as file:
+                self.entries = pickle.load(file)
+        except (OSError, pickle.UnpicklingError, EOFError):
+            self.entries = {}
+
+    def save(self, keep: set[str]) -> None:
+        self.entries = {key: value for key, value in self.entries.items() if key in keep}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("wb") as file:
+            pickle.dump(self.entries, file, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def render_batch(node: str, formulas: list[tuple[str, bool]], macros: dict[str, str]) -> list[tuple[str, str]]:
+    """Render *formulas* with one ``node`` process; ``("html", …)`` or ``("error", …)`` each."""
+    request = json.dumps({"macros": macros, "formulas": [{"tex": t, "display": d} for t, d in formulas]})
+    result = subprocess.run(
+        [node, str(_RENDER_SCRIPT), str(_KATEX_JS)],
+        input=request,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=_RENDER_TIMEOUT,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"KaTeX renderer failed: {result.stderr.strip()}")
+    return [("html", r["html"]) if "html" in r else ("error", r["error"]) for r in json.loads(result.stdout)]
+
+
+# -- Event handlers ----------------------------------------------------------
+
+
+def _on_config_inited(app: Sphinx, config: Config) -> None:
+    """Choose between build-time and in-browser rendering; serve KaTeX's CSS locally."""
+    macros = config.katex_ssr_macros
+    app._katex_ssr_node = shutil.which(config.katex_ssr_node) if config.katex_prerender else None
+    if config.katex_prerender and app._katex_ssr_node:
+        config.html_math_renderer = RENDERER
+    else:
+        if config.katex_prerender:
+            logger.info(
+                "katex_ssr: Node.js (%r) not found; math will be rendered in the browser "
+                "from the site's own copy of KaTeX",
+                config.katex_ssr_node,
+            )
+        config.katex_prerender = False
+        config.html_math_renderer = "katex"
+        config.katex_options = "macros: " + json.dumps(macros)
+    config.katex_css_path = "katex/katex.min.css"
+
+
+def _on_builder_inited(app: Sphinx) -> None:
+    """Stage KaTeX's CSS and fonts for ``_static/katex/``; open the render cache."""
+    app._katex_ssr_cache = _Cache(Path(app.doctreedir) / _CACHE_FILE)
+    if app.builder.format != "html":
+        return
+    assets = Path(app.confdir, app.config.katex_ssr_assets)  # relative to conf.py
+    package = assets.parent / "package.json"
+    if not (assets / "katex.min.css").is_file():
+        logger.warning(
+            "KaTeX CSS not found in %s; run `npm ci` (package.json pins katex %s)",
+            assets,
+            sphinx_katex.katex_version,
+            type="katex_ssr",
+            subtype="assets",
+        )
+        return
+    version = json.loads(package.read_text(encoding="utf-8")).get("version") if package.is_file() else None
+    if version != sphinx_katex.katex_version:
+        logger.warning(
+            "KaTeX assets are version %s but sphinxcontrib-katex bundles %s; pin katex %s in package.json",
+            version,
+            sphinx_katex.katex_version,
+            sphinx_katex.katex_version,
+            type="katex_ssr",
+            subtype="version",
+        )
+    staging = Path(app.doctreedir) / "katex_ssr_static"
+    target = staging / "katex"
+    if target.exists():
+        shutil.rmtree(target)
+    (target / "fonts").mkdir(parents=True)
+    shutil.copy2(assets / "katex.min.css", target / "katex.min.css")
+    for font in sorted((assets / "fonts").iterdir()):
+        shutil.copy2(font, target / "fonts" / font.name)
+    app.config.html_static_path = [*app.config.html_static_path, str(staging)]
+
+
+def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
+    """Record the formulas of the document just read."""
+    found = [
+        (_tex(node), isinstance(node, nodes.math_block), node.line)
+        for node in doctree.findall(lambda n: isinstance(n, (nodes.math, nodes.math_block)))
+    ]
+    if found:
+        _formulas(app.env)[app.env.docname] = found
+
+
+def _on_env_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    """Forget the formulas of a re-read or removed document."""
+    _formulas(env).pop(docname, None)
+
+
+def _on_env_merge_info(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    """Take over formulas recorded by a parallel reader."""
+    for docname in docnames:
+        if docname in _formulas(other):
+            _formulas(env)[docname] = _formulas(other)[docname]
+
+
+def _on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Remember which documents this build reads: only their errors are reported."""
+    app._katex_ssr_read = set(docnames)
+
+
+def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Render every formula not yet cached, in one batch; report those KaTeX rejects."""
+    if app.config.html_math_renderer != RENDERER or not app._katex_ssr_node:
+        return []
+    cache: _Cache = app._katex_ssr_cache
+    macros = app.config.katex_ssr_macros
+    wanted: dict[str, tuple[str, bool]] = {}
+    for records in _formulas(env).values():
+        for tex, display, _line in records:
+            wanted.setdefault(cache_key(tex, display, macros), (tex, display))
+    missing = sorted(key for key in wanted if key not in cache.entries)
+    if missing:
+        results = render_batch(app._katex_ssr_node, [wanted[k] for k in missing], macros)
+        cache.entries.update(zip(missing, results))
+        cache.rendered_this_build += len(missing)
+    for docname in sorted(getattr(app, "_katex_ssr_read", ())):
+        for tex, display, line in _formulas(env).get(docname, ()):
+            kind, text = cache.entries[cache_key(tex, display, macros)]
+            if kind == "error":
+                logger.warning(
+                    "KaTeX cannot render %r: %s",
+                    tex,
+                    text,
+                    type="katex_ssr",
+                    subtype="render",
+                    location=(docname, line),
+                )
+    cache.save(keep=set(wanted))
+    return []
+
+
+# -- HTML ---------------------------------------------------------------------
+
+
+def _rendered(self, node: nodes.Element, display: bool) -> str:
+    app = self.builder.app
+    entry = app._katex_ssr_cache.entries.get(cache_key(_tex(node), display, app.config.katex_ssr_macros))
+    if entry is None or entry[0] == "error":
+        # already reported as a warning; show the source rather than nothing
+        return f'<code class="katex-ssr-error">{self.encode(_tex(node))}</code>'
+    return entry[1]
+
+
+def _visit_math(self, node: nodes.math) -> None:
+    self.body.append(self.starttag(node, "span", "", CLASS="math"))
+    self.body.append(_rendered(self, node, display=False))
+    self.body.append("</span>")
+    raise nodes.SkipNode
+
+
+def _visit_math_block(self, node: nodes.math_block) -> None:
+    self.body.append(self.starttag(node, "div", CLASS="math"))
+    if node.get("number"):
+        number = sphinx_katex.get_node_equation_number(self, node)
+        self.body.append(f'<span class="eqno">({number})')
+        self.add_permalink_ref(node, _("Permalink to this equation"))
+        self.body.append("</span>")
+    self.body.append(_rendered(self, node, display=True))
+    self.body.append("</div>\n")
+    raise nodes.SkipNode
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("sphinxcontrib.katex")
+    app.add_config_value("katex_ssr_macros", {}, "env", types=[dict])
+    app.add_config_value("katex_ssr_node", "node", "", types=[str])
+    app.add_config_value("katex_ssr_assets", "node_modules/katex/dist", "", types=[str])
+    app.add_html_math_renderer(
+        RENDERER,
+        inline_renderers=(_visit_math, None),
+        block_renderers=(_visit_math_block, None),
+    )
+    app.connect("config-inited", _on_config_inited, priority=400)
+    app.connect("builder-inited", _on_builder_inited)
+    app.connect("doctree-read", _on_doctree_read)
+    app.connect("env-purge-doc", _on_env_purge_doc)
+    app.connect("env-merge-info", _on_env_merge_info)
+    app.connect("env-before-read-docs", _on_env_before_read_docs)
+    app.connect("env-updated", _on_env_updated)
+    return {
+        "version": __version__,
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
