@@ -20,7 +20,7 @@ sys.path.insert(0, str(DOCS_DIR.parent / "_ext"))
 
 project = "知源"
 author = "知源编辑部"
-copyright = "2025–2026, 知源"
+copyright = "2025–2026 知源"
 language = "zh_CN"
 
 # Absolute URLs (feeds, canonical links) are built from this base.  Read the Docs
