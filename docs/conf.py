@@ -41,6 +41,7 @@ extensions = [
     "post_frontmatter",
     "portal_theme",
     "latest_updates",
+    "zh_search",
 ]
 
 root_doc = "index"
@@ -122,6 +123,7 @@ html_search_language = "zh"
 # Our small domain dictionary instead of Sphinx's default, which re-loads jieba's
 # whole main dictionary as a "user" dictionary on every build.
 html_search_options = {"dict": str(DOCS_DIR / "_search" / "userdict.txt")}
+html_search_scorer = str(DOCS_DIR / "_search" / "scorer.js")
 
 # -- Math (sphinxcontrib-katex, prerendered by _ext/katex_ssr) ---------------
 
@@ -142,4 +144,4 @@ katex_ssr_macros = {
 copybutton_prompt_text = r">>> |\.\.\. |\$ |In \[\d*\]: | {2,5}\.\.\.: "
 copybutton_prompt_is_regexp = True
 copybutton_only_copy_prompt_lines = True
-copybutton_exclude = ".linenos, .gp, .go"
+copybutton_exclude = ".linenos"

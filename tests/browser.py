@@ -1,0 +1,62 @@
+"""Headless Chromium for the browser tests, and a local server for the built site."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
+# As root in a closed network: no sandbox, and none of Chromium's own background traffic.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+]
+
+
+def launch(playwright):
+    """System Chromium when present (always in CI); otherwise Playwright's own browser."""
+    if SYSTEM_CHROMIUM.exists():
+        return playwright.chromium.launch(executable_path=str(SYSTEM_CHROMIUM), args=CHROMIUM_ARGS)
+    if os.environ.get("CI") == "true":
+        pytest.fail("CI=true but /usr/bin/chromium is missing: .ci/run installs the Debian package")
+    return playwright.chromium.launch(args=CHROMIUM_ARGS)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extra_headers: dict[str, str] = {}
+
+    def end_headers(self) -> None:
+        for name, value in self.extra_headers.items():
+            self.send_header(name, value)
+        super().end_headers()
+
+    def log_message(self, format, *args) -> None:  # noqa: A002
+        pass
+
+
+@contextmanager
+def serve(directory: Path, headers: dict[str, str] | None = None):
+    """Serve *directory* on 127.0.0.1 (a free port); yield the base URL."""
+    handler = type("Handler", (_QuietHandler,), {"extra_headers": dict(headers or {})})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(directory))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,154 @@
+"""What a reader sees and clicks, in headless Chromium against the built site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from browser import launch, serve
+from helpers import REPO, soup
+
+pytestmark = [pytest.mark.browser, pytest.mark.site]
+
+ARTIFACTS = REPO / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    with serve(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+def _math_heaviest_post(site: Path) -> str:
+    counts = {
+        path: len(soup(path).select(".katex"))
+        for path in (site / "posts").rglob("*.html")
+    }
+    best = max(counts, key=counts.get)
+    assert counts[best] > 0
+    return best.relative_to(site).as_posix()
+
+
+def test_math_is_typeset_without_javascript(browser, site, base_url):
+    page_path = _math_heaviest_post(site)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + page_path)
+    assert page.locator(".katex").count() > 5
+    assert page.locator(".katex-display").count() > 0
+    visible = page.locator("article").inner_text()
+    for raw in ("$$", "\\(", "\\[", "\\begin{"):
+        assert raw not in visible
+    context.close()
+
+
+COPY_EXPECTED = {
+    "highlight-python": "def running_mean(values):\n    total = 0.0\n    for count, value in enumerate(values, start=1):\n        total += value\n    return total / count",
+    "highlight-pycon": "squares = [n * n for n in range(5)]\nfor value in squares:\n    print(value)\nsum(squares)",
+    "highlight-console": "python -m venv .venv\n. .venv/bin/activate\npython --version",
+    "highlight-text": "import math\n\nmath.sqrt(2)",
+}
+
+
+def test_copy_button_copies_exactly_the_code(browser, base_url):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(base_url + "guide.html")
+    for css_class, expected in COPY_EXPECTED.items():
+        block = page.locator(f"div.{css_class} div.highlight").first
+        block.hover()
+        block.locator("button.copybtn").click()
+        assert page.evaluate("navigator.clipboard.readText()") == expected, css_class
+    numbered = page.locator("div.highlight:has(.linenos)").first
+    numbered.hover()
+    numbered.locator("button.copybtn").click()
+    assert page.evaluate("navigator.clipboard.readText()") == (
+        "import numpy as np\n\nx = np.linspace(0.0, 1.0, 5)\nprint(x.mean())"
+    )
+    context.close()
+
+
+@pytest.mark.parametrize("query", ["梯度检查点", "强化学习", "混合精度"])
+def test_chinese_search_puts_the_right_article_first(browser, base_url, query):
+    page = browser.new_page()
+    page.goto(base_url + "search.html")
+    box = page.locator(".bd-search-container form input[name=q]")
+    box.fill(query)
+    box.press("Enter")
+    first = page.locator("#search-results ul.search li a").first
+    first.wait_for(timeout=15000)
+    assert "/posts/" in first.evaluate("a => a.href")
+    assert query in first.inner_text()
+    page.close()
+
+
+def test_pages_request_nothing_but_the_site(browser, site, base_url):
+    context = browser.new_context()
+    page = context.new_page()
+    hosts = set()
+    page.on("request", lambda request: hosts.add(urlparse(request.url).hostname or urlparse(request.url).scheme))
+    category = sorted((site / "blog/category").glob("*.html"))[0].relative_to(site).as_posix()
+    for path in ["index.html", _math_heaviest_post(site), category, "search.html?q=%E6%A2%AF%E5%BA%A6"]:
+        page.goto(base_url + path)
+        page.wait_for_load_state("networkidle")
+    assert hosts <= {"127.0.0.1", "data", "blob"}, hosts
+    context.close()
+
+
+def _contrast(page, selector: str) -> float:
+    """Contrast ratio between an element's text colour and the background behind it."""
+    return page.evaluate(
+        """(selector) => {
+            const el = document.querySelector(selector);
+            const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
+            const lum = ([r, g, b]) => {
+                const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+                return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+            };
+            let node = el, bg = null;
+            while (node && node.nodeType === 1) {
+                const c = rgb(getComputedStyle(node).backgroundColor);
+                if (c.length < 4 || c[3] > 0) { bg = c; break; }
+                node = node.parentElement;
+            }
+            bg = bg || [255, 255, 255];
+            const a = lum(rgb(getComputedStyle(el).color)), b = lum(bg);
+            return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        }""",
+        selector,
+    )
+
+
+def test_dark_mode_keeps_math_and_code_legible(browser, site, base_url):
+    page = browser.new_page()
+    page.goto(base_url + "guide.html")
+    page.locator(".theme-switch-button").first.click()
+    page.locator('.theme-change-button[data-mode="dark"]').first.click()
+    assert page.locator("html").get_attribute("data-theme") == "dark"
+    for selector in (".katex", "div.highlight pre", "article p"):
+        assert _contrast(page, selector) >= 4.5, selector
+    page.close()
+
+
+def test_screenshots(browser, site, base_url):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    for name, path in [("home", "index.html"), ("math-post", _math_heaviest_post(site))]:
+        page.goto(base_url + path)
+        page.wait_for_load_state("networkidle")
+        target = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(target), full_page=True)
+        assert target.stat().st_size > 10_000
+    page.close()
