@@ -95,7 +95,45 @@ def test_search_index_has_jieba_segmented_chinese_terms(site):
         hits = index["terms"][term]
         hits = hits if isinstance(hits, list) else [hits]
         for hit in hits:
-            source = REPO / "docs" / f"{docnames[hit]}.md"
-            assert term in source.read_text(encoding="utf-8"), (term, docnames[hit])
+            page = soup(site / f"{docnames[hit]}.html")
+            assert term in page.select_one("article").get_text(), (term, docnames[hit])
     # segmented into words, not indexed as whole sentences or single characters
     assert all(len(t) <= 12 for t in index["terms"] if re.match(r"[\u4e00-\u9fff]", t))
+
+
+_FETCHING_LINKS = {"stylesheet", "icon", "shortcut", "preload", "prefetch", "modulepreload", "manifest",
+                   "apple-touch-icon", "dns-prefetch", "preconnect"}
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)""")
+_IMPORT = re.compile(r"""@import\s+['"]([^'"]+)""")
+
+
+def _offsite(url: str) -> bool:
+    return url.startswith(("http:", "https:", "//", "ftp:"))
+
+
+def test_no_page_or_stylesheet_loads_anything_from_elsewhere(site):
+    problems = []
+    for path in sorted(site.rglob("*.html")):
+        page = soup(path)
+        for tag, attr in (("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"),
+                          ("video", "src"), ("audio", "src"), ("embed", "src"), ("object", "data")):
+            problems += [(path, el[attr]) for el in page.select(f"{tag}[{attr}]") if _offsite(el[attr])]
+        for link in page.select("link[href]"):
+            if set(link.get("rel", [])) & _FETCHING_LINKS and _offsite(link["href"]):
+                problems.append((path, link["href"]))
+        for el in page.select("[style]"):
+            problems += [(path, u) for u in _CSS_URL.findall(el["style"]) if _offsite(u)]
+        for style in page.select("style"):
+            problems += [(path, u) for u in _CSS_URL.findall(style.get_text()) if _offsite(u)]
+    for css in sorted(site.rglob("*.css")):
+        text = css.read_text(encoding="utf-8", errors="replace")
+        problems += [(css, u) for u in _CSS_URL.findall(text) + _IMPORT.findall(text) if _offsite(u)]
+    assert problems == []
+
+
+def test_katex_fonts_are_served_by_the_site(site):
+    css = (site / "_static/katex/katex.min.css").read_text(encoding="utf-8")
+    fonts = set(_CSS_URL.findall(css))
+    assert fonts
+    for font in fonts:
+        assert (site / "_static/katex" / font).is_file(), font
