@@ -61,6 +61,28 @@ def test_home_page(site):
     assert home.select_one("html")["lang"] == "zh-CN"
 
 
+def test_home_page_index_reaches_every_published_post(site):
+    posts = _published_posts()
+    seen, page, path = [], 1, site / "index.html"
+    while True:
+        html = soup(path)
+        entries = html.select("section.latest-updates > article.latest-update")
+        assert 1 <= len(entries) <= 10
+        for entry in entries:
+            href = entry.select_one("a.latest-update-title")["href"]
+            seen.append(resolve(path, href).relative_to(site.resolve()).with_suffix("").as_posix())
+            assert entry.select_one("time.latest-update-date")["datetime"] == str(posts[seen[-1]]["date"])
+            assert entry.select_one("a.latest-update-category").get_text() == posts[seen[-1]]["category"]
+            assert entry.select_one("p.latest-update-excerpt").get_text().strip()
+        nxt = html.select_one('nav.latest-updates-pager a[rel="next"]')
+        if nxt is None:
+            break
+        path, page = resolve(path, nxt["href"]), page + 1
+    assert sorted(seen) == sorted(posts)
+    dates = [posts[d]["date"] for d in seen]
+    assert dates == sorted(dates, reverse=True)
+
+
 def test_each_post_is_linked_from_listing_category_tags_and_year(site):
     for docname, meta in _published_posts().items():
         assert (site / f"{docname}.html").is_file(), docname
