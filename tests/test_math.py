@@ -69,10 +69,10 @@ def test_identical_formulas_render_once_and_are_cached(rootdir, tmp_path):
     distinct = {(tex, display) for recs in first.env.katex_ssr_formulas.values() for tex, display, _ in recs}
     total = sum(len(recs) for recs in first.env.katex_ssr_formulas.values())
     assert total > len(distinct)
-    assert first._katex_ssr_cache.rendered_this_build == len(distinct)
+    assert first.builder._katex_ssr_cache.rendered_this_build == len(distinct)
     (src / "other.md").write_text((src / "other.md").read_text() + "\n新段落 $a^2 + b^2 = c^2$。\n")
     second = _build(src)
-    assert second._katex_ssr_cache.rendered_this_build == 0
+    assert second.builder._katex_ssr_cache.rendered_this_build == 0
 
 
 def test_formula_katex_rejects_is_a_warning_with_file_and_line(rootdir, tmp_path):

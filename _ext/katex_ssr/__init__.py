@@ -135,7 +135,7 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
 
 def _on_builder_inited(app: Sphinx) -> None:
     """Stage KaTeX's CSS and fonts for ``_static/katex/``; open the render cache."""
-    app._katex_ssr_cache = _Cache(Path(app.doctreedir) / _CACHE_FILE)
+    app.builder._katex_ssr_cache = _Cache(Path(app.doctreedir) / _CACHE_FILE)
     if app.builder.format != "html":
         return
     assets = Path(app.confdir, app.config.katex_ssr_assets)  # relative to conf.py
@@ -201,7 +201,7 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Render every formula not yet cached, in one batch; report those KaTeX rejects."""
     if app.config.html_math_renderer != RENDERER or not app._katex_ssr_node:
         return []
-    cache: _Cache = app._katex_ssr_cache
+    cache: _Cache = app.builder._katex_ssr_cache
     macros = app.config.katex_ssr_macros
     wanted: dict[str, tuple[str, bool]] = {}
     for records in _formulas(env).values():
@@ -232,8 +232,8 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 
 def _rendered(self, node: nodes.Element, display: bool) -> str:
-    app = self.builder.app
-    entry = app._katex_ssr_cache.entries.get(cache_key(_tex(node), display, app.config.katex_ssr_macros))
+    builder = self.builder
+    entry = builder._katex_ssr_cache.entries.get(cache_key(_tex(node), display, builder.config.katex_ssr_macros))
     if entry is None or entry[0] == "error":
         # already reported as a warning; show the source rather than nothing
         return f'<code class="katex-ssr-error">{self.encode(_tex(node))}</code>'
