@@ -3,6 +3,7 @@
     nox -s build      # the site, warnings as errors, into _build/html
     nox -s tests      # every test (pass extra pytest arguments after --)
     nox -s serve      # live preview on http://127.0.0.1:8000
+    nox -s bench      # build-time benchmark against bare Sphinx (-- --posts 1000)
     nox -s lock       # re-resolve requirements/*.txt from pyproject.toml
 
 Every session installs the exact versions locked in requirements/.
@@ -68,6 +69,14 @@ def serve(session: nox.Session) -> None:
         *_sphinx_build_args(HTML_DIR),
         *session.posargs,
     )
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Time our site against bare Sphinx + MyST on a synthetic corpus (a benchmark, never a test)."""
+    session.install("-r", "requirements/test.txt")
+    _install_assets(session)
+    session.run("python", "benchmarks/bench.py", *(session.posargs or ["--posts", "300"]))
 
 
 @nox.session(venv_backend="uv")

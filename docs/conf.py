@@ -40,6 +40,7 @@ extensions = [
     "katex_ssr",
     "post_frontmatter",
     "portal_theme",
+    "ablog_incremental",
     "latest_updates",
     "zh_search",
 ]

@@ -1,0 +1,227 @@
+"""Incremental builds for ablog: rewrite what changed, and only that.
+
+ablog regenerates every archive, category, tag and year page and every feed on
+every build, even a no-op one, and Sphinx does not know that a post's page shows
+other posts (the sidebars' recent posts, category and tag counts, archives; the
+previous/next links), so after a title change or a new post those pages go
+stale until a clean build.  This extension
+
+* keeps, on the environment, a fingerprint of what ablog's sidebars show and
+  of each post's previous/next neighbours; after reading, it asks Sphinx to
+  rewrite every page with ablog sidebars when the sidebar fingerprint changed,
+  and each post whose neighbours changed;
+* replaces ablog's ``html-collect-pages`` handlers by one that skips the archive
+  pages and feeds when nothing they show changed (their fingerprint covers the
+  posts' titles, dates, labels and excerpts, the site navigation, the HTML
+  configuration, our templates and the package versions) and their files are
+  still in the output folder;
+* deletes what a clean build would not write: the pages of removed documents
+  and archive pages or feeds that no longer exist (a tag whose last post went).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import hashlib
+import json
+from importlib.metadata import version
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ablog.blog import Blog
+from ablog.post import generate_archive_pages, generate_atom_feeds, register_posts
+from sphinx.util import logging
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+__version__ = "1.0"
+
+logger = logging.getLogger(__name__)
+
+_STATE_FILE = "ablog_incremental.json"
+_ENV_SIDEBAR = "ablog_incremental_sidebar"
+_ENV_NEIGHBOURS = "ablog_incremental_neighbours"
+_TEMPLATE_DIRS = [Path(__file__).resolve().parent / "portal_theme"]
+_PACKAGES = ("sphinx", "ablog", "pydata-sphinx-theme", "sphinx-book-theme", "myst-parser")
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+def _published(env: BuildEnvironment) -> list[dict[str, Any]]:
+    """ablog's records of published posts, oldest first (ablog's own order)."""
+    tomorrow = dt.datetime.combine(dt.date.today() + dt.timedelta(days=1), dt.time())
+    posts = [
+        info
+        for infos in getattr(env, "ablog_posts", {}).values()
+        for info in infos
+        if info["date"] and info["date"] < tomorrow
+    ]
+    return sorted(posts, key=lambda info: (info["date"], info["title"]))
+
+
+def _counts(posts: list[dict[str, Any]], key: str) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for info in posts:
+        for label in info.get(key) or []:
+            counts[label] = counts.get(label, 0) + 1
+    return sorted(counts.items())
+
+
+def sidebar_fingerprint(env: BuildEnvironment) -> str:
+    """What ablog's sidebars show: recent posts, category, tag, author and year counts."""
+    posts = _published(env)
+    recent = [(i["docname"], i["title"], i["date"]) for i in posts[-6:]]
+    years = _counts([{**i, "year": [i["date"].year]} for i in posts], "year")
+    return _digest([recent, years, *(_counts(posts, k) for k in ("category", "tags", "author"))])
+
+
+def neighbour_fingerprints(env: BuildEnvironment) -> dict[str, str]:
+    """Per post, its previous and next post as the post navigation shows them."""
+    posts = _published(env)
+    result = {}
+    for index, info in enumerate(posts):
+        prev = posts[index - 1] if index > 0 else None
+        nxt = posts[index + 1] if index + 1 < len(posts) else None
+        result[info["docname"]] = _digest([(p["docname"], p["title"]) if p else None for p in (prev, nxt)])
+    return result
+
+
+def _shows_ablog_sidebars(app: Sphinx, docname: str) -> bool:
+    for pattern, sidebars in app.config.html_sidebars.items():
+        if fnmatch.fnmatch(docname, pattern) and any(s.startswith("ablog/") for s in sidebars):
+            return True
+    return False
+
+
+def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Pages that show other posts and must be rewritten although they were not re-read."""
+    sidebar = sidebar_fingerprint(env)
+    neighbours = neighbour_fingerprints(env)
+    old_sidebar = getattr(env, _ENV_SIDEBAR, None)
+    old_neighbours = getattr(env, _ENV_NEIGHBOURS, {})
+    setattr(env, _ENV_SIDEBAR, sidebar)
+    setattr(env, _ENV_NEIGHBOURS, neighbours)
+    rewrite = set()
+    if old_sidebar is not None and old_sidebar != sidebar:
+        rewrite |= {doc for doc in env.found_docs if _shows_ablog_sidebars(app, doc)}
+    rewrite |= {doc for doc, value in neighbours.items() if old_neighbours.get(doc, value) != value}
+    return sorted(rewrite & env.found_docs)
+
+
+# -- archive pages and feeds --------------------------------------------------
+
+
+def _templates_digest() -> str:
+    files = sorted(p for d in _TEMPLATE_DIRS for p in d.rglob("*.html"))
+    return _digest([(p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in files])
+
+
+def archive_fingerprint(app: Sphinx) -> str:
+    """Everything ablog's archive pages and feeds show or depend on."""
+    env = app.env
+    posts = [
+        (i["docname"], i["title"], i["date"], i["update"], i.get("category"), i.get("tags"), i.get("author"))
+        for i in _published(env)
+    ]
+    excerpts = {
+        doc: [record.title, record.tokens, record.excerpt_override]
+        for doc, record in sorted(getattr(env, "latest_updates_posts", {}).items())
+    }
+    navigation = sorted(
+        (doc, env.titles[doc].astext() if doc in env.titles else "", env.toctree_includes.get(doc, []))
+        for doc in env.found_docs
+        if not doc.startswith("posts/")
+    )
+    return _digest([
+        posts,
+        excerpts,
+        navigation,
+        app.builder.build_info.config_hash,
+        _templates_digest(),
+        [version(name) for name in _PACKAGES],
+    ])
+
+
+def _state_path(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / _STATE_FILE
+
+
+def _load_state(app: Sphinx) -> dict[str, Any]:
+    try:
+        return json.loads(_state_path(app).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _on_env_get_outdated(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Note removed documents, whose pages are deleted once the build succeeded."""
+    app._ablog_incremental_removed = set(removed)
+    return []
+
+
+def _on_html_collect_pages(app: Sphinx):
+    """ablog's archive pages and feeds, unless nothing they show changed since they were written."""
+    if app.builder.format != "html":
+        return
+    if not Blog(app):
+        register_posts(app)
+    fingerprint = archive_fingerprint(app)
+    state = _load_state(app)
+    outdir = Path(app.outdir)
+    if (
+        state.get("fingerprint") == fingerprint
+        and state.get("outdir") == str(outdir)
+        and all((outdir / page).is_file() for page in state.get("files", []))
+    ):
+        logger.info("ablog archive pages and feeds are up to date (%d files)", len(state["files"]))
+        return
+    pages = list(generate_archive_pages(app))
+    list(generate_atom_feeds(app))  # writes the feeds itself
+    feeds = [p.relative_to(outdir).as_posix() for p in outdir.rglob("atom.xml")]
+    files = sorted({f"{name}.html" for name, _, _ in pages} | set(feeds))
+    app._ablog_incremental_pending = {"fingerprint": fingerprint, "outdir": str(outdir), "files": files}
+    yield from pages
+
+
+def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
+    """Remember what was generated, once the pages are really written."""
+    if exception is not None:
+        _state_path(app).unlink(missing_ok=True)
+        return
+    outdir = Path(app.outdir)
+    stale = {f"{doc}.html" for doc in getattr(app, "_ablog_incremental_removed", ())}
+    pending = getattr(app, "_ablog_incremental_pending", None)
+    if pending:
+        stale |= set(_load_state(app).get("files", [])) - set(pending["files"])
+        _state_path(app).write_text(json.dumps(pending), encoding="utf-8")
+    for name in sorted(stale):
+        (outdir / name).unlink(missing_ok=True)
+
+
+def _replace_ablog_page_handlers(app: Sphinx) -> None:
+    ablog_handlers = {generate_archive_pages, generate_atom_feeds}
+    for listener in list(app.events.listeners["html-collect-pages"]):
+        if listener.handler in ablog_handlers:
+            app.disconnect(listener.id)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("ablog")
+    _replace_ablog_page_handlers(app)
+    app.connect("env-get-outdated", _on_env_get_outdated)
+    app.connect("env-get-updated", _on_env_get_updated)
+    app.connect("html-collect-pages", _on_html_collect_pages)
+    app.connect("build-finished", _on_build_finished)
+    return {
+        "version": __version__,
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,97 @@
+"""Incremental builds write the same site as clean builds, and skip what did not change."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+# Timestamps that legitimately differ between two builds (documented in the README).
+VOLATILE = ("blog/atom.xml",)
+
+
+def _build(src: Path, **kwargs) -> SphinxTestApp:
+    app = SphinxTestApp("html", srcdir=src, **kwargs)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app
+
+
+def _tree(outdir: Path) -> dict[str, str]:
+    """SHA-256 of every output file except feeds (their <updated> is the build time)."""
+    return {
+        path.relative_to(outdir).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(outdir.rglob("*"))
+        if path.is_file() and path.suffix == ".html" and ".doctrees" not in path.parts
+    }
+
+
+def _log(app: SphinxTestApp) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", app.status.getvalue())
+
+
+def _written(app: SphinxTestApp) -> list[str]:
+    return sorted(m.group(1) for m in re.finditer(r"^writing output\.\.\. \[\s*\d+%\] (\S+)$", _log(app), re.M))
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+EDITS = {
+    "body": lambda s: _edit(s / "posts/2025/third.md", "讲一点 Python。", "讲一点 Python，再补一句。"),
+    "title": lambda s: _edit(s / "posts/2025/gradient-descent.md", "# 梯度下降入门", "# 梯度下降：从零开始"),
+    "category": lambda s: _edit(s / "posts/2024/python-closures.md", "category: Python", "category: Machine Learning"),
+    "new_post": lambda s: (s / "posts/2025/fourth.md").write_text(
+        "---\ndate: 2025-09-09\ncategory: Python\ntags: new-tag\n---\n\n# 第四篇\n\n新来的文章。\n", encoding="utf-8"
+    ),
+    "deleted_post": lambda s: (s / "posts/2025/gradient-descent.md").unlink(),
+    "draft_published": lambda s: _edit(s / "posts/2099/future-post.md", "date: 2099-01-01", "date: 2025-10-10"),
+}
+
+
+@pytest.mark.parametrize("name", list(EDITS))
+def test_incremental_build_equals_clean_build(rootdir, tmp_path, name):
+    src = tmp_path / "incremental"
+    shutil.copytree(rootdir / "test-incremental", src)
+    first = _build(src, freshenv=True)
+    assert first.warning.getvalue() == ""
+    EDITS[name](src)
+    incremental = _build(src)
+    clean_src = tmp_path / "clean"
+    shutil.copytree(src, clean_src, ignore=shutil.ignore_patterns("_build"))
+    clean = _build(clean_src, freshenv=True)
+    assert incremental.warning.getvalue() == ""
+    expected, got = _tree(clean.outdir), _tree(incremental.outdir)
+    assert sorted(got) == sorted(expected)
+    differing = sorted(path for path in expected if got[path] != expected[path])
+    assert differing == []
+
+
+def test_noop_rebuild_reads_and_writes_nothing(rootdir, tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-incremental", src)
+    _build(src, freshenv=True)
+    second = _build(src)
+    status = _log(second)
+    assert "0 added, 0 changed, 0 removed" in status
+    assert "ablog archive pages and feeds are up to date" in status
+    assert _written(second) == []
+
+
+def test_body_edit_rewrites_only_that_post_and_the_index(rootdir, tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-incremental", src)
+    _build(src, freshenv=True)
+    _edit(src / "posts/2025/third.md", "结尾。", "结尾，改过了。")  # past the excerpt
+    second = _build(src)
+    assert _written(second) == ["index", "posts/2025/third"]
+    assert "ablog archive pages and feeds are up to date" in _log(second)
