@@ -16,7 +16,11 @@ stale until a clean build.  This extension
   configuration, our templates and the package versions) and their files are
   still in the output folder;
 * deletes what a clean build would not write: the pages of removed documents
-  and archive pages or feeds that no longer exist (a tag whose last post went).
+  and archive pages or feeds that no longer exist (a tag whose last post went);
+* keeps ablog's records small: ablog stores a deep copy of every post's doctree
+  and of its excerpt nodes in the environment (13 MB of pickle at 300 posts),
+  used only for full-text feeds, which we do not publish; they are replaced by
+  the excerpt's plain text.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ablog.blog import Blog
+from docutils import nodes
 from ablog.post import generate_archive_pages, generate_atom_feeds, register_posts
 from sphinx.util import logging
 
@@ -158,6 +163,16 @@ def _load_state(app: Sphinx) -> dict[str, Any]:
         return {}
 
 
+def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
+    """Drop the doctree copies ablog just stored for this post; keep the excerpt's text."""
+    if app.config.blog_feed_fulltext:
+        return
+    for info in getattr(app.env, "ablog_posts", {}).get(app.env.docname, []):
+        text = " ".join(node.astext() for node in info["excerpt"] if isinstance(node, nodes.paragraph))
+        info["excerpt"] = [nodes.paragraph(text, text)] if text else []
+        info["doctree"] = None
+
+
 def _on_env_get_outdated(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
@@ -215,6 +230,7 @@ def _replace_ablog_page_handlers(app: Sphinx) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("ablog")
     _replace_ablog_page_handlers(app)
+    app.connect("doctree-read", _on_doctree_read, priority=600)  # after ablog's (500)
     app.connect("env-get-outdated", _on_env_get_outdated)
     app.connect("env-get-updated", _on_env_get_updated)
     app.connect("html-collect-pages", _on_html_collect_pages)
