@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 # -- Path setup --------------------------------------------------------------
 
@@ -43,6 +44,13 @@ extensions = [
     "ablog_incremental",
     "latest_updates",
     "zh_search",
+    # sitemap, social meta, 404, feeds, post extras (issue 8)
+    "sphinx_sitemap",
+    "notfound.extension",
+    "robots_txt",
+    "social_meta",
+    "feeds_extra",
+    "post_extras",
 ]
 
 root_doc = "index"
@@ -91,6 +99,7 @@ html_css_files = ["portal.css"]
 html_last_updated_fmt = None
 html_show_sourcelink = False
 html_copy_source = False
+html_favicon = "_static/favicon.svg"
 
 html_theme_options = {
     "logo": {"text": "知源"},
@@ -117,6 +126,41 @@ html_sidebars = {
     "blog": _BLOG_SIDEBARS,
     "blog/**": _BLOG_SIDEBARS,
 }
+
+# -- Sitemap, robots.txt, social meta, 404 page -----------------------------
+
+# sphinx-sitemap: html_baseurl already holds language and version
+sitemap_url_scheme = "{link}"
+sitemap_locales = [None]
+sitemap_excludes = ["search.html", "genindex.html", "404.html", "blog/drafts.html"]
+# sphinxext-opengraph (loaded by _ext/social_meta.py, which adds what it lacks)
+ogp_site_url = SITE_URL
+ogp_site_name = "知源"
+ogp_type = "article"
+ogp_social_cards = {"enable": False}
+# sphinx-notfound-page: absolute links, so the page works at any depth
+notfound_urls_prefix = urlsplit(SITE_URL).path
+notfound_context = {
+    "title": "页面未找到",
+    "body": (
+        "<h1>页面未找到（404）</h1>\n"
+        "<p>抱歉，您要找的页面不存在，可能已被移动或删除。</p>\n"
+        "<ul class=\"notfound-links\">\n"
+        f'<li><a href="{notfound_urls_prefix}index.html">返回首页</a></li>\n'
+        f'<li><a href="{notfound_urls_prefix}blog.html">浏览全部文章</a></li>\n'
+        f'<li><a href="{notfound_urls_prefix}archive.html">按时间归档</a></li>\n'
+        "</ul>\n"
+        f'<form class="notfound-search" action="{notfound_urls_prefix}search.html" method="get">'
+        '<input type="search" name="q" aria-label="搜索文章" placeholder="搜索文章…" /> '
+        '<button type="submit">搜索</button></form>'
+    ),
+}
+
+# -- Post extras and feeds (_ext/post_extras, _ext/feeds_extra) -------------
+
+post_extras_related_count = 5
+post_extras_series_titles = {"rl-foundations": "强化学习：从基本概念到 TRPO"}
+feeds_extra_length = 50
 
 # -- Search ------------------------------------------------------------------
 

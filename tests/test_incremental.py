@@ -33,7 +33,8 @@ def _tree(outdir: Path) -> dict[str, str]:
 
 
 def _log(app: SphinxTestApp) -> str:
-    return re.sub(r"\x1b\[[0-9;]*m", "", app.status.getvalue())
+    """The status log as plain lines (on a colour terminal, progress lines end in \\r)."""
+    return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", app.status.getvalue()).replace("\r", "\n")
 
 
 def _written(app: SphinxTestApp) -> list[str]:

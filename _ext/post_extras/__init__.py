@@ -1,0 +1,415 @@
+"""What every post shows beyond its text: reading time, series, related posts.
+
+Builds on ``latest_updates``' post records (title, date, categories).  When a
+post is read, a second small record is kept on the environment — reading counts
+(see :mod:`post_extras.reading_time`), tags, author and series — never its
+doctree; records are purged and merged per document, so parallel reads are safe.
+
+At write time (``doctree-resolved``) every published post gets, right under its
+title::
+
+    <div class="post-extras">
+      <p class="post-meta">
+        <time class="post-date" datetime="YYYY-MM-DD">YYYY-MM-DD</time>
+        <span class="post-categories"><a class="post-category" href="…">…</a></span>
+        <span class="post-tags"><a class="post-tag" href="…">…</a> …</span>
+        <span class="post-author">…</span>
+        <span class="post-reading-time" data-minutes="N">阅读约 N 分钟</span>
+      </p>
+      <nav class="post-series" aria-label="系列">          (posts with ``series:``)
+        <p class="post-series-position">「<a href="…/series/<slug>.html">name</a>」系列第 i 篇，共 n 篇</p>
+        <ol><li><a href="…">…</a></li> <li aria-current="page">…</li> …</ol>
+      </nav>
+    </div>
+
+and at its end::
+
+    <nav class="post-related" aria-label="相关文章">
+      <h2>相关文章</h2>
+      <ul><li><a class="post-related-link" href="…">title</a> <time>…</time></li> …</ul>
+    </nav>
+
+Related posts share tags or a category with the post: score = shared tags +
+1 for a shared category; at most ``post_extras_related_count``, highest score
+first, then newest, then by title and path — deterministic.  Previous / next
+links come from ablog (``post_show_prev_next``).
+
+A series is named in front matter by a short id (``series: rl-foundations``,
+kebab-case like tags); ``post_extras_series_titles`` maps ids to the titles
+readers see (default: the id).  Each series gets an overview page
+``series/<slug>`` (the id as ablog slugifies category names) listing its posts
+in reading order — by date, then title, then path.
+Everything that comes from an article is escaped.
+
+Incremental builds re-read nothing extra: after reading, a digest of what each
+post shows of other posts (related list, series box) is compared with the last
+build's, and only the posts whose digest changed are rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.util import logging
+
+from latest_updates import PostRecord, _posts, _slugify, _split_list, post_excerpt, published_posts
+
+from .reading_time import DEFAULT_RATES, ReadingStats, count, minutes
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
+
+__version__ = "1.0"
+
+_STATIC = str(Path(__file__).resolve().parent / "static")
+
+logger = logging.getLogger(__name__)
+
+_ENV_EXTRAS = "post_extras_records"
+_ENV_SHOWN = "post_extras_shown"
+
+
+@dataclass(frozen=True)
+class ExtraRecord:
+    """What the extras need of one post beyond ``latest_updates``' record."""
+
+    docname: str
+    stats: ReadingStats
+    tags: tuple[str, ...]
+    authors: tuple[str, ...]
+    series: str | None
+
+
+def _extras(env: BuildEnvironment) -> dict[str, ExtraRecord]:
+    if not hasattr(env, _ENV_EXTRAS):
+        setattr(env, _ENV_EXTRAS, {})
+    return getattr(env, _ENV_EXTRAS)
+
+
+def _author_names(config: Config, keys: tuple[str, ...]) -> tuple[str, ...]:
+    authors = getattr(config, "blog_authors", {}) or {}
+    if not keys and getattr(config, "blog_default_author", None):
+        default = config.blog_default_author
+        keys = tuple(default) if isinstance(default, (list, tuple)) else (default,)
+    return tuple(authors[key][0] if key in authors else key for key in keys)
+
+
+# -- Reading -----------------------------------------------------------------
+
+
+def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
+    """Count a post's reading time and keep its tags, author and series."""
+    env = app.env
+    docname = env.docname
+    if docname not in _posts(env):  # latest_updates decided it is not a post
+        return
+    metadata = env.metadata.get(docname, {})
+    series = str(metadata.get("series", "")).strip() or None
+    if series is not None and not _slugify(series):
+        logger.warning(
+            "series name %r has no letters or digits for a URL; the post is left out of it",
+            series,
+            type="post_extras",
+            subtype="series",
+            location=docname,
+        )
+        series = None
+    _extras(env)[docname] = ExtraRecord(
+        docname=docname,
+        stats=count(doctree),
+        tags=_split_list(str(metadata.get("tags", ""))),
+        authors=_split_list(str(metadata.get("author", ""))),
+        series=series,
+    )
+
+
+def _on_env_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    """Forget what a re-read or removed document contributed."""
+    _extras(env).pop(docname, None)
+
+
+def _on_env_merge_info(
+    app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
+) -> None:
+    """Take over the records a parallel reader collected."""
+    for name in docnames:
+        if name in _extras(other):
+            _extras(env)[name] = _extras(other)[name]
+
+
+def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Rewrite the posts whose related posts or series list changed; re-read nothing.
+
+    Extras are rendered at write time from the records, so a post that was not
+    re-read only needs rewriting when what it shows of other posts differs.
+    """
+    new = _shown_fingerprints(app, env)
+    old = getattr(env, _ENV_SHOWN, {})
+    setattr(env, _ENV_SHOWN, new)
+    return sorted(doc for doc, digest in new.items() if old.get(doc, digest) != digest)
+
+
+def _shown_fingerprints(app: Sphinx, env: BuildEnvironment) -> dict[str, str]:
+    """Per published post, a digest of the other posts its related list and series box show."""
+    series = series_members(env)
+    limit = app.config.post_extras_related_count
+    result = {}
+    for post in published_posts(env):
+        extra = _extras(env).get(post.docname)
+        if extra is None:
+            continue
+        related = [(p.docname, p.title, p.date.isoformat()) for p in related_posts(env, post.docname, limit)]
+        members = [(p.docname, p.title) for p in series.get(extra.series, [])] if extra.series else []
+        title = series_title(app.config, extra.series) if extra.series else None
+        payload = json.dumps([related, members, title], ensure_ascii=False)
+        result[post.docname] = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return result
+
+
+# -- Series and related posts ------------------------------------------------
+
+
+def series_slug(name: str) -> str:
+    """The slug of a series' overview page, ``series/<slug>``."""
+    return _slugify(name)
+
+
+def series_title(config: Config, name: str) -> str:
+    """The displayed title of series *name* (``post_extras_series_titles``, else the name)."""
+    return str(config.post_extras_series_titles.get(name, name))
+
+
+def series_members(env: BuildEnvironment) -> dict[str, list[PostRecord]]:
+    """Published posts of every series, in reading order (date, title, path)."""
+    extras = _extras(env)
+    members: dict[str, list[PostRecord]] = {}
+    for post in published_posts(env):
+        record = extras.get(post.docname)
+        if record and record.series:
+            members.setdefault(record.series, []).append(post)
+    for posts in members.values():
+        posts.sort(key=lambda p: (p.date, p.title, p.docname))
+    return dict(sorted(members.items()))
+
+
+def related_posts(env: BuildEnvironment, docname: str, limit: int) -> list[PostRecord]:
+    """Up to *limit* published posts sharing tags or a category with *docname*."""
+    extras = _extras(env)
+    me, my_extra = _posts(env).get(docname), extras.get(docname)
+    if me is None or my_extra is None:
+        return []
+    scored = []
+    for post in published_posts(env):
+        other = extras.get(post.docname)
+        if post.docname == docname or other is None:
+            continue
+        score = len(set(my_extra.tags) & set(other.tags))
+        score += 1 if set(me.categories) & set(post.categories) else 0
+        if score:
+            scored.append((-score, post.sort_key(), post))
+    scored.sort(key=lambda item: item[:2])
+    return [post for *_, post in scored[:limit]]
+
+
+# -- Rendering ---------------------------------------------------------------
+
+
+class post_extras_node(nodes.General, nodes.Element):
+    """Where a post's extras go; its HTML is set at write time, it has no text."""
+
+
+def _uri_maker(builder: Builder, current: str) -> Callable[[str], str]:
+    def uri(target: str) -> str:
+        return escape(builder.get_relative_uri(current, target), quote=True)
+
+    return uri
+
+
+def _render_header(app: Sphinx, docname: str, series: dict[str, list[PostRecord]]) -> str:
+    env, config = app.env, app.config
+    post, extra = _posts(env)[docname], _extras(env)[docname]
+    uri = _uri_maker(app.builder, docname)
+    iso = post.date.isoformat()
+    category_page = config.latest_updates_category_page
+    parts = [f'<time class="post-date" datetime="{iso}">{iso}</time>']
+    if post.categories:
+        links = " ".join(
+            f'<a class="post-category" href="{uri(category_page.format(slug=_slugify(c)))}">{escape(c)}</a>'
+            for c in post.categories
+        )
+        parts.append(f'<span class="post-categories">{links}</span>')
+    if extra.tags:
+        tag_page = config.post_extras_tag_page
+        links = " ".join(
+            f'<a class="post-tag" href="{uri(tag_page.format(slug=_slugify(t)))}">#{escape(t)}</a>'
+            for t in extra.tags
+        )
+        parts.append(f'<span class="post-tags">{links}</span>')
+    names = _author_names(config, extra.authors)
+    if names:
+        parts.append(f'<span class="post-author">{escape("、".join(names))}</span>')
+    n = minutes(extra.stats, rates=config.post_extras_reading_rates)
+    parts.append(f'<span class="post-reading-time" data-minutes="{n}">阅读约 {n} 分钟</span>')
+    out = ['<div class="post-extras">', '<p class="post-meta">' + " · ".join(parts) + "</p>"]
+    if extra.series and extra.series in series:
+        title = series_title(config, extra.series)
+        out.append(_render_series_nav(uri, docname, extra.series, title, series[extra.series]))
+    out.append("</div>")
+    return "\n".join(out)
+
+
+def _render_series_nav(uri, docname: str, name: str, title: str, members: list[PostRecord]) -> str:
+    position = next(i for i, p in enumerate(members, 1) if p.docname == docname)
+    items = []
+    for post in members:
+        if post.docname == docname:
+            items.append(f'<li aria-current="page"><strong>{escape(post.title)}</strong></li>')
+        else:
+            items.append(f'<li><a href="{uri(post.docname)}">{escape(post.title)}</a></li>')
+    return (
+        '<nav class="post-series" aria-label="系列">'
+        f'<p class="post-series-position">「<a class="post-series-link" href="{uri(f"series/{series_slug(name)}")}">'
+        f"{escape(title)}</a>」系列第 {position} 篇，共 {len(members)} 篇</p>"
+        f'<ol class="post-series-list">{"".join(items)}</ol></nav>'
+    )
+
+
+def _render_related(app: Sphinx, docname: str) -> str:
+    related = related_posts(app.env, docname, app.config.post_extras_related_count)
+    if not related:
+        return ""
+    uri = _uri_maker(app.builder, docname)
+    items = "".join(
+        f'<li><a class="post-related-link" href="{uri(p.docname)}">{escape(p.title)}</a> '
+        f'<time datetime="{p.date.isoformat()}">{p.date.isoformat()}</time></li>'
+        for p in related
+    )
+    return f'<nav class="post-related" aria-label="相关文章"><h2>相关文章</h2><ul>{items}</ul></nav>'
+
+
+def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Put the header under a published post's title and related posts at its end."""
+    if app.builder.format != "html" or docname not in _extras(app.env):
+        return
+    if docname not in {p.docname for p in published_posts(app.env)}:
+        return
+    section = doctree.next_node(nodes.section)
+    if section is None or not isinstance(section[0], nodes.title):
+        return
+    series = series_members(app.env)
+    header = post_extras_node(html=_render_header(app, docname, series))
+    section.insert(1, header)
+    related = _render_related(app, docname)
+    if related:
+        section.append(post_extras_node(html=related))
+
+
+def _visit_html(self, node: post_extras_node) -> None:
+    self.body.append(node.get("html", ""))
+    raise nodes.SkipNode
+
+
+def _skip(self, node: nodes.Node) -> None:
+    raise nodes.SkipNode
+
+
+def render_series_page(app: Sphinx, pagename: str, name: str, members: list[PostRecord]) -> str:
+    """Body of a series overview page: the posts in reading order, with excerpts."""
+    uri = _uri_maker(app.builder, pagename)
+    items = []
+    for post in members:
+        iso = post.date.isoformat()
+        n = minutes(_extras(app.env)[post.docname].stats, rates=app.config.post_extras_reading_rates)
+        items.append(
+            '<li class="series-entry">'
+            f'<h3><a class="series-entry-title" href="{uri(post.docname)}">{escape(post.title)}</a></h3>'
+            f'<p class="series-entry-meta"><time datetime="{iso}">{iso}</time> · 阅读约 {n} 分钟</p>'
+            f'<p class="series-entry-excerpt">{escape(post_excerpt(app.env, post))}</p>'
+            "</li>"
+        )
+    return (
+        f'<section class="series-overview"><h1>系列：{escape(series_title(app.config, name))}</h1>'
+        f'<p class="series-count">共 {len(members)} 篇，建议按顺序阅读。</p>'
+        f'<ol class="series-entries">{"".join(items)}</ol></section>'
+    )
+
+
+def _on_html_collect_pages(app: Sphinx):
+    """Generate an overview page per series."""
+    if app.builder.format != "html":
+        return
+    for name, members in series_members(app.env).items():
+        pagename = f"series/{series_slug(name)}"
+        if pagename in app.env.found_docs:
+            logger.warning(
+                "page %r has the name of a series overview page; the overview is not written",
+                pagename,
+                type="post_extras",
+                subtype="series",
+                location=pagename,
+            )
+            continue
+        context = {
+            "title": escape(f"系列：{series_title(app.config, name)}"),
+            "body": render_series_page(app, pagename, name, members),
+        }
+        yield pagename, context, "page.html"
+
+
+def _validate_config(app: Sphinx, config: Config) -> None:
+    """Reject configuration values the extras cannot use; serve our stylesheet."""
+    # a new list: the default value object is shared by every Sphinx app in a process
+    config.html_static_path = [*config.html_static_path, _STATIC]
+    unknown = set(config.post_extras_reading_rates) - set(DEFAULT_RATES)
+    if unknown:
+        raise ValueError(
+            f"post_extras_reading_rates: unknown keys {sorted(unknown)}; known keys are {sorted(DEFAULT_RATES)}"
+        )
+    if any(float(v) <= 0 for v in config.post_extras_reading_rates.values()):
+        raise ValueError("post_extras_reading_rates: every rate must be positive")
+    if config.post_extras_related_count < 0:
+        raise ValueError("post_extras_related_count must not be negative")
+    if "{slug}" not in config.post_extras_tag_page:
+        raise ValueError("post_extras_tag_page must contain '{slug}'")
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("latest_updates")
+    app.add_config_value("post_extras_reading_rates", {}, "html", types=[dict])
+    app.add_config_value("post_extras_related_count", 5, "html", types=[int])
+    app.add_config_value("post_extras_series_titles", {}, "html", types=[dict])
+    app.add_config_value("post_extras_tag_page", "blog/tag/{slug}", "html", types=[str])
+    app.add_css_file("post_extras.css")
+    app.add_node(
+        post_extras_node,
+        html=(_visit_html, None),
+        latex=(_skip, None),
+        text=(_skip, None),
+        man=(_skip, None),
+        texinfo=(_skip, None),
+    )
+    app.connect("config-inited", _validate_config)
+    # after latest_updates (priority 500) has recorded the post
+    app.connect("doctree-read", _on_doctree_read, priority=600)
+    app.connect("env-purge-doc", _on_env_purge_doc)
+    app.connect("env-merge-info", _on_env_merge_info)
+    app.connect("env-get-updated", _on_env_get_updated)
+    app.connect("doctree-resolved", _on_doctree_resolved)
+    app.connect("html-collect-pages", _on_html_collect_pages)
+    return {
+        "version": __version__,
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

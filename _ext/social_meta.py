@@ -1,0 +1,124 @@
+"""OpenGraph and Twitter card meta tags on every page, with escaped text.
+
+sphinxext-opengraph writes the ``og:`` tags (title, type, canonical URL, site
+name, description) for pages that have a doctree.  This extension loads it and
+closes three gaps:
+
+* **posts** get their excerpt (``latest_updates``, the same text as the home page
+  and ``<meta name="description">``) as ``og:description`` instead of
+  sphinxext-opengraph's own opening text;
+* **titles are escaped**: sphinxext-opengraph unescapes the page title and only
+  re-escapes quotes, so a title with ``&`` or ``<`` would land raw in the
+  attribute; we hand it the escaped title as a per-page override;
+* **generated pages** (ablog's archives, index pages 2…n, series overviews) have
+  no doctree, so sphinxext-opengraph skips them; we run it for them too.
+
+Pages whose template sets the title (the index, the search page) get a
+generic one.  Every page also gets ``twitter:card`` (``summary``), ``twitter:title`` and
+``twitter:description``.  The 404 page (``notfound_pagename``) gets none: it
+has no canonical URL of its own.  sphinxext-opengraph's social-card images are
+switched off (``ogp_social_cards = {"enable": False}``): they need matplotlib
+and fonts for Chinese.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import io
+import re
+from typing import TYPE_CHECKING, Any
+
+from docutils.utils import new_document
+from sphinx.locale import _
+
+from latest_updates import _posts, post_excerpt
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+__version__ = "1.0"
+
+_OG_DESCRIPTION = re.compile(r'<meta property="og:description" content="([^"]*)" />')
+
+
+def _text(title_html: str) -> str:
+    """Plain text of a title Sphinx holds as HTML."""
+    return html.unescape(re.sub(r"<[^>]*>", "", title_html)).strip()
+
+
+def _title(context: dict[str, Any]) -> str:
+    """The page title as HTML; pages whose template sets it (index, search) get a generic one."""
+    if context.get("title"):
+        return str(context["title"])
+    names = {"genindex": _("Index"), "search": _("Search")}
+    return html.escape(str(names.get(context.get("pagename", ""), context.get("docstitle", ""))))
+
+
+def _is_404(app: Sphinx, pagename: str) -> bool:
+    return pagename == getattr(app.config, "notfound_pagename", None)
+
+
+def _fields(app: Sphinx, pagename: str, context: dict[str, Any]) -> dict[str, Any]:
+    """Per-page fields for sphinxext-opengraph: escaped title, a post's excerpt."""
+    # a copy: context["meta"] is the environment's own metadata of the page
+    fields = dict(context.get("meta") or {})
+    fields["og:title"] = html.escape(_text(_title(context)), quote=False)
+    record = _posts(app.env).get(pagename)
+    if record is not None:
+        fields["og:description"] = html.escape(post_excerpt(app.env, record), quote=False)
+    return fields
+
+
+def _on_html_page_context_before(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Hand sphinxext-opengraph an escaped title, and a post's excerpt as description."""
+    if doctree is None or _is_404(app, pagename):
+        return
+    context["meta"] = _fields(app, pagename, context)
+
+
+def _on_html_page_context_after(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Run sphinxext-opengraph for generated pages; add the Twitter card tags."""
+    if _is_404(app, pagename):
+        return
+    if doctree is None:  # titles of generated pages are escaped by now (portal_theme)
+        from sphinxext.opengraph import get_tags
+
+        page = {**context, "title": _title(context), "meta": _fields(app, pagename, context)}
+        context["metatags"] = context.get("metatags", "") + get_tags(
+            page,
+            new_document(pagename),
+            srcdir=app.srcdir,
+            outdir=app.outdir,
+            config=app.config,
+            builder=app.builder,
+            env=app.env,
+        )
+    title = html.escape(_text(_title(context)), quote=True)
+    tags = [
+        '<meta name="twitter:card" content="summary" />',
+        f'<meta name="twitter:title" content="{title}" />',
+    ]
+    found = _OG_DESCRIPTION.search(context.get("metatags", ""))
+    if found:  # escaped already by whoever wrote og:description
+        tags.append(f'<meta name="twitter:description" content="{found.group(1)}" />')
+    context["metatags"] += "\n" + "\n".join(tags) + "\n"
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("latest_updates")
+    # sphinxext-opengraph print()s a note when matplotlib is missing; social cards are off anyway
+    with contextlib.redirect_stdout(io.StringIO()):
+        app.setup_extension("sphinxext.opengraph")
+    # before sphinxext-opengraph (500) reads the page's fields, and after it
+    app.connect("html-page-context", _on_html_page_context_before, priority=450)
+    app.connect("html-page-context", _on_html_page_context_after, priority=550)
+    return {
+        "version": __version__,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,15 @@
+extensions = ["myst_parser", "ablog", "post_frontmatter", "portal_theme", "latest_updates", "feeds_extra"]
+language = "zh_CN"
+project = "测试站"
+html_theme = "basic"
+html_baseurl = "https://example.org/site/"
+blog_post_pattern = ["posts/*/*.md"]
+blog_baseurl = html_baseurl
+blog_title = "测试 & <站>"
+blog_feed_subtitle = "副标题"
+blog_authors = {"editor": ("编辑部", None)}
+blog_default_author = "editor"
+fontawesome_included = True
+post_date_format = "%Y-%m-%d"
+blog_feed_archives = True
+myst_enable_extensions = ["dollarmath"]

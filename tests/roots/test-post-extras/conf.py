@@ -1,0 +1,11 @@
+extensions = ["myst_parser", "ablog", "post_frontmatter", "portal_theme", "latest_updates", "post_extras"]
+language = "zh_CN"
+html_theme = "basic"
+myst_enable_extensions = ["dollarmath", "amsmath"]
+blog_post_pattern = ["posts/*/*.md"]
+blog_baseurl = "https://example.org/"
+blog_authors = {"editor": ("编辑部", None)}
+blog_default_author = "editor"
+fontawesome_included = True
+post_date_format = "%Y-%m-%d"
+post_extras_series_titles = {"demo": "演示 <系列> & 测试"}
