@@ -3,6 +3,7 @@
     nox -s build      # the site, warnings as errors, into _build/html
     nox -s tests      # every test (pass extra pytest arguments after --)
     nox -s serve      # live preview on http://127.0.0.1:8000
+    nox -s new -- "标题" --category "Large Model" --tags llm,rlhf [--slug s]
     nox -s bench      # build-time benchmark against bare Sphinx (-- --posts 1000)
     nox -s lock       # re-resolve requirements/*.txt from pyproject.toml
 
@@ -69,6 +70,12 @@ def serve(session: nox.Session) -> None:
         *_sphinx_build_args(HTML_DIR),
         *session.posargs,
     )
+
+
+@nox.session(python=False)
+def new(session: nox.Session) -> None:
+    """Create posts/<year>/<slug>.md with its front matter; never overwrites."""
+    session.run("python3", "_ext/new_post.py", *session.posargs, external=True)
 
 
 @nox.session

@@ -1,0 +1,48 @@
+"""`nox -s new` scaffolds a post that the site accepts, and never overwrites one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import sys
+
+from helpers import REPO
+
+
+def _run(root, *args):
+    return subprocess.run([sys.executable, str(root / "_ext/new_post.py"), *args],
+                          capture_output=True, text=True, cwd=root)
+
+
+def test_creates_a_post_with_front_matter_label_and_title(tmp_path):
+    root = tmp_path / "repo"
+    (root / "_ext").mkdir(parents=True)
+    shutil.copy(REPO / "_ext/new_post.py", root / "_ext/new_post.py")
+    result = _run(root, "FlashAttention 3 详解", "--category", "Large Model", "--tags", "Attention, llm")
+    assert result.returncode == 0, result.stderr
+    relative = result.stdout.strip()
+    year = relative.split("/")[1]
+    assert relative == f"posts/{year}/flashattention-3.md"
+    text = (root / relative).read_text(encoding="utf-8")
+    assert text.startswith(f"---\ndate: {year}-")
+    date = dt.date.fromisoformat(text.split("\n")[1].split(": ")[1])
+    assert abs((date - dt.date.today()).days) <= 1
+    assert "category: Large Model\ntags: attention, llm\n---\n\n(flashattention-3)=\n# FlashAttention 3 详解\n" in text
+
+    again = _run(root, "FlashAttention 3 详解", "--category", "Large Model", "--tags", "llm")
+    assert again.returncode == 1
+    assert "already exists" in again.stderr
+    assert (root / relative).read_text(encoding="utf-8") == text
+
+
+def test_chinese_only_title_needs_a_slug(tmp_path):
+    root = tmp_path / "repo"
+    (root / "_ext").mkdir(parents=True)
+    shutil.copy(REPO / "_ext/new_post.py", root / "_ext/new_post.py")
+    failed = _run(root, "强化学习入门", "--category", "Reinforcement Learning", "--tags", "rl")
+    assert failed.returncode == 1 and "--slug" in failed.stderr
+    ok = _run(root, "强化学习入门", "--category", "Reinforcement Learning", "--tags", "rl", "--slug", "rl-intro")
+    assert ok.returncode == 0 and ok.stdout.strip().endswith("/rl-intro.md")
+    bad = _run(root, "标题", "--category", "Python", "--tags", "x", "--slug", "Not_Kebab")
+    assert bad.returncode == 1 and "kebab-case" in bad.stderr
