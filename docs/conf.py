@@ -42,6 +42,7 @@ extensions = [
     "post_frontmatter",
     "portal_theme",
     "ablog_incremental",
+    "ablog_labels",
     "latest_updates",
     "zh_search",
     # sitemap, social meta, 404, feeds, post extras (issue 8)

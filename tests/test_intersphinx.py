@@ -30,6 +30,13 @@ def test_every_post_label_is_in_the_inventory(inventory):
         assert labels[slug].uri == f"{BASE}posts/{year}/{slug}.html#{slug}"
 
 
+def test_category_and_tag_archives_are_labels_in_the_inventory(inventory):
+    labels = inventory["std:label"]
+    assert labels["category-large-model"].uri == f"{BASE}blog/category/large-model.html"
+    assert labels["category-large-model"].display_name == "Large Model"
+    assert labels["tag-rlhf"].uri == f"{BASE}blog/tag/rlhf.html"
+
+
 def test_glossary_has_at_least_80_terms_in_the_inventory(inventory):
     terms = inventory["std:term"]
     assert len(terms) >= 80
@@ -53,3 +60,5 @@ def test_an_external_project_links_to_a_post_and_a_term(rootdir, tmp_path, site)
     post_title = next(l for l in dpo.read_text(encoding="utf-8").split("\n") if l.startswith("# "))[2:]
     assert links[post_title] == f"{BASE}posts/{dpo.parent.name}/dpo.html#dpo"
     assert links["梯度检查点"].startswith(f"{BASE}glossary.html#term-")
+    assert links["Reinforcement Learning"] == f"{BASE}blog/category/reinforcement-learning.html"
+    assert links["rlhf"] == f"{BASE}blog/tag/rlhf.html"

@@ -1,0 +1,62 @@
+"""Export ablog's category and tag archives as labels, so objects.inv lists them.
+
+ablog resolves ``category-large-model`` or ``tag-rlhf`` itself, through
+``missing-reference``, which other projects never see.  After every read this
+adds one standard-domain label per category and tag of a published post,
+pointing at its archive page, and drops the labels it added last time, so
+Sphinx writes them to ``objects.inv`` and intersphinx can link to them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from ablog.blog import os_path_join, slugify
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+__version__ = "1.0"
+
+_ENV_ADDED = "ablog_labels_added"
+_CATALOGS = (("category", "category", "category"), ("tags", "tag", "tag"))
+
+
+def archive_labels(app: Sphinx, env: BuildEnvironment) -> dict[str, tuple[str, str]]:
+    """``{label: (archive docname, display name)}`` for every category and tag in use."""
+    tomorrow = dt.datetime.combine(dt.date.today() + dt.timedelta(days=1), dt.time())
+    labels = {}
+    for infos in getattr(env, "ablog_posts", {}).values():
+        for info in infos:
+            if not info["date"] or info["date"] >= tomorrow:
+                continue
+            for key, xref, path in _CATALOGS:
+                for name in info.get(key) or []:
+                    slug = slugify(name)
+                    labels[f"{xref}-{slug}"] = (os_path_join(app.config.blog_path, path, slug), name)
+    return labels
+
+
+def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Replace last build's archive labels by this build's."""
+    std = env.domains.standard_domain
+    for label in getattr(env, _ENV_ADDED, []):
+        std.labels.pop(label, None)
+        std.anonlabels.pop(label, None)
+    added = []
+    for label, (docname, name) in sorted(archive_labels(app, env).items()):
+        if label in std.labels:  # a real label of the same name wins
+            continue
+        std.labels[label] = (docname, "", name)
+        std.anonlabels[label] = (docname, "")
+        added.append(label)
+    setattr(env, _ENV_ADDED, added)
+    return []
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("ablog")
+    app.connect("env-updated", _on_env_updated)
+    return {"version": __version__, "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
