@@ -123,3 +123,14 @@ def test_meta_description_is_the_excerpt_unless_the_post_sets_one(app):
         assert [m["content"] for m in metas] == [entries[doc]]
     metas = soup(app.outdir / "posts/2024/epsilon.html").select('meta[name="description"]')
     assert [m["content"] for m in metas] == ["作者自己写的描述"]
+
+
+def test_archive_groups_posts_by_year_and_month_with_counts(app):
+    page = soup(app.outdir / "archive.html")
+    years = page.select("section.post-archive > section.post-archive-year")
+    assert [y.select_one("h3").get_text() for y in years] == ["2025 年 （3 篇）", "2024 年 （2 篇）"]
+    months = [m.select_one("h4").get_text() for m in page.select("section.post-archive-month")]
+    assert months == ["2025 年 6 月 （2 篇）", "2025 年 3 月 （1 篇）", "2024 年 12 月 （1 篇）", "2024 年 1 月 （1 篇）"]
+    titles = [a.get_text() for a in page.select("a.post-archive-title")]
+    assert titles == ["Alpha 同日文章", "Beta 同日文章", "Gamma 多分类文章", "Delta 引用文章", "Epsilon 最早的文章"]
+    assert "未来的草稿" not in page.get_text()

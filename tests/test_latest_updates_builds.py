@@ -25,7 +25,7 @@ def _index_snapshot(outdir: Path, descriptions: bool = True) -> dict[str, str]:
     snapshot = {}
     for path in sorted(outdir.rglob("*.html")):
         page = soup(path)
-        parts = [str(el) for el in page.select("section.latest-updates, nav.latest-updates-pager")]
+        parts = [str(el) for el in page.select("section.latest-updates, nav.latest-updates-pager, section.post-archive")]
         if descriptions:
             parts += [m["content"] for m in page.select('meta[name="description"]')]
         if parts:

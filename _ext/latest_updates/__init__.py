@@ -52,6 +52,7 @@ logger = logging.getLogger(__name__)
 
 _ENV_POSTS = "latest_updates_posts"
 _ENV_INDEXES = "latest_updates_indexes"
+_ENV_ARCHIVES = "latest_updates_archives"
 _EXCERPT_FIELD = "latest_updates_excerpt"
 
 
@@ -91,6 +92,12 @@ def _indexes(env: BuildEnvironment) -> dict[str, IndexOptions]:
     if not hasattr(env, _ENV_INDEXES):
         setattr(env, _ENV_INDEXES, {})
     return getattr(env, _ENV_INDEXES)
+
+
+def _archives(env: BuildEnvironment) -> set[str]:
+    if not hasattr(env, _ENV_ARCHIVES):
+        setattr(env, _ENV_ARCHIVES, set())
+    return getattr(env, _ENV_ARCHIVES)
 
 
 def _split_list(value: str) -> tuple[str, ...]:
@@ -178,6 +185,7 @@ def _on_env_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     """Forget what a re-read or removed document contributed."""
     _posts(env).pop(docname, None)
     _indexes(env).pop(docname, None)
+    _archives(env).discard(docname)
 
 
 def _on_env_merge_info(
@@ -189,6 +197,8 @@ def _on_env_merge_info(
             _posts(env)[name] = _posts(other)[name]
         if name in _indexes(other):
             _indexes(env)[name] = _indexes(other)[name]
+        if name in _archives(other):
+            _archives(env).add(name)
 
 
 def _on_env_get_outdated(
@@ -198,7 +208,7 @@ def _on_env_get_outdated(
     touched = added | changed | removed
     patterns = app.config.latest_updates_post_pattern
     if any(fnmatch.fnmatch(doc, p) for doc in touched for p in patterns):
-        return sorted(set(_indexes(env)) - removed)
+        return sorted((set(_indexes(env)) | _archives(env)) - removed)
     return []
 
 
@@ -232,6 +242,22 @@ class LatestUpdatesDirective(SphinxDirective):
         )
         _indexes(self.env)[self.env.docname] = options
         node = latest_updates_node()
+        self.set_source_info(node)
+        return [node]
+
+
+class post_archive_node(nodes.General, nodes.Element):
+    """Where the archive by year and month goes; filled in at write time."""
+
+
+class PostArchiveDirective(SphinxDirective):
+    """``post-archive``: every published post, grouped by year and month, with counts."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        _archives(self.env).add(self.env.docname)
+        node = post_archive_node()
         self.set_source_info(node)
         return [node]
 
@@ -351,6 +377,39 @@ def _render_pager(uri, index_doc: str, page: _Page) -> str:
     return '<nav class="latest-updates-pager" aria-label="分页">' + " ".join(links) + "</nav>"
 
 
+def render_archive(builder: Builder, current: str) -> str:
+    """HTML of the archive: years, then months, newest first, each with its count."""
+    env = builder.env
+    by_month: dict[tuple[int, int], list[PostRecord]] = {}
+    for post in published_posts(env):
+        by_month.setdefault((post.date.year, post.date.month), []).append(post)
+    out = ['<section class="post-archive">']
+    for year in sorted({year for year, _ in by_month}, reverse=True):
+        months = sorted((m for y, m in by_month if y == year), reverse=True)
+        total = sum(len(by_month[year, m]) for m in months)
+        out.append(
+            f'<section class="post-archive-year" id="archive-{year}">'
+            f'<h3>{year} 年 <span class="post-archive-count">（{total} 篇）</span></h3>'
+        )
+        for month in months:
+            posts = by_month[year, month]
+            out.append(
+                f'<section class="post-archive-month" id="archive-{year}-{month:02d}">'
+                f'<h4>{year} 年 {month} 月 <span class="post-archive-count">（{len(posts)} 篇）</span></h4><ul>'
+            )
+            for post in posts:
+                href = escape(builder.get_relative_uri(current, post.docname), quote=True)
+                iso = post.date.isoformat()
+                out.append(
+                    f'<li><time datetime="{iso}">{iso}</time> '
+                    f'<a class="post-archive-title" href="{href}">{escape(post.title)}</a></li>'
+                )
+            out.append("</ul></section>")
+        out.append("</section>")
+    out.append("</section>")
+    return "\n".join(out)
+
+
 def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Give each index node the HTML of its first page."""
     for node in list(doctree.findall(latest_updates_node)):
@@ -359,6 +418,11 @@ def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> 
             continue
         options = _indexes(app.env).get(docname, IndexOptions())
         node["html"] = render_index(app.builder, docname, docname, _pages(app.env, options)[0])
+    for node in list(doctree.findall(post_archive_node)):
+        if app.builder.format != "html":
+            node.parent.remove(node)
+            continue
+        node["html"] = render_archive(app.builder, docname)
 
 
 def _visit_index_html(self, node: latest_updates_node) -> None:
@@ -435,6 +499,15 @@ def setup(app: Sphinx) -> dict[str, Any]:
         texinfo=(_skip, None),
     )
     app.add_directive("latest-updates", LatestUpdatesDirective)
+    app.add_node(
+        post_archive_node,
+        html=(_visit_index_html, None),
+        latex=(_skip, None),
+        text=(_skip, None),
+        man=(_skip, None),
+        texinfo=(_skip, None),
+    )
+    app.add_directive("post-archive", PostArchiveDirective)
     app.add_transform(ExcerptFieldTransform)
     app.connect("config-inited", _validate_config)
     app.connect("doctree-read", _on_doctree_read)
@@ -446,7 +519,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _on_html_page_context)
     return {
         "version": __version__,
-        "env_version": 1,
+        "env_version": 2,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
