@@ -50,18 +50,11 @@ def build_root(rootdir, tmp_path_factory):
     """
     import shutil
 
-    from sphinx.testing.util import SphinxTestApp
+    from helpers import build
 
-    def build(name: str, **kwargs) -> SphinxTestApp:
+    def build_copy(name: str, **kwargs):
         src = tmp_path_factory.mktemp(name) / "src"
         shutil.copytree(rootdir / f"test-{name}", src, symlinks=True)
-        app = SphinxTestApp("html", srcdir=src, **kwargs)
-        try:
-            app.build()
-        finally:
-            # restore docutils' global registries at once, so the next app starts clean;
-            # the outputs, env and logs stay readable
-            app.cleanup()
-        return app
+        return build(src, **kwargs)
 
-    return build
+    return build_copy

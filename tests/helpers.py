@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -22,3 +23,17 @@ def resolve(page_path: Path, href: str) -> Path:
 
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def build(src: Path, buildername: str = "html", **kwargs) -> SphinxTestApp:
+    """Build the Sphinx project in *src*; return the finished app.
+
+    docutils' global registries are restored at once, so the next app starts
+    clean; the outputs, the environment and the logs stay readable.
+    """
+    app = SphinxTestApp(buildername, srcdir=src, **kwargs)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app

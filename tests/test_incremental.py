@@ -10,17 +10,11 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
+from helpers import build
+
 # Timestamps that legitimately differ between two builds (documented in the README).
 VOLATILE = ("blog/atom.xml",)
 
-
-def _build(src: Path, **kwargs) -> SphinxTestApp:
-    app = SphinxTestApp("html", srcdir=src, **kwargs)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
 
 
 def _tree(outdir: Path) -> dict[str, str]:
@@ -60,16 +54,16 @@ EDITS = {
 
 
 @pytest.mark.parametrize("name", list(EDITS))
-def test_incremental_build_equals_clean_build(rootdir, tmp_path, name):
+def test_incremental_build_equals_cleanbuild(rootdir, tmp_path, name):
     src = tmp_path / "incremental"
     shutil.copytree(rootdir / "test-incremental", src)
-    first = _build(src, freshenv=True)
+    first = build(src, freshenv=True)
     assert first.warning.getvalue() == ""
     EDITS[name](src)
-    incremental = _build(src)
+    incremental = build(src)
     clean_src = tmp_path / "clean"
     shutil.copytree(src, clean_src, ignore=shutil.ignore_patterns("_build"))
-    clean = _build(clean_src, freshenv=True)
+    clean = build(clean_src, freshenv=True)
     assert incremental.warning.getvalue() == ""
     expected, got = _tree(clean.outdir), _tree(incremental.outdir)
     assert sorted(got) == sorted(expected)
@@ -80,8 +74,8 @@ def test_incremental_build_equals_clean_build(rootdir, tmp_path, name):
 def test_noop_rebuild_reads_and_writes_nothing(rootdir, tmp_path):
     src = tmp_path / "src"
     shutil.copytree(rootdir / "test-incremental", src)
-    _build(src, freshenv=True)
-    second = _build(src)
+    build(src, freshenv=True)
+    second = build(src)
     status = _log(second)
     assert "0 added, 0 changed, 0 removed" in status
     assert "ablog archive pages and feeds are up to date" in status
@@ -91,8 +85,8 @@ def test_noop_rebuild_reads_and_writes_nothing(rootdir, tmp_path):
 def test_body_edit_rewrites_only_that_post_and_the_index(rootdir, tmp_path):
     src = tmp_path / "src"
     shutil.copytree(rootdir / "test-incremental", src)
-    _build(src, freshenv=True)
+    build(src, freshenv=True)
     _edit(src / "posts/2025/third.md", "结尾。", "结尾，改过了。")  # past the excerpt
-    second = _build(src)
+    second = build(src)
     assert _written(second) == ["index", "posts/2025/third"]
     assert "ablog archive pages and feeds are up to date" in _log(second)

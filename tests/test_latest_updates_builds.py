@@ -6,18 +6,9 @@ import re
 import shutil
 from pathlib import Path
 
-from sphinx.testing.util import SphinxTestApp
 
-from helpers import soup
+from helpers import build, soup
 
-
-def _build(src: Path, **kwargs) -> SphinxTestApp:
-    app = SphinxTestApp("html", srcdir=src, **kwargs)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
 
 
 def _index_snapshot(outdir: Path, descriptions: bool = True) -> dict[str, str]:
@@ -37,8 +28,8 @@ def test_parallel_read_equals_serial(rootdir, tmp_path):
     serial_src, parallel_src = tmp_path / "serial", tmp_path / "parallel"
     shutil.copytree(rootdir / "test-latest-parallel", serial_src)
     shutil.copytree(rootdir / "test-latest-parallel", parallel_src)
-    serial = _build(serial_src, freshenv=True)
-    parallel = _build(parallel_src, freshenv=True, parallel=2)
+    serial = build(serial_src, freshenv=True)
+    parallel = build(parallel_src, freshenv=True, parallel=2)
     assert serial.warning.getvalue() == ""
     assert parallel.warning.getvalue() == ""
     # parallel reading reports chunks of documents: "[ 50%] index .. posts/2025/post-4"
@@ -71,14 +62,14 @@ EDITS = {
 def test_incremental_rebuilds_equal_clean_builds(rootdir, tmp_path):
     src = tmp_path / "incremental"
     shutil.copytree(rootdir / "test-latest", src)
-    first = _build(src, freshenv=True)
+    first = build(src, freshenv=True)
     assert first.warning.getvalue() == ""
     for name, edit in EDITS.items():
         edit(src)
-        incremental = _build(src)
+        incremental = build(src)
         clean_src = tmp_path / f"clean-{name}"
         shutil.copytree(src, clean_src, ignore=shutil.ignore_patterns("_build"))
-        clean = _build(clean_src, freshenv=True)
+        clean = build(clean_src, freshenv=True)
         assert incremental.warning.getvalue() == "", name
         # index pages only: like Sphinx itself, a post's own page is not rewritten
         # when only the title of a page it references changes

@@ -9,9 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
 
-from helpers import REPO, soup
+from helpers import REPO, build, soup
 
 ASSETS = REPO / "node_modules" / "katex" / "dist"
 
@@ -27,17 +26,9 @@ def _copy(rootdir: Path, name: str, dest: Path) -> Path:
     return dest
 
 
-def _build(src: Path, **kwargs) -> SphinxTestApp:
-    app = SphinxTestApp("html", srcdir=src, **kwargs)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
-
 
 def test_formulas_are_prerendered_without_katex_javascript(rootdir, tmp_path):
-    app = _build(_copy(rootdir, "math", tmp_path / "src"), freshenv=True)
+    app = build(_copy(rootdir, "math", tmp_path / "src"), freshenv=True)
     assert app.warning.getvalue() == ""
     page = soup(app.outdir / "index.html")
     assert len(page.select("span.math .katex")) == 4
@@ -55,7 +46,7 @@ def test_formulas_are_prerendered_without_katex_javascript(rootdir, tmp_path):
 
 
 def test_macros_from_conf_work_in_every_formula(rootdir, tmp_path):
-    app = _build(_copy(rootdir, "math", tmp_path / "src"), freshenv=True)
+    app = build(_copy(rootdir, "math", tmp_path / "src"), freshenv=True)
     for name in ("index", "other"):
         page = soup(app.outdir / f"{name}.html")
         assert page.select(".katex .mathbb"), name  # \RR -> \mathbb{R}
@@ -65,18 +56,18 @@ def test_macros_from_conf_work_in_every_formula(rootdir, tmp_path):
 
 def test_identical_formulas_render_once_and_are_cached(rootdir, tmp_path):
     src = _copy(rootdir, "math", tmp_path / "src")
-    first = _build(src, freshenv=True)
+    first = build(src, freshenv=True)
     distinct = {(tex, display) for recs in first.env.katex_ssr_formulas.values() for tex, display, _ in recs}
     total = sum(len(recs) for recs in first.env.katex_ssr_formulas.values())
     assert total > len(distinct)
     assert first.builder._katex_ssr_cache.rendered_this_build == len(distinct)
     (src / "other.md").write_text((src / "other.md").read_text() + "\n新段落 $a^2 + b^2 = c^2$。\n")
-    second = _build(src)
+    second = build(src)
     assert second.builder._katex_ssr_cache.rendered_this_build == 0
 
 
 def test_formula_katex_rejects_is_a_warning_with_file_and_line(rootdir, tmp_path):
-    app = _build(_copy(rootdir, "math-error", tmp_path / "src"), freshenv=True)
+    app = build(_copy(rootdir, "math-error", tmp_path / "src"), freshenv=True)
     warnings = app.warning.getvalue()
     assert "index.md:5: WARNING: KaTeX cannot render" in warnings
     assert "notacommand" in warnings
@@ -100,7 +91,7 @@ def _katex_processes() -> list[str]:
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_no_render_process_outlives_a_build(rootdir, tmp_path, jobs):
+def test_no_render_process_outlives_abuild(rootdir, tmp_path, jobs):
     before = set(_katex_processes())
     src = _copy(rootdir, "math", tmp_path / "src")
     for extra in range(6):  # enough documents for Sphinx to read and write in parallel
@@ -115,7 +106,7 @@ def test_no_render_process_outlives_a_build(rootdir, tmp_path, jobs):
 
 
 def test_without_node_the_browser_renders_from_local_assets(rootdir, tmp_path):
-    app = _build(
+    app = build(
         _copy(rootdir, "math", tmp_path / "src"), freshenv=True,
         confoverrides={"katex_ssr_node": "no-such-node-binary"},
     )

@@ -7,9 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
 
-from helpers import resolve, soup
+from helpers import build, resolve, soup
 from post_extras import _extras
 from post_extras.reading_time import ReadingStats
 
@@ -119,14 +118,6 @@ def test_extras_stay_out_of_the_search_index(app):
     assert "阅读约" not in index
 
 
-def _build(src: Path, **kwargs) -> SphinxTestApp:
-    app = SphinxTestApp("html", srcdir=src, **kwargs)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
-
 
 def _extras_html(outdir: Path) -> dict[str, str]:
     return {
@@ -143,8 +134,8 @@ def test_parallel_read_equals_serial(rootdir, tmp_path):
     serial_src, parallel_src = tmp_path / "serial", tmp_path / "parallel"
     shutil.copytree(rootdir / "test-post-extras", serial_src)
     shutil.copytree(rootdir / "test-post-extras", parallel_src)
-    serial = _build(serial_src, freshenv=True, confoverrides=_PARALLEL)
-    parallel = _build(parallel_src, freshenv=True, parallel=2, confoverrides=_PARALLEL)
+    serial = build(serial_src, freshenv=True, confoverrides=_PARALLEL)
+    parallel = build(parallel_src, freshenv=True, parallel=2, confoverrides=_PARALLEL)
     assert serial.warning.getvalue() == ""
     assert parallel.warning.getvalue() == ""
     assert re.search(r"reading sources\.\.\. .*\S+ \.\. \S+", parallel.status.getvalue())
@@ -158,13 +149,13 @@ def test_parallel_read_equals_serial(rootdir, tmp_path):
 def test_a_new_post_updates_related_posts_and_series_of_the_others(rootdir, tmp_path):
     src = tmp_path / "src"
     shutil.copytree(rootdir / "test-post-extras", src)
-    first = _build(src)
+    first = build(src)
     assert first.warning.getvalue() == ""
     (src / "posts/2025/series-4.md").write_text(
         "---\ndate: 2025-08-01\ncategory: Cat\ntags: a, b, c\nseries: demo\n---\n\n# series-4\n\n第四篇。\n",
         encoding="utf-8",
     )
-    second = _build(src)
+    second = build(src)
     assert second.warning.getvalue() == ""
     page = soup(src / "_build/html/posts/2025/series-1.html")
     assert [a["href"] for a in page.select(".post-related a.post-related-link")][:2] == ["series-4.html", "p-abc.html"]
