@@ -20,7 +20,9 @@ stale until a clean build.  This extension
 * keeps ablog's records small: ablog stores a deep copy of every post's doctree
   and of its excerpt nodes in the environment (13 MB of pickle at 300 posts),
   used only for full-text feeds, which we do not publish; they are replaced by
-  the excerpt's plain text.
+  the excerpt's plain text;
+* gives the Atom feeds' entries the site's excerpt (the one on the home page and
+  in ``<meta name="description">``) as summary.
 """
 
 from __future__ import annotations
@@ -181,6 +183,20 @@ def _on_env_get_outdated(
     return []
 
 
+def _use_site_excerpts(app: Sphinx) -> None:
+    """Give ablog's feed entries the site's excerpt (home page, meta description) as summary."""
+    records = getattr(app.env, "latest_updates_posts", {})
+    if not records:
+        return
+    from latest_updates import post_excerpt
+
+    for post in Blog(app).posts:
+        record = records.get(post.docname)
+        if record is not None:
+            text = post_excerpt(app.env, record)
+            post.excerpt = [nodes.paragraph(text, text)]
+
+
 def _on_html_collect_pages(app: Sphinx):
     """ablog's archive pages and feeds, unless nothing they show changed since they were written."""
     if app.builder.format != "html":
@@ -198,6 +214,7 @@ def _on_html_collect_pages(app: Sphinx):
         logger.info("ablog archive pages and feeds are up to date (%d files)", len(state["files"]))
         return
     pages = list(generate_archive_pages(app))
+    _use_site_excerpts(app)
     list(generate_atom_feeds(app))  # writes the feeds itself
     feeds = [p.relative_to(outdir).as_posix() for p in outdir.rglob("atom.xml")]
     files = sorted({f"{name}.html" for name, _, _ in pages} | set(feeds))

@@ -108,6 +108,14 @@ def test_feeds_parse_and_link_absolutely(site):
         assert {e.link for e in cat_feed.entries} == {f"{base}{d}.html" for d in expected}
 
 
+def test_feed_summaries_are_the_post_excerpts(site):
+    feed = feedparser.parse((site / "blog/atom.xml").read_bytes())
+    base = feed.feed.link
+    for entry in feed.entries:
+        page = soup(site / entry.link.removeprefix(base))
+        assert entry.summary == page.select_one('meta[name="description"]')["content"], entry.link
+
+
 def test_search_index_has_jieba_segmented_chinese_terms(site):
     text = (site / "searchindex.js").read_text(encoding="utf-8")
     index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
