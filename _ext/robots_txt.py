@@ -1,16 +1,24 @@
-"""A ``robots.txt`` that points crawlers at the sitemap.
+"""A ``robots.txt`` that points crawlers at the sitemap, and a sitemap they accept.
 
 sphinx-sitemap writes ``sitemap.xml`` with absolute URLs; crawlers find it
 through the ``Sitemap:`` line of ``robots.txt``, which must be absolute too, so
 the file is written at the end of each HTML build from ``html_baseurl`` (the
 Read the Docs canonical URL there, the production address elsewhere).
+sphinx-sitemap lists only the pages written by the current build, so after an
+incremental build (which rewrites only what changed) its sitemap would miss
+every other page; here the URLs of earlier builds are kept (in the doctree
+folder) as long as their page is still in the output folder and not excluded.
+It also writes non-ASCII paths (``blog/author/知源编辑部.html``) as they are; the
+sitemap protocol wants URLs percent-encoded, so they are encoded here.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin
+from urllib.parse import quote, unquote, urljoin
+from xml.etree import ElementTree
 
 from sphinx.util import logging
 
@@ -31,10 +39,49 @@ def render_robots_txt(base_url: str, sitemap: str, disallow: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+_SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+_KNOWN_URLS = "robots_txt_sitemap_urls.json"
+
+
+def _encode(url: str) -> str:
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
+
+
+def complete_sitemap(app: Sphinx, path: Path) -> None:
+    """Rewrite the sitemap at *path*: this build's URLs plus earlier builds' still-existing pages.
+
+    URLs are percent-encoded and sorted, so the file is the same whatever the build order.
+    """
+    base = app.config.html_baseurl if app.config.html_baseurl.endswith("/") else app.config.html_baseurl + "/"
+    outdir = Path(app.outdir)
+    known_file = Path(app.doctreedir) / _KNOWN_URLS
+    try:
+        known = set(json.loads(known_file.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        known = set()
+    ElementTree.register_namespace("", _SITEMAP_NS)
+    current = {loc.text or "" for loc in ElementTree.parse(path).iter(f"{{{_SITEMAP_NS}}}loc")}
+    excluded = set(app.config.sitemap_excludes)
+    urls = set()
+    for url in {_encode(u) for u in current | known}:
+        relative = unquote(url[len(base):]) if url.startswith(base) else None
+        if relative and relative not in excluded and (outdir / relative).is_file():
+            urls.add(url)
+    root = ElementTree.Element(f"{{{_SITEMAP_NS}}}urlset")
+    for url in sorted(urls):
+        entry = ElementTree.SubElement(root, f"{{{_SITEMAP_NS}}}url")
+        ElementTree.SubElement(entry, f"{{{_SITEMAP_NS}}}loc").text = url
+    ElementTree.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+    known_file.write_text(json.dumps(sorted(urls)), encoding="utf-8")
+
+
 def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
-    """Write robots.txt beside sitemap.xml."""
+    """Write robots.txt beside sitemap.xml, and encode the sitemap's URLs."""
     if exception is not None or app.builder.format != "html":
         return
+    sitemap = Path(app.outdir) / app.config.sitemap_filename
+    if sitemap.is_file():
+        complete_sitemap(app, sitemap)
     base = getattr(app.config, "site_url", None) or app.config.html_baseurl
     if not base:
         logger.warning(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from urllib.parse import unquote
 
 import pytest
 
@@ -43,7 +44,8 @@ def test_sitemap_lists_every_public_page_with_absolute_urls(app):
     assert all(loc.startswith(BASE) for loc in locs)
     pages = {p.relative_to(app.outdir).as_posix() for p in _pages(app)}
     expected = pages - {"search.html", "genindex.html", "404.html", "blog/drafts.html"}
-    assert {loc[len(BASE):] for loc in locs} == expected
+    assert all(loc.isascii() for loc in locs)
+    assert {unquote(loc[len(BASE):]) for loc in locs} == expected
     assert {"index.html", "posts/2025/hostile.html", "posts/2025/plain.html", "blog.html"} <= expected
 
 
@@ -119,3 +121,20 @@ def test_favicon(app):
     svg = ET.parse(app.outdir / "_static/favicon.svg").getroot()
     assert svg.tag == "{http://www.w3.org/2000/svg}svg"
     assert not [el for el in svg.iter() if any(k.endswith("href") for k in el.attrib)]  # self-contained
+
+
+def test_sitemap_stays_complete_after_an_incremental_build(rootdir, tmp_path):
+    import shutil
+
+    from helpers import build
+
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-seo", src)
+    first = build(src, freshenv=True)
+    before = _locs(first)
+    post = next((src / "posts/2025").glob("plain.md"))
+    post.write_text(post.read_text(encoding="utf-8") + "\n再补一句。\n", encoding="utf-8")
+    second = build(src)
+    assert second.warning.getvalue() == ""
+    assert _locs(second) == before
+    assert len(before) > 5
