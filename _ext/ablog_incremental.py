@@ -59,7 +59,7 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
 
-def _published(env: BuildEnvironment) -> list[dict[str, Any]]:
+def published_posts(env: BuildEnvironment) -> list[dict[str, Any]]:
     """ablog's records of published posts, oldest first (ablog's own order)."""
     tomorrow = dt.datetime.combine(dt.date.today() + dt.timedelta(days=1), dt.time())
     posts = [
@@ -81,7 +81,7 @@ def _counts(posts: list[dict[str, Any]], key: str) -> list[tuple[str, int]]:
 
 def sidebar_fingerprint(env: BuildEnvironment) -> str:
     """What ablog's sidebars show: recent posts, category, tag, author and year counts."""
-    posts = _published(env)
+    posts = published_posts(env)
     recent = [(i["docname"], i["title"], i["date"]) for i in posts[-6:]]
     years = _counts([{**i, "year": [i["date"].year]} for i in posts], "year")
     return _digest([recent, years, *(_counts(posts, k) for k in ("category", "tags", "author"))])
@@ -89,7 +89,7 @@ def sidebar_fingerprint(env: BuildEnvironment) -> str:
 
 def neighbour_fingerprints(env: BuildEnvironment) -> dict[str, str]:
     """Per post, its previous and next post as the post navigation shows them."""
-    posts = _published(env)
+    posts = published_posts(env)
     result = {}
     for index, info in enumerate(posts):
         prev = posts[index - 1] if index > 0 else None
@@ -133,7 +133,7 @@ def archive_fingerprint(app: Sphinx) -> str:
     env = app.env
     posts = [
         (i["docname"], i["title"], i["date"], i["update"], i.get("category"), i.get("tags"), i.get("author"))
-        for i in _published(env)
+        for i in published_posts(env)
     ]
     excerpts = {
         doc: [record.title, record.tokens, record.excerpt_override]

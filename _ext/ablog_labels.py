@@ -9,10 +9,11 @@ Sphinx writes them to ``objects.inv`` and intersphinx can link to them.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from ablog.blog import os_path_join, slugify
+
+from ablog_incremental import published_posts
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -26,16 +27,12 @@ _CATALOGS = (("category", "category", "category"), ("tags", "tag", "tag"))
 
 def archive_labels(app: Sphinx, env: BuildEnvironment) -> dict[str, tuple[str, str]]:
     """``{label: (archive docname, display name)}`` for every category and tag in use."""
-    tomorrow = dt.datetime.combine(dt.date.today() + dt.timedelta(days=1), dt.time())
     labels = {}
-    for infos in getattr(env, "ablog_posts", {}).values():
-        for info in infos:
-            if not info["date"] or info["date"] >= tomorrow:
-                continue
-            for key, xref, path in _CATALOGS:
-                for name in info.get(key) or []:
-                    slug = slugify(name)
-                    labels[f"{xref}-{slug}"] = (os_path_join(app.config.blog_path, path, slug), name)
+    for info in published_posts(env):
+        for key, xref, path in _CATALOGS:
+            for name in info.get(key) or []:
+                slug = slugify(name)
+                labels[f"{xref}-{slug}"] = (os_path_join(app.config.blog_path, path, slug), name)
     return labels
 
 

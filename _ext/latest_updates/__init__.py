@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ablog.blog import slugify as ablog_slugify
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.transforms import SphinxTransform
@@ -116,15 +117,8 @@ def _parse_date(value: Any) -> dt.date | None:
 
 
 def _slugify(text: str) -> str:
-    try:  # the URLs ablog gives category pages
-        from ablog.blog import slugify
-    except ImportError:  # pragma: no cover - ablog is always installed with the site
-        import re
-        import unicodedata
-
-        text = re.sub(r"[^\w\s-]", "", unicodedata.normalize("NFKD", text)).strip().lower()
-        return re.sub(r"[-\s]+", "-", text)
-    return slugify(text)
+    """The slug ablog gives a category's archive page."""
+    return ablog_slugify(text)
 
 
 # -- Reading -----------------------------------------------------------------
@@ -425,13 +419,25 @@ def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> 
         node["html"] = render_archive(app.builder, docname)
 
 
-def _visit_index_html(self, node: latest_updates_node) -> None:
+def _visit_html(self, node: nodes.Element) -> None:
     self.body.append(node.get("html", ""))
     raise nodes.SkipNode
 
 
 def _skip(self, node: nodes.Node) -> None:
     raise nodes.SkipNode
+
+
+def add_html_node(app: Sphinx, node_class: type[nodes.Element]) -> None:
+    """Register a node whose ``html`` attribute is written as is, and that other formats skip."""
+    app.add_node(
+        node_class,
+        html=(_visit_html, None),
+        latex=(_skip, None),
+        text=(_skip, None),
+        man=(_skip, None),
+        texinfo=(_skip, None),
+    )
 
 
 def _on_html_collect_pages(app: Sphinx):
@@ -490,23 +496,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("latest_updates_post_pattern", ["posts/*"], "env", types=[list])
     app.add_config_value("latest_updates_category_page", "blog/category/{slug}", "html", types=[str])
     app.add_config_value("latest_updates_title", "LATEST UPDATES", "html", types=[str])
-    app.add_node(
-        latest_updates_node,
-        html=(_visit_index_html, None),
-        latex=(_skip, None),
-        text=(_skip, None),
-        man=(_skip, None),
-        texinfo=(_skip, None),
-    )
+    add_html_node(app, latest_updates_node)
     app.add_directive("latest-updates", LatestUpdatesDirective)
-    app.add_node(
-        post_archive_node,
-        html=(_visit_index_html, None),
-        latex=(_skip, None),
-        text=(_skip, None),
-        man=(_skip, None),
-        texinfo=(_skip, None),
-    )
+    add_html_node(app, post_archive_node)
     app.add_directive("post-archive", PostArchiveDirective)
     app.add_transform(ExcerptFieldTransform)
     app.connect("config-inited", _validate_config)

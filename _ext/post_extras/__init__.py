@@ -58,7 +58,15 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.util import logging
 
-from latest_updates import PostRecord, _posts, _slugify, _split_list, post_excerpt, published_posts
+from latest_updates import (
+    PostRecord,
+    _posts,
+    _slugify,
+    _split_list,
+    add_html_node,
+    post_excerpt,
+    published_posts,
+)
 
 from .reading_time import DEFAULT_RATES, ReadingStats, count, minutes
 
@@ -315,15 +323,6 @@ def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> 
         section.append(post_extras_node(html=related))
 
 
-def _visit_html(self, node: post_extras_node) -> None:
-    self.body.append(node.get("html", ""))
-    raise nodes.SkipNode
-
-
-def _skip(self, node: nodes.Node) -> None:
-    raise nodes.SkipNode
-
-
 def render_series_page(app: Sphinx, pagename: str, name: str, members: list[PostRecord]) -> str:
     """Body of a series overview page: the posts in reading order, with excerpts."""
     uri = _uri_maker(app.builder, pagename)
@@ -391,14 +390,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("post_extras_series_titles", {}, "html", types=[dict])
     app.add_config_value("post_extras_tag_page", "blog/tag/{slug}", "html", types=[str])
     app.add_css_file("post_extras.css")
-    app.add_node(
-        post_extras_node,
-        html=(_visit_html, None),
-        latex=(_skip, None),
-        text=(_skip, None),
-        man=(_skip, None),
-        texinfo=(_skip, None),
-    )
+    add_html_node(app, post_extras_node)
     app.connect("config-inited", _validate_config)
     # after latest_updates (priority 500) has recorded the post
     app.connect("doctree-read", _on_doctree_read, priority=600)
