@@ -22,7 +22,12 @@ stale until a clean build.  This extension
   used only for full-text feeds, which we do not publish; they are replaced by
   the excerpt's plain text;
 * gives the Atom feeds' entries the site's excerpt (the one on the home page and
-  in ``<meta name="description">``) as summary.
+  in ``<meta name="description">``) as summary, and each feed's ``<updated>``
+  the newest entry's date instead of the time of the build, so that two builds
+  of the same sources write the same bytes;
+* lets ablog take part in parallel reads: its one record per document,
+  ``env.ablog_posts``, is purged by ablog and merged here, and the blog's
+  catalogs are rebuilt from the merged records before writing.
 """
 
 from __future__ import annotations
@@ -36,8 +41,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ablog.blog import Blog
-from docutils import nodes
 from ablog.post import generate_archive_pages, generate_atom_feeds, register_posts
+from docutils import nodes
+from lxml import etree
 from sphinx.util import logging
 
 if TYPE_CHECKING:
@@ -175,6 +181,16 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
         info["doctree"] = None
 
 
+def _on_env_merge_info(
+    app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
+) -> None:
+    """Take over the post records a parallel reader collected, in document order."""
+    records = getattr(env, "ablog_posts", {})
+    records.update((doc, infos) for doc, infos in getattr(other, "ablog_posts", {}).items() if doc in docnames)
+    # Readers finish in any order; a stable order keeps same-date posts in place.
+    env.ablog_posts = dict(sorted(records.items()))
+
+
 def _on_env_get_outdated(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
@@ -197,6 +213,21 @@ def _use_site_excerpts(app: Sphinx) -> None:
             post.excerpt = [nodes.paragraph(text, text)]
 
 
+_ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _stamp_feed(path: Path) -> None:
+    """Date an Atom feed by its newest entry (feedgen stamps it with the current time)."""
+    parser = etree.XMLParser(remove_blank_text=True)
+    tree = etree.parse(str(path), parser)
+    feed_updated = tree.getroot().find(f"{_ATOM}updated")
+    entries = [dt.datetime.fromisoformat(e.text) for e in tree.getroot().iterfind(f"{_ATOM}entry/{_ATOM}updated")]
+    if feed_updated is None or not entries:
+        return
+    feed_updated.text = max(entries).isoformat()
+    path.write_bytes(etree.tostring(tree, pretty_print=True, encoding="UTF-8", xml_declaration=True))
+
+
 def _on_html_collect_pages(app: Sphinx):
     """ablog's archive pages and feeds, unless nothing they show changed since they were written."""
     if app.builder.format != "html":
@@ -215,11 +246,27 @@ def _on_html_collect_pages(app: Sphinx):
         return
     pages = list(generate_archive_pages(app))
     _use_site_excerpts(app)
+    feed_dir = outdir / app.config.blog_path
+    for path in feed_dir.rglob("atom.xml"):  # what ablog does not write again is stale
+        path.unlink()
     list(generate_atom_feeds(app))  # writes the feeds itself
-    feeds = [p.relative_to(outdir).as_posix() for p in outdir.rglob("atom.xml")]
+    feeds = []
+    for path in sorted(feed_dir.rglob("atom.xml")):
+        _stamp_feed(path)
+        feeds.append(path.relative_to(outdir).as_posix())
     files = sorted({f"{name}.html" for name, _, _ in pages} | set(feeds))
     app._ablog_incremental_pending = {"fingerprint": fingerprint, "outdir": str(outdir), "files": files}
     yield from pages
+
+
+def _source_copies(app: Sphinx, docname: str) -> list[str]:
+    """Where the HTML builder would have copied *docname*'s source (``_sources/...``)."""
+    link_suffix = app.config.html_sourcelink_suffix
+    names = []
+    for suffix in app.config.source_suffix:
+        name = docname + suffix
+        names.append(f"_sources/{name if name.endswith(link_suffix) else name + link_suffix}")
+    return names
 
 
 def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
@@ -227,8 +274,13 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None:
         _state_path(app).unlink(missing_ok=True)
         return
+    if app.builder.format != "html":
+        return
     outdir = Path(app.outdir)
-    stale = {f"{doc}.html" for doc in getattr(app, "_ablog_incremental_removed", ())}
+    stale = set()
+    for doc in getattr(app, "_ablog_incremental_removed", ()):
+        stale.add(app.builder.get_target_uri(doc))
+        stale |= set(_source_copies(app, doc))
     pending = getattr(app, "_ablog_incremental_pending", None)
     if pending:
         stale |= set(_load_state(app).get("files", [])) - set(pending["files"])
@@ -247,6 +299,10 @@ def _replace_ablog_page_handlers(app: Sphinx) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("ablog")
     _replace_ablog_page_handlers(app)
+    # ablog purges its records per document but has no merge handler, so it
+    # says it is not parallel-read safe; with the handler below it is.
+    app.extensions["ablog"].parallel_read_safe = True
+    app.connect("env-merge-info", _on_env_merge_info)
     app.connect("doctree-read", _on_doctree_read, priority=600)  # after ablog's (500)
     app.connect("env-get-outdated", _on_env_get_outdated)
     app.connect("env-get-updated", _on_env_get_updated)

@@ -39,6 +39,7 @@ extensions = [
     "sphinxcontrib.katex",
     # ours, in _ext/
     "katex_ssr",
+    "stable_ids",
     "post_frontmatter",
     "portal_theme",
     "ablog_incremental",

@@ -16,6 +16,22 @@ pytest_plugins = ["sphinx.testing.fixtures"]
 
 collect_ignore = ["roots"]
 
+# Every full-site build in the suite is dated by this instant, as a reproducible
+# build would be (Sphinx reads it for the copyright year; see test_reproducible).
+SOURCE_DATE_EPOCH = "1763769600"  # 2025-11-22T00:00:00Z
+
+
+def build_site(out: Path, *options: str) -> Path:
+    """Build the whole site into *out*/html as ``nox -s build`` does; fail with the log on error."""
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-q", *options,
+               "-d", str(out / "doctrees"), str(REPO / "docs"), str(out / "html")]
+    result = subprocess.run(
+        command, capture_output=True, text=True, cwd=REPO,
+        env={**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH},
+    )
+    assert result.returncode == 0, f"site build failed:\n{result.stderr}"
+    return out / "html"
+
 
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
@@ -31,14 +47,7 @@ def site(tmp_path_factory) -> Path:
     prebuilt = os.environ.get("PORTAL_SITE_DIR")
     if prebuilt:
         return Path(prebuilt)
-    out = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-q",
-         "-d", str(out / "doctrees"), str(REPO / "docs"), str(out / "html")],
-        capture_output=True, text=True, cwd=REPO,
-    )
-    assert result.returncode == 0, f"site build failed:\n{result.stderr}"
-    return out / "html"
+    return build_site(tmp_path_factory.mktemp("site"))
 
 
 @pytest.fixture(scope="session")

@@ -12,17 +12,13 @@ from sphinx.testing.util import SphinxTestApp
 
 from helpers import build
 
-# Timestamps that legitimately differ between two builds (documented in the README).
-VOLATILE = ("blog/atom.xml",)
-
-
 
 def _tree(outdir: Path) -> dict[str, str]:
-    """SHA-256 of every output file except feeds (their <updated> is the build time)."""
+    """SHA-256 of every output file: pages, feeds, sitemap, inventory, static files."""
     return {
         path.relative_to(outdir).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(outdir.rglob("*"))
-        if path.is_file() and path.suffix == ".html" and ".doctrees" not in path.parts
+        if path.is_file() and ".doctrees" not in path.parts
     }
 
 

@@ -1,4 +1,4 @@
-extensions = ["myst_parser", "ablog", "post_frontmatter", "portal_theme", "ablog_incremental", "latest_updates", "post_extras"]
+extensions = ["myst_parser", "ablog", "post_frontmatter", "portal_theme", "ablog_incremental", "latest_updates", "post_extras", "zh_search"]
 language = "zh_CN"
 html_theme = "sphinx_book_theme"
 myst_enable_extensions = ["dollarmath", "colon_fence"]
