@@ -41,10 +41,17 @@ def _sphinx_build_args(outdir: str) -> list[str]:
 
 @nox.session
 def build(session: nox.Session) -> None:
-    """Build the site into _build/html with warnings as errors."""
+    """Build the site into _build/html with warnings as errors.
+
+    The build runs in a staging folder and replaces _build/html only when it
+    succeeded (_ext/staged_build.py), so a failed build leaves the last good site.
+    """
     session.install("-r", "requirements/docs.txt")
     _install_assets(session)
-    session.run("sphinx-build", *_sphinx_build_args(HTML_DIR), *session.posargs)
+    session.run(
+        "python", "_ext/staged_build.py", SOURCE_DIR, HTML_DIR, DOCTREE_DIR,
+        "-b", "html", "-W", "--keep-going", *session.posargs,
+    )
 
 
 @nox.session

@@ -1,0 +1,3 @@
+extensions = ["myst_parser"]
+language = "zh_CN"
+html_theme = "basic"
