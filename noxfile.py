@@ -4,6 +4,7 @@
     nox -s tests      # every test (pass extra pytest arguments after --)
     nox -s serve      # live preview on http://127.0.0.1:8000
     nox -s new -- "标题" --category "Large Model" --tags llm,rlhf [--slug s]
+    nox -s linkcheck  # check the articles' external links (needs the network; not in CI)
     nox -s bench      # build-time benchmark against bare Sphinx (-- --posts 1000)
     nox -s lock       # re-resolve requirements/*.txt from pyproject.toml
 
@@ -83,6 +84,17 @@ def serve(session: nox.Session) -> None:
 def new(session: nox.Session) -> None:
     """Create posts/<year>/<slug>.md with its front matter; never overwrites."""
     session.run("python3", "_ext/new_post.py", *session.posargs, external=True)
+
+
+@nox.session
+def linkcheck(session: nox.Session) -> None:
+    """Check every external link with Sphinx's linkcheck builder (retries, timeouts in conf.py)."""
+    session.install("-r", "requirements/docs.txt")
+    _install_assets(session)
+    session.run(
+        "sphinx-build", "-b", "linkcheck", "-d", os.path.join("_build", "doctrees-linkcheck"), SOURCE_DIR,
+        os.path.join("_build", "linkcheck"), *session.posargs,
+    )
 
 
 @nox.session

@@ -8,6 +8,7 @@ repository's ``posts/`` folder, so articles live beside ``docs/`` while Sphinx
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -192,3 +193,14 @@ copybutton_prompt_text = r">>> |\.\.\. |\$ |In \[\d*\]: | {2,5}\.\.\.: "
 copybutton_prompt_is_regexp = True
 copybutton_only_copy_prompt_lines = True
 copybutton_exclude = ".linenos"
+
+# -- External links (nox -s linkcheck) ----------------------------------------
+
+linkcheck_retries = 3
+linkcheck_timeout = 30
+linkcheck_rate_limit_timeout = 120.0
+linkcheck_report_timeouts_as_broken = False
+# The site's own address is checked by tests/test_links.py on the built output.
+linkcheck_ignore = [re.escape(SITE_URL) + ".*"]
+# GitHub renders its anchors with JavaScript; a missing #L12 there is not a broken link.
+linkcheck_anchors_ignore_for_url = [r"https://github\.com/.*"]

@@ -13,7 +13,10 @@ catalog untranslated and uncompiled.  This extension
 * resets ablog's process-wide ``Blog`` state at the start of every build, so a
   second Sphinx application in the same process never sees stale posts;
 * refuses a source page whose name collides with one ablog generates, which
-  ablog would otherwise overwrite silently.
+  ablog would otherwise overwrite silently;
+* removes the Jinja macro files the themes ship in their static folders
+  (``_static/webpack-macros.html``): Sphinx copies them verbatim, so they would
+  be published as pages full of unrendered ``{{ pathto(...) }}`` links.
 """
 
 from __future__ import annotations
@@ -105,6 +108,17 @@ def _on_html_page_context(
         context["title"] = html.escape(str(context["title"]))
 
 
+# Template sources in the pydata and book themes' ``static/`` folders.
+_THEME_MACRO_FILES = ("webpack-macros.html", "sbt-webpack-macros.html")
+
+
+def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
+    """Unpublish the themes' macro files that Sphinx copied as static files."""
+    if exception is None and app.builder.format == "html":
+        for name in _THEME_MACRO_FILES:
+            (Path(app.outdir) / "_static" / name).unlink(missing_ok=True)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("ablog")
     locale_dir = _compile_catalogs(Path(app.doctreedir) / "portal_theme_locales")
@@ -113,6 +127,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _on_builder_inited)
     app.connect("env-updated", _on_env_updated)
     app.connect("html-page-context", _on_html_page_context)
+    app.connect("build-finished", _on_build_finished)
     return {
         "version": __version__,
         "parallel_read_safe": True,
