@@ -6,10 +6,11 @@ other posts (the sidebars' recent posts, category and tag counts, archives; the
 previous/next links), so after a title change or a new post those pages go
 stale until a clean build.  This extension
 
-* keeps, on the environment, a fingerprint of what ablog's sidebars show and
-  of each post's previous/next neighbours; after reading, it asks Sphinx to
-  rewrite every page with ablog sidebars when the sidebar fingerprint changed,
-  and each post whose neighbours changed;
+* keeps, on the environment, a fingerprint of what ablog's sidebars show, of
+  what our post pages' browse sidebar (``portal/browse.html``) shows, and of
+  each post's previous/next neighbours; after reading, it asks Sphinx to
+  rewrite every page with a sidebar whose fingerprint changed, and each post
+  whose neighbours changed;
 * replaces ablog's ``html-collect-pages`` handlers by one that skips the archive
   pages and feeds when nothing they show changed (their fingerprint covers the
   posts' titles, dates, labels and excerpts, the site navigation, the HTML
@@ -104,24 +105,47 @@ def neighbour_fingerprints(env: BuildEnvironment) -> dict[str, str]:
     return result
 
 
-def _shows_ablog_sidebars(app: Sphinx, docname: str) -> bool:
-    for pattern, sidebars in app.config.html_sidebars.items():
-        if fnmatch.fnmatch(docname, pattern) and any(s.startswith("ablog/") for s in sidebars):
-            return True
-    return False
+def browse_fingerprint(env: BuildEnvironment) -> str:
+    """What a post page's browse sidebar (``portal/browse.html``) shows: category names and years."""
+    posts = published_posts(env)
+    return _digest([sorted({c for i in posts for c in i.get("category") or []}), sorted({i["date"].year for i in posts})])
+
+
+# Sidebar templates that show other posts, and the fingerprint that covers each.
+# (ablog's postcard shows only the page's own post.)
+_SIDEBARS_SHOWING_POSTS = {
+    **dict.fromkeys(
+        [f"ablog/{name}.html" for name in ("recentposts", "categories", "tagcloud", "archives",
+                                           "authors", "languages", "locations")],
+        "ablog",
+    ),
+    "portal/browse.html": "browse",
+}
+
+
+def _sidebars(app: Sphinx, docname: str) -> set[str]:
+    """Every sidebar template any matching ``html_sidebars`` pattern gives *docname* (a superset)."""
+    return {
+        template
+        for pattern, templates in app.config.html_sidebars.items()
+        if fnmatch.fnmatch(docname, pattern)
+        for template in templates
+    }
 
 
 def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Pages that show other posts and must be rewritten although they were not re-read."""
-    sidebar = sidebar_fingerprint(env)
+    fingerprints = {"ablog": sidebar_fingerprint(env), "browse": browse_fingerprint(env)}
     neighbours = neighbour_fingerprints(env)
-    old_sidebar = getattr(env, _ENV_SIDEBAR, None)
+    old_fingerprints = getattr(env, _ENV_SIDEBAR, None) or {}
     old_neighbours = getattr(env, _ENV_NEIGHBOURS, {})
-    setattr(env, _ENV_SIDEBAR, sidebar)
+    setattr(env, _ENV_SIDEBAR, fingerprints)
     setattr(env, _ENV_NEIGHBOURS, neighbours)
+    changed = {name for name, value in fingerprints.items() if old_fingerprints.get(name, value) != value}
     rewrite = set()
-    if old_sidebar is not None and old_sidebar != sidebar:
-        rewrite |= {doc for doc in env.found_docs if _shows_ablog_sidebars(app, doc)}
+    if changed:
+        stale_templates = {t for t, name in _SIDEBARS_SHOWING_POSTS.items() if name in changed}
+        rewrite |= {doc for doc in env.found_docs if _sidebars(app, doc) & stale_templates}
     rewrite |= {doc for doc, value in neighbours.items() if old_neighbours.get(doc, value) != value}
     return sorted(rewrite & env.found_docs)
 
@@ -310,7 +334,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", _on_build_finished)
     return {
         "version": __version__,
-        "env_version": 1,
+        "env_version": 2,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -124,8 +124,10 @@ _BLOG_SIDEBARS = [
     "ablog/tagcloud.html",
     "ablog/archives.html",
 ]
+# Post pages list no other posts (no recent posts, counts or tag cloud), so a
+# new post rewrites its neighbours and the blog pages, not every page.
 html_sidebars = {
-    "posts/**": [*_BLOG_SIDEBARS[:3], "ablog/postcard.html", *_BLOG_SIDEBARS[3:]],
+    "posts/**": [*_BLOG_SIDEBARS[:3], "ablog/postcard.html", "portal/browse.html"],
     "blog": _BLOG_SIDEBARS,
     "blog/**": _BLOG_SIDEBARS,
 }

@@ -86,3 +86,18 @@ def test_body_edit_rewrites_only_that_post_and_the_index(rootdir, tmp_path):
     second = build(src)
     assert _written(second) == ["index", "posts/2025/third"]
     assert "ablog archive pages and feeds are up to date" in _log(second)
+
+
+def test_new_post_rewrites_only_pages_that_show_it(rootdir, tmp_path):
+    """Post pages list no other posts in their sidebars, so a new post in an existing
+    category and year rewrites itself, the post before it (its "next" link), the posts
+    that now list it as related (same tag) and the index; no other post."""
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-incremental", src)
+    build(src, freshenv=True)
+    (src / "posts/2025/fourth.md").write_text(
+        "---\ndate: 2025-12-01\ncategory: Python\ntags: python\n---\n\n# 第四篇\n\n新来的文章。\n", encoding="utf-8"
+    )
+    second = build(src)
+    assert second.warning.getvalue() == ""
+    assert _written(second) == ["index", "posts/2024/python-closures", "posts/2025/fourth", "posts/2025/third"]
