@@ -40,6 +40,7 @@ extensions = [
     # ours, in _ext/
     "katex_ssr",
     "post_frontmatter",
+    "post_body",
     "portal_theme",
     "ablog_incremental",
     "ablog_labels",

@@ -1,9 +1,9 @@
 """The home page's LATEST UPDATES index: newest posts with plain-text excerpts.
 
-A post is a document matching ``latest_updates_post_pattern`` whose front matter
-has a ``date``.  When a post is read, a small record (title, date, categories,
-excerpt tokens) is kept on the environment, never its doctree; records are
-purged and merged per document, so parallel reads are safe.
+A post is a document matching ``latest_updates_post_pattern`` that has a title
+and whose front matter has a ``date``.  When a post is read, a small record
+(title, date, categories, excerpt tokens) is kept on the environment, never its
+doctree; records are purged and merged per document, so parallel reads are safe.
 
 The ``latest-updates`` directive marks where the index goes.  Entries are
 rendered at write time, when every title is known: page 1 replaces the
@@ -163,6 +163,11 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
             subtype="date",
             location=docname,
         )
+        return
+    section = doctree.next_node(nodes.section)
+    if section is None or not section[0].astext().strip():
+        # no title to show (Sphinx would say "<no title>"); ablog cannot list
+        # such a post either, and post_body warns about it
         return
     title = env.titles[docname].astext() if docname in env.titles else docname
     _posts(env)[docname] = PostRecord(
