@@ -42,6 +42,7 @@ extensions = [
     "post_frontmatter",
     "post_body",
     "portal_theme",
+    "archive_slugs",
     "ablog_incremental",
     "ablog_labels",
     "latest_updates",
