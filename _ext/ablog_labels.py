@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ablog.blog import os_path_join, slugify
+from ablog.blog import os_path_join
 
 from ablog_incremental import published_posts
+from archive_slugs import archive_slug
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -31,7 +32,7 @@ def archive_labels(app: Sphinx, env: BuildEnvironment) -> dict[str, tuple[str, s
     for info in published_posts(env):
         for key, xref, path in _CATALOGS:
             for name in info.get(key) or []:
-                slug = slugify(name)
+                slug = archive_slug(name)
                 labels[f"{xref}-{slug}"] = (os_path_join(app.config.blog_path, path, slug), name)
     return labels
 
@@ -55,5 +56,6 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("ablog")
+    app.setup_extension("archive_slugs")  # the archive pages these labels point at
     app.connect("env-updated", _on_env_updated)
     return {"version": __version__, "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -6,8 +6,10 @@ Two jobs, at two moments:
   (front matter only).  Drafts (no ``date``, or a date after today) are added to
   ``exclude_patterns``, so they are not built at all and appear nowhere public;
   the build log lists them once.  Broken front matter (invalid YAML, a ``date``
-  that is not a date) is a warning naming the file and line, and the post is
-  left out rather than taking the build down with a traceback.
+  that is not a date, such as ``2026-13-45`` or ``yesterday``) and files that
+  are not a post at all (not UTF-8, NUL bytes, empty) are a warning naming the
+  file and line, and the post is left out rather than taking the build down
+  with a traceback.  A byte-order mark and CRLF line ends are fine.
 * While a post is read, a transform rewrites list-valued ``category``, ``tags``
   and ``author`` fields (``tags: [a, b]``) into the comma-separated form ablog
   parses; stock ablog turns ``category: [a, b]`` into ``["a`` and ``b"]``.
@@ -43,12 +45,31 @@ _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^---[ \t]*$", re.S 
 _LIST_FIELDS = ("category", "tags", "author")
 
 
-class FrontMatterError(ValueError):
-    """A post's front matter is unusable; ``line`` is 1-based within the file."""
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader, except that an impossible date (``2026-13-45``) stays text.
 
-    def __init__(self, message: str, line: int | None = None) -> None:
+    The stock loader raises a bare ValueError for it, with no position; as text
+    it reaches :func:`to_local_datetime`, which says what is wrong and where.
+    """
+
+
+def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+
+class FrontMatterError(ValueError):
+    """A post is unusable; ``line`` is 1-based within the file, ``subtype`` names the problem."""
+
+    def __init__(self, message: str, line: int | None = None, subtype: str = "invalid") -> None:
         super().__init__(message)
         self.line = line
+        self.subtype = subtype
 
 
 @dataclass(frozen=True)
@@ -73,7 +94,14 @@ def read_front_matter(text: str) -> dict[str, Any]:
     if not match:
         return {}
     try:
-        data = yaml.safe_load(match.group(1))
+        data = yaml.load(match.group(1), Loader=_FrontMatterLoader)  # noqa: S506 (a safe loader)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. NUL
+        line = match.group(1).count("\n", 0, exc.position) + 2
+        raise FrontMatterError(
+            f"front matter is not valid YAML: it contains the character U+{exc.character:04X}, "
+            "which YAML does not allow",
+            line,
+        ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -110,11 +138,31 @@ def to_local_datetime(value: Any, tz: dt.tzinfo) -> dt.datetime | None:
 
 
 def scan_post(path: Path, docname: str, tz: dt.tzinfo) -> PostStatus:
-    """Read *path*'s front matter and decide its date; raise FrontMatterError."""
+    """Read *path*'s front matter and decide its date; raise FrontMatterError.
+
+    A file that is not UTF-8 text (wrong encoding, NUL bytes) or is empty is
+    refused here, before Sphinx reads it.  A byte-order mark and CRLF line ends
+    are fine.
+    """
+    raw = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise FrontMatterError(f"file is not valid UTF-8 (byte {exc.start})") from None
+        raise FrontMatterError(
+            f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02X} at offset {exc.start}); "
+            "save it as UTF-8",
+            raw.count(b"\n", 0, exc.start) + 1,
+            "encoding",
+        ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        raise FrontMatterError(
+            "file contains a NUL byte, so it is not a text file (damaged, or saved as UTF-16?)",
+            text.count("\n", 0, text.index("\x00")) + 1,
+            "encoding",
+        )
+    if not text.strip():
+        raise FrontMatterError("file is empty; write the post or delete the file", 1, "empty")
     data = read_front_matter(text)
     try:
         date = to_local_datetime(data.get("date"), tz)
@@ -158,8 +206,10 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
                 "%s; the post is left out of the site",
                 exc,
                 type="post_frontmatter",
-                subtype="invalid",
-                location=f"{path}:{exc.line}" if exc.line else f"{path}:",
+                subtype=exc.subtype,
+                # a line always: a location without one is taken for a docname,
+                # and there is no environment yet to resolve it
+                location=f"{path}:{exc.line or 1}",
             )
             excluded.append(source)
             continue

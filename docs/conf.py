@@ -42,7 +42,9 @@ extensions = [
     "katex_ssr",
     "stable_ids",
     "post_frontmatter",
+    "post_body",
     "portal_theme",
+    "archive_slugs",
     "ablog_incremental",
     "ablog_labels",
     "latest_updates",
@@ -64,6 +66,10 @@ suppress_warnings = []
 # -- MyST --------------------------------------------------------------------
 
 myst_enable_extensions = ["amsmath", "colon_fence", "deflist", "dollarmath", "fieldlist"]
+# `$…$` only as in TeX prose: no space just inside the dollars, no digit right
+# after the closing one, so prices ("售价 $5，折后 $3") stay text
+myst_dmath_allow_space = False
+myst_dmath_allow_digits = False
 myst_heading_anchors = 3
 
 # -- ablog -------------------------------------------------------------------

@@ -52,6 +52,7 @@ CASES: dict[str, tuple[str, str]] = {
     "raw_directive": ("# T\n\n```{raw} latex\n\\LaTeX\n```\n\n正文", "正文"),
     # explicit cross-reference text stays; implicit titles are resolved later
     "explicit_ref": ("# T\n\n见 {ref}`这一节 <sec-target>`。\n\n(sec-target)=\n## 目标", "见 这一节。 目标"),
+    "implicit_doc": ("# T\n\n见 {doc}`title_skipped`。", "见 title_skipped。"),  # title resolved later
 }
 
 

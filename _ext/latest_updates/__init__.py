@@ -1,9 +1,9 @@
 """The home page's LATEST UPDATES index: newest posts with plain-text excerpts.
 
-A post is a document matching ``latest_updates_post_pattern`` whose front matter
-has a ``date``.  When a post is read, a small record (title, date, categories,
-excerpt tokens) is kept on the environment, never its doctree; records are
-purged and merged per document, so parallel reads are safe.
+A post is a document matching ``latest_updates_post_pattern`` that has a title
+and whose front matter has a ``date``.  When a post is read, a small record
+(title, date, categories, excerpt tokens) is kept on the environment, never its
+doctree; records are purged and merged per document, so parallel reads are safe.
 
 The ``latest-updates`` directive marks where the index goes.  Entries are
 rendered at write time, when every title is known: page 1 replaces the
@@ -33,6 +33,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ablog.blog import slugify as ablog_slugify
+from archive_slugs import archive_slug
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.transforms import SphinxTransform
@@ -117,7 +118,7 @@ def _parse_date(value: Any) -> dt.date | None:
 
 
 def _slugify(text: str) -> str:
-    """The slug ablog gives a category's archive page."""
+    """ablog's slug of *text* (for pages of our own; archive pages use ``archive_slug``)."""
     return ablog_slugify(text)
 
 
@@ -163,6 +164,11 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
             subtype="date",
             location=docname,
         )
+        return
+    section = doctree.next_node(nodes.section)
+    if section is None or not section[0].astext().strip():
+        # no title to show (Sphinx would say "<no title>"); ablog cannot list
+        # such a post either, and post_body warns about it
         return
     title = env.titles[docname].astext() if docname in env.titles else docname
     _posts(env)[docname] = PostRecord(
@@ -333,7 +339,7 @@ def render_index(builder: Builder, current: str, index_doc: str, page: _Page) ->
     for post in page.entries:
         iso = post.date.isoformat()
         categories = " ".join(
-            f'<a class="latest-update-category" href="{uri(category_page.format(slug=_slugify(c)))}">'
+            f'<a class="latest-update-category" href="{uri(category_page.format(slug=archive_slug(c)))}">'
             f"{escape(c)}</a>"
             for c in post.categories
         )
@@ -496,6 +502,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("latest_updates_post_pattern", ["posts/*"], "env", types=[list])
     app.add_config_value("latest_updates_category_page", "blog/category/{slug}", "html", types=[str])
     app.add_config_value("latest_updates_title", "LATEST UPDATES", "html", types=[str])
+    app.setup_extension("archive_slugs")  # the category pages the index links to
     add_html_node(app, latest_updates_node)
     app.add_directive("latest-updates", LatestUpdatesDirective)
     add_html_node(app, post_archive_node)

@@ -22,6 +22,7 @@ from typing import Union
 import regex
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.util import docname_join
 
 __all__ = [
     "DEFAULT_PLACEHOLDERS",
@@ -170,8 +171,6 @@ class _TokenCollector(nodes.NodeVisitor):
             self._add(("ref", target.lower()), 0)
             raise nodes.SkipNode
         if reftype == "doc":
-            from sphinx.util.docutils import docname_join
-
             self._add(("doc", docname_join(node.get("refdoc", ""), target)), 0)
             raise nodes.SkipNode
         if reftype == "myst" and not node.astext().strip():

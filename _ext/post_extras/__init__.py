@@ -58,6 +58,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.util import logging
 
+from archive_slugs import archive_slug
 from latest_updates import (
     PostRecord,
     _posts,
@@ -253,14 +254,14 @@ def _render_header(app: Sphinx, docname: str, series: dict[str, list[PostRecord]
     parts = [f'<time class="post-date" datetime="{iso}">{iso}</time>']
     if post.categories:
         links = " ".join(
-            f'<a class="post-category" href="{uri(category_page.format(slug=_slugify(c)))}">{escape(c)}</a>'
+            f'<a class="post-category" href="{uri(category_page.format(slug=archive_slug(c)))}">{escape(c)}</a>'
             for c in post.categories
         )
         parts.append(f'<span class="post-categories">{links}</span>')
     if extra.tags:
         tag_page = config.post_extras_tag_page
         links = " ".join(
-            f'<a class="post-tag" href="{uri(tag_page.format(slug=_slugify(t)))}">#{escape(t)}</a>'
+            f'<a class="post-tag" href="{uri(tag_page.format(slug=archive_slug(t)))}">#{escape(t)}</a>'
             for t in extra.tags
         )
         parts.append(f'<span class="post-tags">{links}</span>')
