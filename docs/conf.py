@@ -52,6 +52,8 @@ extensions = [
     "social_meta",
     "feeds_extra",
     "post_extras",
+    # safe pages (issue 7)
+    "external_links",
 ]
 
 root_doc = "index"
