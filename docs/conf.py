@@ -54,6 +54,7 @@ extensions = [
     "post_extras",
     # safe pages (issue 7)
     "external_links",
+    "strict_csp",
 ]
 
 root_doc = "index"
