@@ -15,7 +15,7 @@ from urllib.parse import quote, urlparse
 import pytest
 
 from browser import launch, serve
-from helpers import REPO, soup
+from helpers import REPO, math_and_code_post, soup
 from strict_csp import POLICY
 
 pytestmark = [pytest.mark.site]
@@ -75,18 +75,6 @@ def test_page_options_are_in_a_data_attribute(site):
 
 
 # -- in the browser ------------------------------------------------------------
-
-
-def _math_and_code_post(site: Path) -> str:
-    """The post with the most formulas among those that also have code blocks."""
-    best, most = None, 0
-    for path in sorted((site / "posts").rglob("*.html")):
-        page = soup(path)
-        formulas = len(page.select("article .katex"))
-        if page.select_one("article div.highlight") and formulas > most:
-            best, most = path, formulas
-    assert best is not None
-    return best.relative_to(site).as_posix()
 
 
 def _category_page(site: Path) -> str:
@@ -187,7 +175,7 @@ def test_home_page(browser, base_url):
 
 @pytest.mark.browser
 def test_post_with_math_and_code(browser, site, base_url):
-    path = _math_and_code_post(site)
+    path = math_and_code_post(site)
     visit = Visit(browser, permissions=["clipboard-read", "clipboard-write"])
     page = visit.open(base_url + path)
     _check_common(page, path.removesuffix(".html"))
