@@ -56,6 +56,9 @@ extensions = [
     "social_meta",
     "feeds_extra",
     "post_extras",
+    # safe pages (issue 7)
+    "external_links",
+    "strict_csp",
 ]
 
 root_doc = "index"

@@ -25,6 +25,18 @@ def resolve(page_path: Path, href: str) -> Path:
 REPO = Path(__file__).resolve().parent.parent
 
 
+def math_and_code_post(site: Path) -> str:
+    """The built post with the most formulas among those with code blocks (relative path)."""
+    best, most = None, 0
+    for path in sorted((site / "posts").rglob("*.html")):
+        page = soup(path)
+        formulas = len(page.select("article .katex"))
+        if page.select_one("article div.highlight") and formulas > most:
+            best, most = path, formulas
+    assert best is not None, "no post has both math and code"
+    return best.relative_to(site).as_posix()
+
+
 def build(src: Path, buildername: str = "html", **kwargs) -> SphinxTestApp:
     """Build the Sphinx project in *src*; return the finished app.
 

@@ -60,6 +60,15 @@ def test_order_and_pagination_reach_every_published_post(app):
     assert [len(soup(p).select("article.latest-update")) for p in pages] == [2, 2, 1]
 
 
+def test_entry_headings_are_one_level_below_their_section(app):
+    # page 1: the directive is under "## LATEST UPDATES"; pages 2…n: under their <h1>
+    levels = [
+        {h.name for h in soup(path).select("article.latest-update > :is(h2, h3, h4)")}
+        for path in _page_files(app)
+    ]
+    assert levels == [{"h3"}, {"h2"}, {"h2"}]
+
+
 def test_pager_links_carry_rel_prev_and_next(app):
     pages = _page_files(app)
     for number, path in enumerate(pages):
@@ -128,8 +137,9 @@ def test_meta_description_is_the_excerpt_unless_the_post_sets_one(app):
 def test_archive_groups_posts_by_year_and_month_with_counts(app):
     page = soup(app.outdir / "archive.html")
     years = page.select("section.post-archive > section.post-archive-year")
-    assert [y.select_one("h3").get_text() for y in years] == ["2025 年 （3 篇）", "2024 年 （2 篇）"]
-    months = [m.select_one("h4").get_text() for m in page.select("section.post-archive-month")]
+    # the directive sits right under the page's <h1>: years are <h2>, months <h3>
+    assert [y.select_one("h2").get_text() for y in years] == ["2025 年 （3 篇）", "2024 年 （2 篇）"]
+    months = [m.select_one("h3").get_text() for m in page.select("section.post-archive-month")]
     assert months == ["2025 年 6 月 （2 篇）", "2025 年 3 月 （1 篇）", "2024 年 12 月 （1 篇）", "2024 年 1 月 （1 篇）"]
     titles = [a.get_text() for a in page.select("a.post-archive-title")]
     assert titles == ["Alpha 同日文章", "Beta 同日文章", "Gamma 多分类文章", "Delta 引用文章", "Epsilon 最早的文章"]

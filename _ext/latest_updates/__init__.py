@@ -11,7 +11,8 @@ directive, pages 2…n are generated pages ``<docname>-page-<n>``.  HTML contrac
 
     <section class="latest-updates">
       <article class="latest-update">
-        <h3><a class="latest-update-title" href="…">title</a></h3>
+        <h3><a class="latest-update-title" href="…">title</a></h3>   (one level below the
+            directive's section: h3 under an h2; h2 on pages 2…n, under their h1)
         <p class="latest-update-meta"><a class="latest-update-category" href="…">…</a>
            <time class="latest-update-date" datetime="YYYY-MM-DD">YYYY-MM-DD</time></p>
         <p class="latest-update-excerpt">…</p>
@@ -327,8 +328,21 @@ def post_excerpt(env: BuildEnvironment, post: PostRecord) -> str:
     )
 
 
-def render_index(builder: Builder, current: str, index_doc: str, page: _Page) -> str:
-    """HTML of one page of an index, as seen from page *current*; everything escaped."""
+def heading_level(node: nodes.Node) -> int:
+    """Level of headings directly inside *node*'s section (h2…h6), so none is skipped."""
+    depth = 0
+    parent = node.parent
+    while parent is not None:
+        depth += isinstance(parent, nodes.section)
+        parent = parent.parent
+    return min(max(depth + 1, 2), 6)
+
+
+def render_index(builder: Builder, current: str, index_doc: str, page: _Page, level: int = 3) -> str:
+    """HTML of one page of an index, as seen from page *current*; everything escaped.
+
+    Entry titles are ``<h{level}>`` headings.
+    """
     env = builder.env
     category_page = env.config.latest_updates_category_page
 
@@ -345,7 +359,7 @@ def render_index(builder: Builder, current: str, index_doc: str, page: _Page) ->
         )
         out.append(
             '<article class="latest-update">'
-            f'<h3><a class="latest-update-title" href="{uri(post.docname)}">{escape(post.title)}</a></h3>'
+            f'<h{level}><a class="latest-update-title" href="{uri(post.docname)}">{escape(post.title)}</a></h{level}>'
             f'<p class="latest-update-meta">{categories} '
             f'<time class="latest-update-date" datetime="{iso}">{iso}</time></p>'
             f'<p class="latest-update-excerpt">{escape(post_excerpt(env, post))}</p>'
@@ -377,8 +391,12 @@ def _render_pager(uri, index_doc: str, page: _Page) -> str:
     return '<nav class="latest-updates-pager" aria-label="分页">' + " ".join(links) + "</nav>"
 
 
-def render_archive(builder: Builder, current: str) -> str:
-    """HTML of the archive: years, then months, newest first, each with its count."""
+def render_archive(builder: Builder, current: str, level: int = 3) -> str:
+    """HTML of the archive: years, then months, newest first, each with its count.
+
+    Years are ``<h{level}>`` headings, months one level below.
+    """
+    month_level = min(level + 1, 6)
     env = builder.env
     by_month: dict[tuple[int, int], list[PostRecord]] = {}
     for post in published_posts(env):
@@ -389,13 +407,14 @@ def render_archive(builder: Builder, current: str) -> str:
         total = sum(len(by_month[year, m]) for m in months)
         out.append(
             f'<section class="post-archive-year" id="archive-{year}">'
-            f'<h3>{year} 年 <span class="post-archive-count">（{total} 篇）</span></h3>'
+            f'<h{level}>{year} 年 <span class="post-archive-count">（{total} 篇）</span></h{level}>'
         )
         for month in months:
             posts = by_month[year, month]
             out.append(
                 f'<section class="post-archive-month" id="archive-{year}-{month:02d}">'
-                f'<h4>{year} 年 {month} 月 <span class="post-archive-count">（{len(posts)} 篇）</span></h4><ul>'
+                f'<h{month_level}>{year} 年 {month} 月 <span class="post-archive-count">（{len(posts)} 篇）</span>'
+                f"</h{month_level}><ul>"
             )
             for post in posts:
                 href = escape(builder.get_relative_uri(current, post.docname), quote=True)
@@ -417,12 +436,13 @@ def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> 
             node.parent.remove(node)
             continue
         options = _indexes(app.env).get(docname, IndexOptions())
-        node["html"] = render_index(app.builder, docname, docname, _pages(app.env, options)[0])
+        first = _pages(app.env, options)[0]
+        node["html"] = render_index(app.builder, docname, docname, first, level=heading_level(node))
     for node in list(doctree.findall(post_archive_node)):
         if app.builder.format != "html":
             node.parent.remove(node)
             continue
-        node["html"] = render_archive(app.builder, docname)
+        node["html"] = render_archive(app.builder, docname, level=heading_level(node))
 
 
 def _visit_html(self, node: nodes.Element) -> None:
@@ -454,7 +474,7 @@ def _on_html_collect_pages(app: Sphinx):
         title = app.env.titles[index_doc].astext() if index_doc in app.env.titles else ""
         for page in _pages(app.env, options)[1:]:
             pagename = page_name(index_doc, page.number)
-            body = render_index(app.builder, pagename, index_doc, page)
+            body = render_index(app.builder, pagename, index_doc, page, level=2)  # under the <h1>
             context = {
                 "title": escape(f"{title} · 第 {page.number} 页"),
                 "body": f'<h1>{escape(app.config.latest_updates_title)}</h1>\n{body}',

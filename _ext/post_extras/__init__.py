@@ -333,7 +333,7 @@ def render_series_page(app: Sphinx, pagename: str, name: str, members: list[Post
         n = minutes(_extras(app.env)[post.docname].stats, rates=app.config.post_extras_reading_rates)
         items.append(
             '<li class="series-entry">'
-            f'<h3><a class="series-entry-title" href="{uri(post.docname)}">{escape(post.title)}</a></h3>'
+            f'<h2><a class="series-entry-title" href="{uri(post.docname)}">{escape(post.title)}</a></h2>'
             f'<p class="series-entry-meta"><time datetime="{iso}">{iso}</time> · 阅读约 {n} 分钟</p>'
             f'<p class="series-entry-excerpt">{escape(post_excerpt(app.env, post))}</p>'
             "</li>"

@@ -1,0 +1,214 @@
+"""Pages that work under a strict Content-Security-Policy: no inline script, no eval.
+
+The site is meant to be served with :data:`POLICY`.  Out of the box the theme
+stack needs ``'unsafe-inline'`` for scripts and styles and ``'unsafe-eval'``;
+this extension removes every one of those needs except inline ``style``
+*attributes*, which KaTeX's build-time HTML is made of:
+
+* pydata-sphinx-theme adds ``DOCUMENTATION_OPTIONS.<key> = <value>;`` inline
+  scripts to every page (``pagename``, ``search_as_you_type``).  Their values go
+  into the ``data-options`` attribute of one static script, ``page.js``, which
+  sets them; any *other* inline script a page would get through
+  ``add_js_file(body=...)`` is a build warning (so ``-W`` fails the build).
+* ``page.js`` also replaces Sphinx's ``Documentation.addTranslations``, which
+  compiles the catalog's plural expression with ``new Function``, with one that
+  evaluates it without eval.
+* the theme's inline colour-mode script, its ``<noscript><style>`` and the
+  search page's focus script are files (``head.js``, ``noscript.css``,
+  ``search.js``); ``portal_theme``'s layout and our ``search.html`` use them when
+  the ``strict_csp`` template variable is set.
+* Font Awesome's script inserts its stylesheet as a ``<style>`` element; its CSS
+  is extracted from the theme's ``fontawesome.js`` at build time and served as
+  ``_static/strict_csp/fontawesome.css``, and ``head.js``'s element carries
+  ``data-auto-add-css="false"`` so Font Awesome does not insert it again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinx.util import logging
+
+if TYPE_CHECKING:
+    from docutils import nodes
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+__version__ = "1.0"
+
+logger = logging.getLogger(__name__)
+
+#: The Content-Security-Policy the site works under (README, *Content-Security-Policy*).
+POLICY = (
+    "default-src 'self'; "
+    "style-src-attr 'unsafe-inline'; "
+    "object-src 'none'; "
+    "base-uri 'self'; "
+    "form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+_HERE = Path(__file__).resolve().parent
+_STATIC = _HERE / "static"
+_TEMPLATES = _HERE / "templates"
+_STAGING = "strict_csp_static"  # under the doctree directory: generated static files
+FONTAWESOME_CSS = "strict_csp/fontawesome.css"
+PAGE_SCRIPT = "strict_csp/page.js"
+# after documentation_options.js and doctools.js (200), before translations.js (500)
+PAGE_SCRIPT_PRIORITY = 300
+
+# pydata-sphinx-theme's per-page inline scripts: DOCUMENTATION_OPTIONS.<key> = <literal>;
+_OPTION = re.compile(r"DOCUMENTATION_OPTIONS\.(?P<key>\w+) = (?P<value>'[^'\\]*'|true|false|-?\d+);")
+# the start of the stylesheet string literal in Font Awesome's fontawesome.js
+_FA_CSS_START = re.compile(r"""(["'])(?=:root, :host \{\\n  --fa-)""")
+_JS_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.DOTALL)
+_JS_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
+
+
+def _unescape_js(literal: str) -> str:
+    """The value of a JavaScript string literal's body."""
+
+    def replace(match: re.Match[str]) -> str:
+        escape = match.group(1)
+        if escape[0] == "u":
+            return chr(int(escape[1:].strip("{}"), 16))
+        if escape[0] == "x":
+            return chr(int(escape[1:], 16))
+        if escape == "\n":  # line continuation
+            return ""
+        return _JS_SIMPLE_ESCAPES.get(escape, escape)
+
+    return _JS_ESCAPE.sub(replace, literal)
+
+
+def _literal(value: str) -> str | bool | int:
+    """The value of a literal matched by ``_OPTION``."""
+    if value.startswith("'"):
+        return value[1:-1]
+    if value in ("true", "false"):
+        return value == "true"
+    return int(value)
+
+
+def fontawesome_css(script: str) -> str | None:
+    """The stylesheet Font Awesome's *script* would insert (``FontAwesome.dom.css()``).
+
+    ``None`` when it cannot be found.  With the default ``cssPrefix`` and
+    ``replacementClass`` Font Awesome inserts the string literal unchanged.
+    """
+    start = _FA_CSS_START.search(script)
+    if start is None:
+        return None
+    quote, position = start.group(1), start.end()
+    end = position
+    while end < len(script) and script[end] != quote:
+        end += 2 if script[end] == "\\" else 1
+    if end >= len(script):
+        return None
+    css = _unescape_js(script[position:end])
+    return css if ".svg-inline--fa" in css else None
+
+
+def _theme_file(app: Sphinx, relative: str) -> Path | None:
+    """*relative* in the HTML theme or the first theme it inherits from that has it."""
+    theme = getattr(app.builder, "theme", None)
+    for directory in theme.get_theme_dirs() if theme else []:
+        candidate = Path(directory, relative)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _on_config_inited(app: Sphinx, config: Config) -> None:
+    """Serve our scripts and the generated Font Awesome CSS; offer our search.html."""
+    staging = Path(app.doctreedir) / _STAGING
+    staging.mkdir(parents=True, exist_ok=True)
+    # new lists: the default value objects are shared by every Sphinx app in a process
+    config.html_static_path = [*config.html_static_path, str(_STATIC), str(staging)]
+    config.templates_path = [*config.templates_path, str(_TEMPLATES)]
+
+
+def _on_builder_inited(app: Sphinx) -> None:
+    """Write Font Awesome's stylesheet as a file, when the theme uses Font Awesome."""
+    app.builder._strict_csp_fontawesome_css = False
+    app.builder._strict_csp_warned = set()
+    if app.builder.format != "html":
+        return
+    script = _theme_file(app, "static/scripts/fontawesome.js")
+    if script is None:
+        return
+    css = fontawesome_css(script.read_text(encoding="utf-8"))
+    if css is None:
+        logger.warning(
+            "no stylesheet found in %s; Font Awesome will insert it as an inline <style>, "
+            "which the Content-Security-Policy blocks",
+            script,
+            type="strict_csp",
+            subtype="fontawesome",
+        )
+        return
+    target = Path(app.doctreedir) / _STAGING / FONTAWESOME_CSS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.is_file() or target.read_text(encoding="utf-8") != css:
+        target.write_text(css, encoding="utf-8")
+    app.add_css_file(FONTAWESOME_CSS)
+    app.builder._strict_csp_fontawesome_css = True
+
+
+def _on_html_page_context(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
+) -> None:
+    """Replace the page's inline scripts by ``page.js``; warn about any left."""
+    scripts = context.get("script_files")
+    if not isinstance(scripts, list):
+        return
+    options: dict[str, Any] = {}
+    kept = []
+    for script in scripts:
+        attributes = getattr(script, "attributes", {})
+        body = attributes.get("body")
+        if getattr(script, "filename", None) or not body:
+            kept.append(script)
+            continue
+        match = _OPTION.fullmatch(body.strip())
+        if match:
+            options[match["key"]] = _literal(match["value"])
+            continue
+        kept.append(script)
+        if body not in app.builder._strict_csp_warned:
+            app.builder._strict_csp_warned.add(body)
+            logger.warning(
+                "page %r has an inline script the Content-Security-Policy blocks "
+                "(serve it as a file): %s",
+                pagename,
+                " ".join(body.split())[:80],
+                type="strict_csp",
+                subtype="inline_script",
+            )
+    # the list is the builder's (reset for every page): change it in place
+    scripts[:] = kept
+    app.builder.add_js_file(
+        PAGE_SCRIPT,
+        priority=PAGE_SCRIPT_PRIORITY,
+        **{"data-options": json.dumps(options, ensure_ascii=False, sort_keys=True)},
+    )
+    context["strict_csp"] = {"fontawesome_css": app.builder._strict_csp_fontawesome_css}
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("config-inited", _on_config_inited)
+    app.connect("builder-inited", _on_builder_inited)
+    # after pydata-sphinx-theme (500) has added its inline scripts
+    app.connect("html-page-context", _on_html_page_context, priority=900)
+    return {
+        "version": __version__,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

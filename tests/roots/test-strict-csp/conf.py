@@ -1,0 +1,6 @@
+# The portal's theme stack with strict_csp: no page may keep an inline script.
+extensions = ["myst_parser", "ablog", "portal_theme", "strict_csp"]
+language = "zh_CN"
+project = "CSP 测试"
+html_theme = "sphinx_book_theme"
+fontawesome_included = True

@@ -1,0 +1,253 @@
+"""The built site works under a strict Content-Security-Policy (_ext/strict_csp).
+
+Static checks over every page (no inline script, event handler, javascript: URL
+or <style> element), then headless Chromium against the site served with
+POLICY: no violation reported, nothing requested off the site, and the pages
+still work (search, theme switcher, copy buttons, icons, math).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import quote, urlparse
+
+import pytest
+
+from browser import launch, serve
+from helpers import REPO, math_and_code_post, soup
+from strict_csp import POLICY
+
+pytestmark = [pytest.mark.site]
+
+# What the site needs, exactly; README.md quotes it (see test_readme_documents_the_policy).
+EXPECTED_POLICY = (
+    "default-src 'self'; style-src-attr 'unsafe-inline'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+COLLECT_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push({
+    directive: event.violatedDirective,
+    blocked: event.blockedURI,
+    source: event.sourceFile,
+    line: event.lineNumber,
+    sample: event.sample,
+  });
+});
+"""
+
+
+def _pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if p.relative_to(site).parts[0] != "_static")
+
+
+def test_the_policy_is_the_documented_one():
+    assert POLICY == EXPECTED_POLICY
+
+
+def test_readme_documents_the_policy():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"Content-Security-Policy: {POLICY}" in readme
+
+
+def test_no_page_has_inline_script_or_style(site):
+    pages = _pages(site)
+    assert len(pages) > 50
+    for path in pages:
+        page = soup(path)
+        name = path.relative_to(site).as_posix()
+        for script in page.find_all("script"):
+            assert script.get("src"), f"{name}: inline script {script.string!r:.80}"
+        assert not page.find_all("style"), f"{name}: <style> element"
+        for element in page.find_all(True):
+            handlers = [attr for attr in element.attrs if attr.lower().startswith("on")]
+            assert not handlers, f"{name}: {element.name} has {handlers}"
+            for attr in ("href", "src", "action"):
+                assert not str(element.get(attr, "")).strip().lower().startswith("javascript:"), name
+
+
+def test_page_options_are_in_a_data_attribute(site):
+    script = soup(site / "posts" / "2025" / "dpo.html").select_one('script[src*="strict_csp/page.js"]')
+    assert json.loads(script["data-options"]) == {"pagename": "posts/2025/dpo", "search_as_you_type": False}
+
+
+# -- in the browser ------------------------------------------------------------
+
+
+def _category_page(site: Path) -> str:
+    return sorted((site / "blog" / "category").glob("*.html"))[0].relative_to(site).as_posix()
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    with serve(site, headers={"Content-Security-Policy": POLICY}) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+class Visit:
+    """A browser page under the policy that records violations, CSP console errors and requests."""
+
+    def __init__(self, browser, **context_options):
+        self.context = browser.new_context(**context_options)
+        self.context.add_init_script(COLLECT_VIOLATIONS)
+        self.page = self.context.new_page()
+        self.console: list[str] = []
+        self.hosts: set[str] = set()
+        self.page.on("console", lambda message: self.console.append(message.text))
+        self.page.on("pageerror", lambda error: self.console.append(f"uncaught: {error}"))
+        self.page.on("request", lambda request: self.hosts.add(urlparse(request.url).hostname or urlparse(request.url).scheme))
+
+    def open(self, url: str):
+        self.page.goto(url)
+        self.page.wait_for_load_state("networkidle")
+        return self.page
+
+    def violations(self) -> list:
+        return self.page.evaluate("window.__cspViolations")
+
+    def assert_clean(self, what: str) -> None:
+        refused = [m for m in self.console if "Refused to" in m or "Content Security Policy" in m or m.startswith("uncaught")]
+        assert self.violations() == [], f"{what}: CSP violations {self.violations()}"
+        assert refused == [], f"{what}: {refused}"
+        assert self.hosts <= {"127.0.0.1"}, f"{what}: requests to {self.hosts}"
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.mark.browser
+def test_the_violation_collector_sees_a_blocked_inline_script(browser, base_url):
+    """Control: the checks below would notice a violation."""
+    visit = Visit(browser)
+    page = visit.open(base_url + "index.html")
+    page.evaluate(
+        """() => {
+            const script = document.createElement("script");
+            script.textContent = "window.__ran = true;";
+            document.head.append(script);
+        }"""
+    )
+    page.wait_for_function("window.__cspViolations.length > 0")
+    assert page.evaluate("window.__ran") is None
+    assert [v["directive"] for v in visit.violations()] == ["script-src-elem"]
+    visit.close()
+
+
+def _check_common(page, pagename: str) -> None:
+    """What every page's scripts do: options, colour mode, icons, translations."""
+    assert page.evaluate("DOCUMENTATION_OPTIONS.pagename") == pagename
+    assert page.evaluate("DOCUMENTATION_OPTIONS.search_as_you_type") is False
+    assert page.evaluate("document.documentElement.dataset.mode") in {"auto", "light", "dark"}
+    assert page.evaluate("document.documentElement.dataset.theme") in {"light", "dark"}
+    # Font Awesome drew its icons and inserted no <style>; its CSS is our file
+    page.locator("svg.svg-inline--fa").first.wait_for(state="attached")
+    assert page.evaluate("document.querySelectorAll('style').length") == 0
+    served = page.evaluate("fetch(document.querySelector('link[href*=\"strict_csp/fontawesome.css\"]').href).then(r => r.text())")
+    assert page.evaluate("FontAwesome.dom.css()") == served
+    # Sphinx's translations loaded without eval
+    assert page.evaluate("Documentation.LOCALE") == "zh_Hans_CN"
+    assert page.evaluate("Documentation.PLURAL_EXPR(5)") == 0
+    assert page.evaluate("Documentation.gettext('Search Results')") == "搜索结果"
+
+
+@pytest.mark.browser
+def test_home_page(browser, base_url):
+    visit = Visit(browser)
+    page = visit.open(base_url + "index.html")
+    _check_common(page, "index")
+    assert page.locator("section.latest-updates article.latest-update").count() > 0
+    visit.assert_clean("index.html")
+    visit.close()
+
+
+@pytest.mark.browser
+def test_post_with_math_and_code(browser, site, base_url):
+    path = math_and_code_post(site)
+    visit = Visit(browser, permissions=["clipboard-read", "clipboard-write"])
+    page = visit.open(base_url + path)
+    _check_common(page, path.removesuffix(".html"))
+    # KaTeX's inline style attributes apply (style-src-attr)
+    styled = page.locator(".katex [style]").first
+    assert styled.evaluate("el => el.style.cssText") != ""
+    # copy button: added by copybutton.js, copies the block's code
+    block = page.locator("article div.highlight").first
+    block.hover()
+    block.locator("button.copybtn").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    code = block.locator("pre").inner_text()
+    assert copied.strip()
+    assert all(line in code for line in copied.splitlines())
+    # theme switcher: pydata's script still runs
+    page.locator(".theme-switch-button").first.click()
+    page.locator('.theme-change-button[data-mode="dark"]').first.click()
+    assert page.locator("html").get_attribute("data-theme") == "dark"
+    visit.assert_clean(path)
+    visit.close()
+
+
+@pytest.mark.browser
+def test_category_archive(browser, site, base_url):
+    path = _category_page(site)
+    visit = Visit(browser)
+    page = visit.open(base_url + path)
+    _check_common(page, path.removesuffix(".html"))
+    assert page.locator("article a[href*='posts/']").count() > 0
+    visit.assert_clean(path)
+    visit.close()
+
+
+@pytest.mark.browser
+def test_search_finds_articles(browser, base_url):
+    visit = Visit(browser)
+    page = visit.open(base_url + "search.html?q=" + quote("强化学习"))
+    results = page.locator("#search-results ul.search li")
+    results.first.wait_for(timeout=15000)
+    page.wait_for_load_state("networkidle")
+    _check_common(page, "search")
+    assert results.count() > 3
+    first = results.first.locator("a").first
+    assert "/posts/" in first.evaluate("a => a.href")
+    assert "强化学习" in first.inner_text()
+    # the search field got the focus (our search.js instead of the theme's inline script)
+    assert page.evaluate("document.activeElement.name") == "q"
+    visit.assert_clean("search.html")
+    visit.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("expression", "values"),
+    [
+        ("0", {0: 0, 1: 0, 7: 0}),
+        ("n != 1", {0: 1, 1: 0, 2: 1}),
+        (
+            "(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2)",
+            {1: 0, 2: 1, 5: 2, 11: 2, 21: 0, 22: 1, 112: 2},
+        ),
+    ],
+)
+def test_plural_expressions_are_evaluated_without_eval(browser, base_url, expression, values):
+    visit = Visit(browser)
+    page = visit.open(base_url + "index.html")
+    got = page.evaluate(
+        "([source, ns]) => ns.map(Documentation.compilePlural(source))",
+        [expression, list(values)],
+    )
+    assert dict(zip(values, got)) == values
+    with pytest.raises(Exception, match="unsupported plural expression"):
+        page.evaluate("Documentation.compilePlural('alert(1)')")
+    visit.assert_clean("index.html")
+    visit.close()
