@@ -141,6 +141,17 @@ def _offsite(url: str) -> bool:
     return url.startswith(("http:", "https:", "//", "ftp:"))
 
 
+def test_only_the_search_page_loads_the_search_index(site):
+    """The index grows with every post; pages without search-as-you-type do not need it."""
+    loaders = sorted(
+        path.relative_to(site).as_posix()
+        for path in site.rglob("*.html")
+        if any(script["src"].split("?")[0].endswith("searchindex.js")
+               for script in soup(path).select("script[src]"))
+    )
+    assert loaders == ["search.html"]
+
+
 def test_no_page_or_stylesheet_loads_anything_from_elsewhere(site):
     problems = []
     for path in sorted(site.rglob("*.html")):
