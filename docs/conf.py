@@ -40,6 +40,7 @@ extensions = [
     "sphinxcontrib.katex",
     # ours, in _ext/
     "katex_ssr",
+    "icon_font",
     "stable_ids",
     "post_frontmatter",
     "post_body",
@@ -189,6 +190,7 @@ html_search_scorer = str(DOCS_DIR / "_search" / "scorer.js")
 katex_prerender = True
 # KaTeX's CSS and fonts, from the npm package pinned in package.json (`npm ci`)
 katex_ssr_assets = "../node_modules/katex/dist"
+icon_font_package = "../node_modules/@fortawesome/fontawesome-free"  # the theme's icons, as a font
 # Defined once, usable in every formula of every post
 katex_ssr_macros = {
     r"\R": r"\mathbb{R}",

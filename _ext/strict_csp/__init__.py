@@ -17,7 +17,8 @@ this extension removes every one of those needs except inline ``style``
   search page's focus script are files (``head.js``, ``noscript.css``,
   ``search.js``); ``portal_theme``'s layout and our ``search.html`` use them when
   the ``strict_csp`` template variable is set.
-* Font Awesome's script inserts its stylesheet as a ``<style>`` element; its CSS
+* Font Awesome's script inserts its stylesheet as a ``<style>`` element (unless
+  ``icon_font`` replaces the script by the web font, as on our site); its CSS
   is extracted from the theme's ``fontawesome.js`` at build time and served as
   ``_static/strict_csp/fontawesome.css``, and ``head.js``'s element carries
   ``data-auto-add-css="false"`` so Font Awesome does not insert it again.
@@ -135,8 +136,8 @@ def _on_builder_inited(app: Sphinx) -> None:
     """Write Font Awesome's stylesheet as a file, when the theme uses Font Awesome."""
     app.builder._strict_csp_fontawesome_css = False
     app.builder._strict_csp_warned = set()
-    if app.builder.format != "html":
-        return
+    if app.builder.format != "html" or "icon_font" in app.extensions:
+        return  # icon_font serves Font Awesome as CSS and a font: no script to feed
     script = _theme_file(app, "static/scripts/fontawesome.js")
     if script is None:
         return
