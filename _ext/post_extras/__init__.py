@@ -174,11 +174,11 @@ def _shown_fingerprints(app: Sphinx, env: BuildEnvironment) -> dict[str, str]:
     series = series_members(env)
     limit = app.config.post_extras_related_count
     result = {}
-    for post in published_posts(env):
-        extra = _extras(env).get(post.docname)
-        if extra is None:
-            continue
-        related = [(p.docname, p.title, p.date.isoformat()) for p in related_posts(env, post.docname, limit)]
+    posts = [post for post in published_posts(env) if post.docname in _extras(env)]
+    related_by_doc = _related(env, [post.docname for post in posts], limit)
+    for post in posts:
+        extra = _extras(env)[post.docname]
+        related = [(p.docname, p.title, p.date.isoformat()) for p in related_by_doc.get(post.docname, [])]
         members = [(p.docname, p.title) for p in series.get(extra.series, [])] if extra.series else []
         title = series_title(app.config, extra.series) if extra.series else None
         payload = json.dumps([related, members, title], ensure_ascii=False)
@@ -214,21 +214,42 @@ def series_members(env: BuildEnvironment) -> dict[str, list[PostRecord]]:
 
 def related_posts(env: BuildEnvironment, docname: str, limit: int) -> list[PostRecord]:
     """Up to *limit* published posts sharing tags or a category with *docname*."""
-    extras = _extras(env)
-    me, my_extra = _posts(env).get(docname), extras.get(docname)
-    if me is None or my_extra is None:
-        return []
-    scored = []
-    for post in published_posts(env):
-        other = extras.get(post.docname)
-        if post.docname == docname or other is None:
+    return _related(env, [docname], limit).get(docname, [])
+
+
+def _related(env: BuildEnvironment, docnames: list[str], limit: int) -> dict[str, list[PostRecord]]:
+    """The related posts of each of *docnames*: most shared tags (+1 for a shared category) first.
+
+    Scores come from an index of posts by tag and by category, so a post is
+    compared only with the posts it shares something with.
+    """
+    extras, posts = _extras(env), _posts(env)
+    published = [post for post in published_posts(env) if post.docname in extras]
+    by_tag: dict[str, list[PostRecord]] = {}
+    by_category: dict[str, list[PostRecord]] = {}
+    for post in published:
+        for tag in set(extras[post.docname].tags):
+            by_tag.setdefault(tag, []).append(post)
+        for category in set(post.categories):
+            by_category.setdefault(category, []).append(post)
+    result = {}
+    for docname in docnames:
+        me, my_extra = posts.get(docname), extras.get(docname)
+        if me is None or my_extra is None:
             continue
-        score = len(set(my_extra.tags) & set(other.tags))
-        score += 1 if set(me.categories) & set(post.categories) else 0
-        if score:
-            scored.append((-score, post.sort_key(), post))
-    scored.sort(key=lambda item: item[:2])
-    return [post for *_, post in scored[:limit]]
+        scores: dict[str, int] = {}
+        candidates: dict[str, PostRecord] = {}
+        for tag in set(my_extra.tags):
+            for post in by_tag.get(tag, ()):
+                scores[post.docname] = scores.get(post.docname, 0) + 1
+                candidates[post.docname] = post
+        for post in {p.docname: p for c in set(me.categories) for p in by_category.get(c, ())}.values():
+            scores[post.docname] = scores.get(post.docname, 0) + 1
+            candidates[post.docname] = post
+        scores.pop(docname, None)
+        ranked = sorted(scores, key=lambda doc: (-scores[doc], candidates[doc].sort_key()))
+        result[docname] = [candidates[doc] for doc in ranked[:limit]]
+    return result
 
 
 # -- Rendering ---------------------------------------------------------------
