@@ -14,6 +14,9 @@ catalog untranslated and uncompiled.  This extension
   second Sphinx application in the same process never sees stale posts;
 * refuses a source page whose name collides with one ablog generates, which
   ablog would otherwise overwrite silently;
+* spares pydata-sphinx-theme's check of the primary-sidebar templates that are
+  never empty: it renders every sidebar an extra time per page only to drop
+  those that come out empty;
 * removes the Jinja macro files the themes ship in their static folders
   (``_static/webpack-macros.html``): Sphinx copies them verbatim, so they would
   be published as pages full of unrendered ``{{ pathto(...) }}`` links.
@@ -108,6 +111,33 @@ def _on_html_page_context(
         context["title"] = html.escape(str(context["title"]))
 
 
+_ALL_SIDEBARS = "portal_theme_sidebars"
+# Sidebar templates that always render something on the pages they are configured
+# for (conf.py's html_sidebars); ablog's postcard, the theme's icon links and the
+# like can come out empty and stay subject to pydata's check.
+_NEVER_EMPTY = frozenset({
+    "navbar-logo.html",
+    "search-button-field.html",
+    "sbt-sidebar-nav.html",
+    "portal/browse.html",
+})
+
+
+def _hide_sidebars(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Before pydata's empty-template check (priority 500): show it only the sidebars that may be empty."""
+    sidebars = context.get("sidebars")
+    if isinstance(sidebars, list) and _NEVER_EMPTY.intersection(sidebars):
+        context[_ALL_SIDEBARS] = sidebars
+        context["sidebars"] = [name for name in sidebars if name not in _NEVER_EMPTY]
+
+
+def _restore_sidebars(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """After the check: every sidebar that is never empty or passed it, in the configured order."""
+    if _ALL_SIDEBARS in context:
+        kept = set(context.get("sidebars") or ())
+        context["sidebars"] = [name for name in context.pop(_ALL_SIDEBARS) if name in _NEVER_EMPTY or name in kept]
+
+
 # Template sources in the pydata and book themes' ``static/`` folders.
 _THEME_MACRO_FILES = ("webpack-macros.html", "sbt-webpack-macros.html")
 
@@ -128,6 +158,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", _on_env_updated)
     app.connect("html-page-context", _on_html_page_context)
     app.connect("build-finished", _on_build_finished)
+    app.connect("html-page-context", _hide_sidebars, priority=400)
+    app.connect("html-page-context", _restore_sidebars, priority=600)
     return {
         "version": __version__,
         "parallel_read_safe": True,

@@ -124,11 +124,9 @@ def _theme_file(app: Sphinx, relative: str) -> Path | None:
 
 
 def _on_config_inited(app: Sphinx, config: Config) -> None:
-    """Serve our scripts and the generated Font Awesome CSS; offer our search.html."""
-    staging = Path(app.doctreedir) / _STAGING
-    staging.mkdir(parents=True, exist_ok=True)
+    """Serve our scripts; offer our search.html."""
     # new lists: the default value objects are shared by every Sphinx app in a process
-    config.html_static_path = [*config.html_static_path, str(_STATIC), str(staging)]
+    config.html_static_path = [*config.html_static_path, str(_STATIC)]
     config.templates_path = [*config.templates_path, str(_TEMPLATES)]
 
 
@@ -151,10 +149,14 @@ def _on_builder_inited(app: Sphinx) -> None:
             subtype="fontawesome",
         )
         return
-    target = Path(app.doctreedir) / _STAGING / FONTAWESOME_CSS
+    staging = Path(app.doctreedir) / _STAGING
+    target = staging / FONTAWESOME_CSS
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.is_file() or target.read_text(encoding="utf-8") != css:
         target.write_text(css, encoding="utf-8")
+    # added after the configuration was hashed: the doctree folder is no part of
+    # the site, and two builds into different folders must stay identical
+    app.config.html_static_path = [*app.config.html_static_path, str(staging)]
     app.add_css_file(FONTAWESOME_CSS)
     app.builder._strict_csp_fontawesome_css = True
 
