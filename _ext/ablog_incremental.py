@@ -15,7 +15,9 @@ stale until a clean build.  This extension
   pages and feeds when nothing they show changed (their fingerprint covers the
   posts' titles, dates, labels and excerpts, the site navigation, the HTML
   configuration, our templates and the package versions) and their files are
-  still in the output folder;
+  still in the output folder; when something changed, the feeds are written
+  again but of the archive pages only those whose own fingerprint (their posts,
+  plus the sidebars and everything above) changed;
 * deletes what a clean build would not write: the pages of removed documents
   and archive pages or feeds that no longer exist (a tag whose last post went);
 * keeps ablog's records small: ablog stores a deep copy of every post's doctree
@@ -158,6 +160,29 @@ def _templates_digest() -> str:
     return _digest([(p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in files])
 
 
+def _site_inputs(app: Sphinx) -> list[Any]:
+    """What every archive page shows or depends on besides its posts."""
+    env = app.env
+    navigation = sorted(
+        (doc, env.titles[doc].astext() if doc in env.titles else "", env.toctree_includes.get(doc, []))
+        for doc in env.found_docs
+        if not doc.startswith("posts/")
+    )
+    return [
+        navigation,
+        app.builder.build_info.config_hash,
+        _templates_digest(),
+        [version(name) for name in _PACKAGES],
+    ]
+
+
+def _excerpts(env: BuildEnvironment) -> dict[str, list[Any]]:
+    return {
+        doc: [record.title, record.tokens, record.excerpt_override]
+        for doc, record in sorted(getattr(env, "latest_updates_posts", {}).items())
+    }
+
+
 def archive_fingerprint(app: Sphinx) -> str:
     """Everything ablog's archive pages and feeds show or depend on."""
     env = app.env
@@ -165,23 +190,24 @@ def archive_fingerprint(app: Sphinx) -> str:
         (i["docname"], i["title"], i["date"], i["update"], i.get("category"), i.get("tags"), i.get("author"))
         for i in published_posts(env)
     ]
-    excerpts = {
-        doc: [record.title, record.tokens, record.excerpt_override]
-        for doc, record in sorted(getattr(env, "latest_updates_posts", {}).items())
-    }
-    navigation = sorted(
-        (doc, env.titles[doc].astext() if doc in env.titles else "", env.toctree_includes.get(doc, []))
-        for doc in env.found_docs
-        if not doc.startswith("posts/")
-    )
-    return _digest([
-        posts,
-        excerpts,
-        navigation,
-        app.builder.build_info.config_hash,
-        _templates_digest(),
-        [version(name) for name in _PACKAGES],
-    ])
+    return _digest([posts, _excerpts(env), _site_inputs(app)])
+
+
+def page_fingerprint(name: str, context: dict[str, Any], template: str, shared: list[Any],
+                     excerpts: dict[str, list[Any]]) -> str:
+    """What one archive page shows: its posts (with their excerpts) and everything shared."""
+    if "collection" in context:
+        posts = list(context["collection"])
+    elif "catalog" in context:
+        posts = [post for collection in context["catalog"] for post in collection]
+    else:
+        posts = [context["post"]] if "post" in context else []
+    shown = [
+        (post.docname, post.title, post.date, post.update, [str(c) for c in post.category or []],
+         [str(t) for t in post.tags or []], [str(a) for a in post.author or []], excerpts.get(post.docname))
+        for post in posts
+    ]
+    return _digest([shared, name, template, str(context.get("title")), str(context.get("header")), shown])
 
 
 def _state_path(app: Sphinx) -> Path:
@@ -278,9 +304,19 @@ def _on_html_collect_pages(app: Sphinx):
     for path in sorted(feed_dir.rglob("atom.xml")):
         _stamp_feed(path)
         feeds.append(path.relative_to(outdir).as_posix())
+    # Pages: only those whose own posts, or anything they share (sidebars,
+    # navigation, configuration, templates), changed.
+    shared = [_site_inputs(app), sidebar_fingerprint(app.env)]
+    excerpts = _excerpts(app.env)
+    old_pages = state.get("pages", {}) if state.get("outdir") == str(outdir) else {}
+    new_pages = {name: page_fingerprint(name, context, template, shared, excerpts) for name, context, template in pages}
     files = sorted({f"{name}.html" for name, _, _ in pages} | set(feeds))
-    app._ablog_incremental_pending = {"fingerprint": fingerprint, "outdir": str(outdir), "files": files}
-    yield from pages
+    app._ablog_incremental_pending = {
+        "fingerprint": fingerprint, "outdir": str(outdir), "files": files, "pages": new_pages,
+    }
+    for name, context, template in pages:
+        if old_pages.get(name) != new_pages[name] or not (outdir / f"{name}.html").is_file():
+            yield name, context, template
 
 
 def _source_copies(app: Sphinx, docname: str) -> list[str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from helpers import build
+from helpers import build, soup
 
 
 def _tree(outdir: Path) -> dict[str, str]:
@@ -101,3 +101,22 @@ def test_new_post_rewrites_only_pages_that_show_it(rootdir, tmp_path):
     second = build(src)
     assert second.warning.getvalue() == ""
     assert _written(second) == ["index", "posts/2024/python-closures", "posts/2025/fourth", "posts/2025/third"]
+
+
+def test_excerpt_edit_rewrites_only_the_archive_pages_that_list_the_post(rootdir, tmp_path):
+    """A changed excerpt is shown on the archives of the post's own category, tags and
+    year (and on the full listing); other archive pages keep their files untouched."""
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-incremental", src)
+    first = build(src, freshenv=True)
+    pages = {
+        name: first.outdir / f"blog/{name}.html"
+        for name in ("category/machine-learning", "tag/optimization", "2025", "category/python", "tag/python", "2024")
+    }
+    before = {name: path.stat().st_mtime_ns for name, path in pages.items()}
+    _edit(src / "posts/2025/gradient-descent.md", "梯度下降沿着负梯度方向更新参数", "梯度下降沿着负梯度的方向更新参数")
+    second = build(src)
+    assert second.warning.getvalue() == ""
+    changed = sorted(name for name, path in pages.items() if path.stat().st_mtime_ns != before[name])
+    assert changed == ["2025", "category/machine-learning", "tag/optimization"]
+    assert "沿着负梯度的方向" in soup(pages["category/machine-learning"]).get_text()
