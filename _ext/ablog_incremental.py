@@ -183,14 +183,13 @@ def _excerpts(env: BuildEnvironment) -> dict[str, list[Any]]:
     }
 
 
-def archive_fingerprint(app: Sphinx) -> str:
+def archive_fingerprint(env: BuildEnvironment, site_inputs: list[Any], excerpts: dict[str, list[Any]]) -> str:
     """Everything ablog's archive pages and feeds show or depend on."""
-    env = app.env
     posts = [
         (i["docname"], i["title"], i["date"], i["update"], i.get("category"), i.get("tags"), i.get("author"))
         for i in published_posts(env)
     ]
-    return _digest([posts, _excerpts(env), _site_inputs(app)])
+    return _digest([posts, excerpts, site_inputs])
 
 
 def page_fingerprint(name: str, context: dict[str, Any], template: str, shared: list[Any],
@@ -284,7 +283,8 @@ def _on_html_collect_pages(app: Sphinx):
         return
     if not Blog(app):
         register_posts(app)
-    fingerprint = archive_fingerprint(app)
+    site_inputs, excerpts = _site_inputs(app), _excerpts(app.env)
+    fingerprint = archive_fingerprint(app.env, site_inputs, excerpts)
     state = _load_state(app)
     outdir = Path(app.outdir)
     if (
@@ -306,8 +306,7 @@ def _on_html_collect_pages(app: Sphinx):
         feeds.append(path.relative_to(outdir).as_posix())
     # Pages: only those whose own posts, or anything they share (sidebars,
     # navigation, configuration, templates), changed.
-    shared = [_site_inputs(app), sidebar_fingerprint(app.env)]
-    excerpts = _excerpts(app.env)
+    shared = [site_inputs, sidebar_fingerprint(app.env)]
     old_pages = state.get("pages", {}) if state.get("outdir") == str(outdir) else {}
     new_pages = {name: page_fingerprint(name, context, template, shared, excerpts) for name, context, template in pages}
     files = sorted({f"{name}.html" for name, _, _ in pages} | set(feeds))
