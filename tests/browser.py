@@ -34,7 +34,9 @@ def launch(playwright):
     return playwright.chromium.launch(args=CHROMIUM_ARGS)
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files, no request log, *extra_headers* on every response."""
+
     extra_headers: dict[str, str] = {}
 
     def end_headers(self) -> None:
@@ -47,9 +49,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(directory: Path, headers: dict[str, str] | None = None):
-    """Serve *directory* on 127.0.0.1 (a free port); yield the base URL."""
-    handler = type("Handler", (_QuietHandler,), {"extra_headers": dict(headers or {})})
+def serve(directory: Path, headers: dict[str, str] | None = None, handler: type[QuietHandler] = QuietHandler):
+    """Serve *directory* on 127.0.0.1 (a free port) with *handler*; yield the base URL."""
+    handler = type("Handler", (handler,), {"extra_headers": dict(headers or {})})
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(handler, directory=str(directory))
     )

@@ -67,3 +67,25 @@ def build_root(rootdir, tmp_path_factory):
         return build(src, **kwargs)
 
     return build_copy
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    """The built site served on 127.0.0.1; a module overrides this to serve it otherwise."""
+    from browser import serve
+
+    with serve(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium, one per test module (Playwright's sync API runs one instance at a time)."""
+    from playwright.sync_api import sync_playwright
+
+    from browser import launch
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()

@@ -14,7 +14,6 @@ from urllib.parse import quote
 
 import pytest
 
-from browser import launch, serve
 from helpers import REPO, math_and_code_post, soup
 
 pytestmark = [pytest.mark.site]
@@ -73,22 +72,6 @@ def axe_source() -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return AXE
-
-
-@pytest.fixture(scope="module")
-def base_url(site):
-    with serve(site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -7,28 +7,11 @@ from urllib.parse import urlparse
 
 import pytest
 
-from browser import launch, serve
 from helpers import REPO, soup
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 
 ARTIFACTS = REPO / "test-artifacts"
-
-
-@pytest.fixture(scope="module")
-def base_url(site):
-    with serve(site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 def _math_heaviest_post(site: Path) -> str:

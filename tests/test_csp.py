@@ -14,7 +14,7 @@ from urllib.parse import quote, urlparse
 
 import pytest
 
-from browser import launch, serve
+from browser import serve
 from helpers import REPO, math_and_code_post, soup
 from strict_csp import POLICY
 
@@ -85,16 +85,6 @@ def _category_page(site: Path) -> str:
 def base_url(site):
     with serve(site, headers={"Content-Security-Policy": POLICY}) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 class Visit:

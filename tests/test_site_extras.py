@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import http.server
 import json
-import threading
 import xml.etree.ElementTree as ET
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +14,7 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
+from browser import QuietHandler, serve
 from helpers import REPO, resolve, soup
 from post_frontmatter import read_front_matter
 
@@ -134,7 +133,7 @@ def test_404_page_is_chinese_and_absolute(site):
             assert el[attr].startswith((prefix, "#", "https://")), (tag, el[attr])
 
 
-class _RTDHandler(http.server.SimpleHTTPRequestHandler):
+class _RTDHandler(QuietHandler):
     """Serves the site under the URL prefix and 404.html for anything missing, like Read the Docs."""
 
     prefix = "/"
@@ -158,35 +157,18 @@ class _RTDHandler(http.server.SimpleHTTPRequestHandler):
 
         return io.BytesIO(body)
 
-    def log_message(self, format, *args):  # noqa: A002
-        pass
-
 
 @contextmanager
 def _serve_like_rtd(site: Path, prefix: str):
-    import functools
-
-    handler = type("Handler", (_RTDHandler,), {"prefix": prefix})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(site, handler=type("Handler", (_RTDHandler,), {"prefix": prefix})) as url:
+        yield url.rstrip("/")
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("missing", ["nope.html", "posts/2025/nope.html", "a/b/c/d/nope.html"])
-def test_404_page_works_at_any_depth(site, missing):
-    from playwright.sync_api import sync_playwright
-
-    from browser import launch
-
+def test_404_page_works_at_any_depth(site, browser, missing):
     prefix = urlsplit(_base(site)).path
-    with _serve_like_rtd(site, prefix) as origin, sync_playwright() as playwright:
-        browser = launch(playwright)
+    with _serve_like_rtd(site, prefix) as origin:
         page = browser.new_page()
         failed = []
         page.on("response", lambda r: failed.append(r.url) if r.status >= 400 and not r.url.endswith(missing) else None)
@@ -202,7 +184,7 @@ def test_404_page_works_at_any_depth(site, missing):
         page.wait_for_load_state()
         assert page.url == f"{origin}{prefix}index.html"
         assert page.locator("section.latest-updates").count() == 1
-        browser.close()
+        page.close()
 
 
 # -- posts: reading time, prev/next, related, series ---------------------------
