@@ -50,8 +50,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass
 from html import escape
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +61,7 @@ from docutils import nodes
 from sphinx.util import logging
 
 from archive_slugs import archive_slug
+from generated_pages import page_cache
 from latest_updates import (
     PostRecord,
     _posts,
@@ -162,27 +165,26 @@ def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
     Extras are rendered at write time from the records, so a post that was not
     re-read only needs rewriting when what it shows of other posts differs.
+    The catalog computed here is the one the pages are written from.
     """
-    new = _shown_fingerprints(app, env)
+    catalog = _Catalog.from_env(env, app.config.post_extras_related_count)
+    app._post_extras_catalog = catalog
+    new = _shown_fingerprints(app.config, catalog)
     old = getattr(env, _ENV_SHOWN, {})
     setattr(env, _ENV_SHOWN, new)
     return sorted(doc for doc, digest in new.items() if old.get(doc, digest) != digest)
 
 
-def _shown_fingerprints(app: Sphinx, env: BuildEnvironment) -> dict[str, str]:
+def _shown_fingerprints(config: Config, catalog: _Catalog) -> dict[str, str]:
     """Per published post, a digest of the other posts its related list and series box show."""
-    series = series_members(env)
-    limit = app.config.post_extras_related_count
     result = {}
-    posts = [post for post in published_posts(env) if post.docname in _extras(env)]
-    related_by_doc = _related(env, [post.docname for post in posts], limit)
-    for post in posts:
-        extra = _extras(env)[post.docname]
-        related = [(p.docname, p.title, p.date.isoformat()) for p in related_by_doc.get(post.docname, [])]
-        members = [(p.docname, p.title) for p in series.get(extra.series, [])] if extra.series else []
-        title = series_title(app.config, extra.series) if extra.series else None
+    for docname in sorted(catalog.published):
+        series = catalog.series_of.get(docname)
+        related = [(p.docname, p.title, p.date.isoformat()) for p in catalog.related.get(docname, [])]
+        members = [(p.docname, p.title) for p in catalog.series[series]] if series else []
+        title = series_title(config, series) if series else None
         payload = json.dumps([related, members, title], ensure_ascii=False)
-        result[post.docname] = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        result[docname] = hashlib.sha256(payload.encode("utf-8")).hexdigest()
     return result
 
 
@@ -201,9 +203,13 @@ def series_title(config: Config, name: str) -> str:
 
 def series_members(env: BuildEnvironment) -> dict[str, list[PostRecord]]:
     """Published posts of every series, in reading order (date, title, path)."""
+    return _series_members(env, published_posts(env))
+
+
+def _series_members(env: BuildEnvironment, published: list[PostRecord]) -> dict[str, list[PostRecord]]:
     extras = _extras(env)
     members: dict[str, list[PostRecord]] = {}
-    for post in published_posts(env):
+    for post in published:
         record = extras.get(post.docname)
         if record and record.series:
             members.setdefault(record.series, []).append(post)
@@ -214,42 +220,73 @@ def series_members(env: BuildEnvironment) -> dict[str, list[PostRecord]]:
 
 def related_posts(env: BuildEnvironment, docname: str, limit: int) -> list[PostRecord]:
     """Up to *limit* published posts sharing tags or a category with *docname*."""
-    return _related(env, [docname], limit).get(docname, [])
+    return _related(env, published_posts(env), [docname], limit).get(docname, [])
 
 
-def _related(env: BuildEnvironment, docnames: list[str], limit: int) -> dict[str, list[PostRecord]]:
+def _related(
+    env: BuildEnvironment, published: list[PostRecord], docnames: list[str], limit: int
+) -> dict[str, list[PostRecord]]:
     """The related posts of each of *docnames*: most shared tags (+1 for a shared category) first.
 
-    Scores come from an index of posts by tag and by category, so a post is
-    compared only with the posts it shares something with.
+    *published* is in the site's order (newest first, then title, then path),
+    which breaks ties.  Scores are counted from an index of post positions by
+    tag and by category, so a post is compared only with the posts it shares
+    something with, and the ranking compares plain integers: this runs once per
+    build over every post.
     """
     extras, posts = _extras(env), _posts(env)
-    published = [post for post in published_posts(env) if post.docname in extras]
-    by_tag: dict[str, list[PostRecord]] = {}
-    by_category: dict[str, list[PostRecord]] = {}
-    for post in published:
+    candidates = [post for post in published if post.docname in extras]
+    position = {post.docname: index for index, post in enumerate(candidates)}
+    by_tag: dict[str, list[int]] = {}
+    by_category: dict[str, list[int]] = {}
+    for index, post in enumerate(candidates):
         for tag in set(extras[post.docname].tags):
-            by_tag.setdefault(tag, []).append(post)
+            by_tag.setdefault(tag, []).append(index)
         for category in set(post.categories):
-            by_category.setdefault(category, []).append(post)
+            by_category.setdefault(category, []).append(index)
+    size = len(candidates)
     result = {}
     for docname in docnames:
         me, my_extra = posts.get(docname), extras.get(docname)
         if me is None or my_extra is None:
             continue
-        scores: dict[str, int] = {}
-        candidates: dict[str, PostRecord] = {}
-        for tag in set(my_extra.tags):
-            for post in by_tag.get(tag, ()):
-                scores[post.docname] = scores.get(post.docname, 0) + 1
-                candidates[post.docname] = post
-        for post in {p.docname: p for c in set(me.categories) for p in by_category.get(c, ())}.values():
-            scores[post.docname] = scores.get(post.docname, 0) + 1
-            candidates[post.docname] = post
-        scores.pop(docname, None)
-        ranked = sorted(scores, key=lambda doc: (-scores[doc], candidates[doc].sort_key()))
-        result[docname] = [candidates[doc] for doc in ranked[:limit]]
+        scores = Counter(chain.from_iterable(by_tag.get(tag, ()) for tag in set(my_extra.tags)))
+        scores.update(set(chain.from_iterable(by_category.get(c, ()) for c in set(me.categories))))
+        scores.pop(position.get(docname, -1), None)
+        # higher score first, then the site's order: one integer per candidate
+        ranked = sorted([index - score * size for index, score in scores.items()])[:limit]
+        result[docname] = [candidates[key % size] for key in ranked]
     return result
+
+
+@dataclass(frozen=True)
+class _Catalog:
+    """What post pages show of other posts, computed once per build from the records."""
+
+    published: frozenset[str]
+    series: dict[str, list[PostRecord]]
+    series_of: dict[str, str]
+    related: dict[str, list[PostRecord]]
+
+    @classmethod
+    def from_env(cls, env: BuildEnvironment, limit: int) -> _Catalog:
+        published = published_posts(env)
+        docnames = [post.docname for post in published if post.docname in _extras(env)]
+        series = _series_members(env, published)
+        return cls(
+            published=frozenset(docnames),
+            series=series,
+            series_of={post.docname: name for name, members in series.items() for post in members},
+            related=_related(env, published, docnames, limit),
+        )
+
+
+def _catalog(app: Sphinx) -> _Catalog:
+    """This build's catalog (computed after reading; afresh when writing without a read)."""
+    catalog = getattr(app, "_post_extras_catalog", None)
+    if catalog is None:
+        catalog = app._post_extras_catalog = _Catalog.from_env(app.env, app.config.post_extras_related_count)
+    return catalog
 
 
 # -- Rendering ---------------------------------------------------------------
@@ -316,7 +353,7 @@ def _render_series_nav(uri, docname: str, name: str, title: str, members: list[P
 
 
 def _render_related(app: Sphinx, docname: str) -> str:
-    related = related_posts(app.env, docname, app.config.post_extras_related_count)
+    related = _catalog(app).related.get(docname, [])
     if not related:
         return ""
     uri = _uri_maker(app.builder, docname)
@@ -332,12 +369,13 @@ def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> 
     """Put the header under a published post's title and related posts at its end."""
     if app.builder.format != "html" or docname not in _extras(app.env):
         return
-    if docname not in {p.docname for p in published_posts(app.env)}:
+    catalog = _catalog(app)
+    if docname not in catalog.published:
         return
     section = doctree.next_node(nodes.section)
     if section is None or not isinstance(section[0], nodes.title):
         return
-    series = series_members(app.env)
+    series = catalog.series
     header = post_extras_node(html=_render_header(app, docname, series))
     section.insert(1, header)
     related = _render_related(app, docname)
@@ -367,9 +405,10 @@ def render_series_page(app: Sphinx, pagename: str, name: str, members: list[Post
 
 
 def _on_html_collect_pages(app: Sphinx):
-    """Generate an overview page per series."""
+    """Generate an overview page per series (those whose content or site changed)."""
     if app.builder.format != "html":
         return
+    cache = page_cache(app, "post_extras")
     for name, members in series_members(app.env).items():
         pagename = f"series/{series_slug(name)}"
         if pagename in app.env.found_docs:
@@ -385,7 +424,8 @@ def _on_html_collect_pages(app: Sphinx):
             "title": escape(f"系列：{series_title(app.config, name)}"),
             "body": render_series_page(app, pagename, name, members),
         }
-        yield pagename, context, "page.html"
+        if not cache.keep(pagename, cache.fingerprint("page.html", context)):
+            yield pagename, context, "page.html"
 
 
 def _validate_config(app: Sphinx, config: Config) -> None:
@@ -407,6 +447,7 @@ def _validate_config(app: Sphinx, config: Config) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("latest_updates")
+    app.setup_extension("generated_pages")
     app.add_config_value("post_extras_reading_rates", {}, "html", types=[dict])
     app.add_config_value("post_extras_related_count", 5, "html", types=[int])
     app.add_config_value("post_extras_series_titles", {}, "html", types=[dict])
