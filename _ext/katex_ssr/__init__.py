@@ -39,6 +39,8 @@ from sphinx.util import logging
 import sphinxcontrib.katex as sphinx_katex
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sphinx.application import Sphinx
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
@@ -68,17 +70,27 @@ def _tex(node: nodes.Element) -> str:
     return node.astext()
 
 
-def cache_key(tex: str, display: bool, macros: dict[str, str]) -> str:
-    """Cache key of one rendering: TeX, display mode, macros and KaTeX version."""
-    payload = json.dumps([tex, display, macros, sphinx_katex.katex_version], sort_keys=True)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+def cache_keyer(macros: dict[str, str]) -> Callable[[str, bool], str]:
+    """The cache key of one rendering, ``key(tex, display)``, for *macros* and this KaTeX.
+
+    Macros and version are hashed once, not once per formula: a build looks up
+    every formula of the site.
+    """
+    context = json.dumps([macros, sphinx_katex.katex_version], sort_keys=True)
+    prefix = hashlib.sha256(context.encode("utf-8")).hexdigest()
+
+    def key(tex: str, display: bool) -> str:
+        return hashlib.sha256(f"{prefix}\n{int(display)}\n{tex}".encode()).hexdigest()
+
+    return key
 
 
 class _Cache:
     """Rendered formulas, ``{key: ("html" | "error", text)}``, kept between builds."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, macros: dict[str, str]) -> None:
         self.path = path
+        self.key = cache_keyer(macros)
         self.entries: dict[str, tuple[str, str]] = {}
         self.rendered_this_build = 0
         try:
@@ -88,7 +100,11 @@ class _Cache:
             self.entries = {}
 
     def save(self, keep: set[str]) -> None:
-        self.entries = {key: value for key, value in self.entries.items() if key in keep}
+        """Keep only the entries in *keep*; write the file only if that changed anything."""
+        kept = {key: value for key, value in self.entries.items() if key in keep}
+        if len(kept) == len(self.entries) and not self.rendered_this_build and self.path.is_file():
+            return
+        self.entries = kept
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("wb") as file:
             pickle.dump(self.entries, file, protocol=pickle.HIGHEST_PROTOCOL)
@@ -135,7 +151,7 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
 
 def _on_builder_inited(app: Sphinx) -> None:
     """Stage KaTeX's CSS and fonts for ``_static/katex/``; open the render cache."""
-    app.builder._katex_ssr_cache = _Cache(Path(app.doctreedir) / _CACHE_FILE)
+    app.builder._katex_ssr_cache = _Cache(Path(app.doctreedir) / _CACHE_FILE, app.config.katex_ssr_macros)
     if app.builder.format != "html":
         return
     assets = Path(app.confdir, app.config.katex_ssr_assets)  # relative to conf.py
@@ -206,7 +222,7 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     wanted: dict[str, tuple[str, bool]] = {}
     for records in _formulas(env).values():
         for tex, display, _line in records:
-            wanted.setdefault(cache_key(tex, display, macros), (tex, display))
+            wanted.setdefault(cache.key(tex, display), (tex, display))
     missing = sorted(key for key in wanted if key not in cache.entries)
     if missing:
         results = render_batch(app._katex_ssr_node, [wanted[k] for k in missing], macros)
@@ -214,7 +230,7 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
         cache.rendered_this_build += len(missing)
     for docname in sorted(getattr(app, "_katex_ssr_read", ())):
         for tex, display, line in _formulas(env).get(docname, ()):
-            kind, text = cache.entries[cache_key(tex, display, macros)]
+            kind, text = cache.entries[cache.key(tex, display)]
             if kind == "error":
                 logger.warning(
                     "KaTeX cannot render %r: %s",
@@ -232,8 +248,8 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 
 def _rendered(self, node: nodes.Element, display: bool) -> str:
-    builder = self.builder
-    entry = builder._katex_ssr_cache.entries.get(cache_key(_tex(node), display, builder.config.katex_ssr_macros))
+    cache: _Cache = self.builder._katex_ssr_cache
+    entry = cache.entries.get(cache.key(_tex(node), display))
     if entry is None or entry[0] == "error":
         # already reported as a warning; show the source rather than nothing
         return f'<code class="katex-ssr-error">{self.encode(_tex(node))}</code>'
