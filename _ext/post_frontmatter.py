@@ -53,6 +53,10 @@ class _FrontMatterLoader(yaml.SafeLoader):
     """
 
 
+class _FastFrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The same with libyaml's parser (when PyYAML has it): every post is scanned at every build."""
+
+
 def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
@@ -60,7 +64,8 @@ def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
         return loader.construct_scalar(node)
 
 
-_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+for _loader in (_FrontMatterLoader, _FastFrontMatterLoader):
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 
 class FrontMatterError(ValueError):
@@ -94,6 +99,10 @@ def read_front_matter(text: str) -> dict[str, Any]:
     if not match:
         return {}
     try:
+        return _mapping(yaml.load(match.group(1), Loader=_FastFrontMatterLoader))  # noqa: S506 (a safe loader)
+    except yaml.YAMLError:
+        pass  # parsed again by the pure-Python loader, whose errors say more
+    try:
         data = yaml.load(match.group(1), Loader=_FrontMatterLoader)  # noqa: S506 (a safe loader)
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. NUL
         line = match.group(1).count("\n", 0, exc.position) + 2
@@ -107,6 +116,10 @@ def read_front_matter(text: str) -> dict[str, Any]:
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc)
         raise FrontMatterError(f"front matter is not valid YAML: {problem}", line) from exc
+    return _mapping(data)
+
+
+def _mapping(data: Any) -> dict[str, Any]:
     if data is None:
         return {}
     if not isinstance(data, dict):
