@@ -108,6 +108,8 @@ def _markdown_parser(app: Sphinx) -> Any:
         from myst_parser.parsers.mdit import create_md_parser
 
         parser = create_md_parser(app.env.myst_config, RendererHTML)
+        # fences are blocks: the inline pass would double the cost of reading a post
+        parser.disable("inline")
         app.builder._post_body_parser = parser
     return parser
 
