@@ -14,9 +14,10 @@ catalog untranslated and uncompiled.  This extension
   second Sphinx application in the same process never sees stale posts;
 * refuses a source page whose name collides with one ablog generates, which
   ablog would otherwise overwrite silently;
-* spares pydata-sphinx-theme's check of the primary-sidebar templates that are
-  never empty: it renders every sidebar an extra time per page only to drop
-  those that come out empty;
+* spares pydata-sphinx-theme's check of the templates that are never empty (the
+  primary sidebar's, the article header's): it renders every sidebar, header
+  and footer template an extra time per page only to drop those that come out
+  empty;
 * removes the Jinja macro files the themes ship in their static folders
   (``_static/webpack-macros.html``): Sphinx copies them verbatim, so they would
   be published as pages full of unrendered ``{{ pathto(...) }}`` links.
@@ -111,31 +112,62 @@ def _on_html_page_context(
         context["title"] = html.escape(str(context["title"]))
 
 
-_ALL_SIDEBARS = "portal_theme_sidebars"
-# Sidebar templates that always render something on the pages they are configured
-# for (conf.py's html_sidebars); ablog's postcard, the theme's icon links and the
-# like can come out empty and stay subject to pydata's check.
+_HIDDEN = "portal_theme_unchecked"
+# The template sections pydata-sphinx-theme renders an extra time per page, to
+# drop the templates that come out empty (its ``update_and_remove_templates``).
+_CHECKED_SECTIONS = (
+    "theme_navbar_start",
+    "theme_navbar_center",
+    "theme_navbar_persistent",
+    "theme_navbar_end",
+    "theme_article_header_start",
+    "theme_article_header_end",
+    "theme_article_footer_items",
+    "theme_content_footer_items",
+    "theme_footer_start",
+    "theme_footer_center",
+    "theme_footer_end",
+    "theme_primary_sidebar_end",
+    "sidebars",
+)
+# Templates that always render something on the pages they are configured for
+# (conf.py's html_sidebars, the book theme's article header); ablog's postcard,
+# the theme's icon links and the like can come out empty and stay subject to
+# pydata's check.
 _NEVER_EMPTY = frozenset({
     "navbar-logo.html",
     "search-button-field.html",
     "sbt-sidebar-nav.html",
     "portal/browse.html",
+    "toggle-primary-sidebar.html",
+    "article-header-buttons.html",
 })
 
 
-def _hide_sidebars(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    """Before pydata's empty-template check (priority 500): show it only the sidebars that may be empty."""
-    sidebars = context.get("sidebars")
-    if isinstance(sidebars, list) and _NEVER_EMPTY.intersection(sidebars):
-        context[_ALL_SIDEBARS] = sidebars
-        context["sidebars"] = [name for name in sidebars if name not in _NEVER_EMPTY]
+def _template_names(value: str | list[str]) -> list[str]:
+    """A section's templates as pydata lists them: split at commas, ``.html`` added."""
+    names = [name.strip() for name in value.split(",")] if isinstance(value, str) else list(value)
+    return [name if Path(name).suffix else f"{name}.html" for name in names]
 
 
-def _restore_sidebars(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    """After the check: every sidebar that is never empty or passed it, in the configured order."""
-    if _ALL_SIDEBARS in context:
-        kept = set(context.get("sidebars") or ())
-        context["sidebars"] = [name for name in context.pop(_ALL_SIDEBARS) if name in _NEVER_EMPTY or name in kept]
+def _hide_templates(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Before pydata's empty-template check (priority 500): show it only the templates that may be empty."""
+    hidden = {}
+    for section in _CHECKED_SECTIONS:
+        if not context.get(section):
+            continue
+        names = _template_names(context[section])
+        if _NEVER_EMPTY.intersection(names):
+            hidden[section] = names
+            context[section] = [name for name in names if name not in _NEVER_EMPTY]
+    context[_HIDDEN] = hidden
+
+
+def _restore_templates(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """After the check: every template that is never empty or passed it, in the configured order."""
+    for section, names in context.pop(_HIDDEN, {}).items():
+        kept = set(context.get(section) or ())
+        context[section] = [name for name in names if name in _NEVER_EMPTY or name in kept]
 
 
 # Template sources in the pydata and book themes' ``static/`` folders.
@@ -158,8 +190,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", _on_env_updated)
     app.connect("html-page-context", _on_html_page_context)
     app.connect("build-finished", _on_build_finished)
-    app.connect("html-page-context", _hide_sidebars, priority=400)
-    app.connect("html-page-context", _restore_sidebars, priority=600)
+    app.connect("html-page-context", _hide_templates, priority=400)
+    app.connect("html-page-context", _restore_templates, priority=600)
     return {
         "version": __version__,
         "parallel_read_safe": True,
