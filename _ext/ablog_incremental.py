@@ -17,7 +17,8 @@ stale until a clean build.  This extension
   configuration, our templates and the package versions) and their files are
   still in the output folder; when something changed, the feeds are written
   again but of the archive pages only those whose own fingerprint (their posts,
-  plus the sidebars and everything above) changed;
+  plus the sidebars and everything above) changed (a :mod:`generated_pages`
+  cache);
 * deletes what a clean build would not write: the pages of removed documents
   and archive pages or feeds that no longer exist (a tag whose last post went);
 * keeps ablog's records small: ablog stores a deep copy of every post's doctree
@@ -37,15 +38,14 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-import hashlib
 import json
-from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ablog.blog import Blog
 from ablog.post import generate_archive_pages, generate_atom_feeds, register_posts
 from docutils import nodes
+from generated_pages import digest, page_cache, site_inputs
 from lxml import etree
 from sphinx.util import logging
 
@@ -60,12 +60,6 @@ logger = logging.getLogger(__name__)
 _STATE_FILE = "ablog_incremental.json"
 _ENV_SIDEBAR = "ablog_incremental_sidebar"
 _ENV_NEIGHBOURS = "ablog_incremental_neighbours"
-_TEMPLATE_DIRS = [Path(__file__).resolve().parent / "portal_theme"]
-_PACKAGES = ("sphinx", "ablog", "pydata-sphinx-theme", "sphinx-book-theme", "myst-parser")
-
-
-def _digest(value: Any) -> str:
-    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
 
 def published_posts(env: BuildEnvironment) -> list[dict[str, Any]]:
@@ -93,7 +87,7 @@ def sidebar_fingerprint(env: BuildEnvironment) -> str:
     posts = published_posts(env)
     recent = [(i["docname"], i["title"], i["date"]) for i in posts[-6:]]
     years = _counts([{**i, "year": [i["date"].year]} for i in posts], "year")
-    return _digest([recent, years, *(_counts(posts, k) for k in ("category", "tags", "author"))])
+    return digest([recent, years, *(_counts(posts, k) for k in ("category", "tags", "author"))])
 
 
 def neighbour_fingerprints(env: BuildEnvironment) -> dict[str, str]:
@@ -103,14 +97,14 @@ def neighbour_fingerprints(env: BuildEnvironment) -> dict[str, str]:
     for index, info in enumerate(posts):
         prev = posts[index - 1] if index > 0 else None
         nxt = posts[index + 1] if index + 1 < len(posts) else None
-        result[info["docname"]] = _digest([(p["docname"], p["title"]) if p else None for p in (prev, nxt)])
+        result[info["docname"]] = digest([(p["docname"], p["title"]) if p else None for p in (prev, nxt)])
     return result
 
 
 def browse_fingerprint(env: BuildEnvironment) -> str:
     """What a post page's browse sidebar (``portal/browse.html``) shows: category names and years."""
     posts = published_posts(env)
-    return _digest([sorted({c for i in posts for c in i.get("category") or []}), sorted({i["date"].year for i in posts})])
+    return digest([sorted({c for i in posts for c in i.get("category") or []}), sorted({i["date"].year for i in posts})])
 
 
 # Sidebar templates that show other posts, and the fingerprint that covers each.
@@ -155,27 +149,6 @@ def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 # -- archive pages and feeds --------------------------------------------------
 
 
-def _templates_digest() -> str:
-    files = sorted(p for d in _TEMPLATE_DIRS for p in d.rglob("*.html"))
-    return _digest([(p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in files])
-
-
-def _site_inputs(app: Sphinx) -> list[Any]:
-    """What every archive page shows or depends on besides its posts."""
-    env = app.env
-    navigation = sorted(
-        (doc, env.titles[doc].astext() if doc in env.titles else "", env.toctree_includes.get(doc, []))
-        for doc in env.found_docs
-        if not doc.startswith("posts/")
-    )
-    return [
-        navigation,
-        app.builder.build_info.config_hash,
-        _templates_digest(),
-        [version(name) for name in _PACKAGES],
-    ]
-
-
 def _excerpts(env: BuildEnvironment) -> dict[str, list[Any]]:
     return {
         doc: [record.title, record.tokens, record.excerpt_override]
@@ -183,18 +156,17 @@ def _excerpts(env: BuildEnvironment) -> dict[str, list[Any]]:
     }
 
 
-def archive_fingerprint(env: BuildEnvironment, site_inputs: list[Any], excerpts: dict[str, list[Any]]) -> str:
+def archive_fingerprint(env: BuildEnvironment, site_inputs: str, excerpts: dict[str, list[Any]]) -> str:
     """Everything ablog's archive pages and feeds show or depend on."""
     posts = [
         (i["docname"], i["title"], i["date"], i["update"], i.get("category"), i.get("tags"), i.get("author"))
         for i in published_posts(env)
     ]
-    return _digest([posts, excerpts, site_inputs])
+    return digest([posts, excerpts, site_inputs])
 
 
-def page_fingerprint(name: str, context: dict[str, Any], template: str, shared: list[Any],
-                     excerpts: dict[str, list[Any]]) -> str:
-    """What one archive page shows: its posts (with their excerpts) and everything shared."""
+def page_content(name: str, context: dict[str, Any], template: str, excerpts: dict[str, list[Any]]) -> list[Any]:
+    """What one archive page shows of its own: its posts, with their excerpts."""
     if "collection" in context:
         posts = list(context["collection"])
     elif "catalog" in context:
@@ -206,7 +178,7 @@ def page_fingerprint(name: str, context: dict[str, Any], template: str, shared: 
          [str(t) for t in post.tags or []], [str(a) for a in post.author or []], excerpts.get(post.docname))
         for post in posts
     ]
-    return _digest([shared, name, template, str(context.get("title")), str(context.get("header")), shown])
+    return [name, template, str(context.get("title")), str(context.get("header")), shown]
 
 
 def _state_path(app: Sphinx) -> Path:
@@ -283,16 +255,20 @@ def _on_html_collect_pages(app: Sphinx):
         return
     if not Blog(app):
         register_posts(app)
-    site_inputs, excerpts = _site_inputs(app), _excerpts(app.env)
-    fingerprint = archive_fingerprint(app.env, site_inputs, excerpts)
+    excerpts = _excerpts(app.env)
+    fingerprint = archive_fingerprint(app.env, site_inputs(app), excerpts)
     state = _load_state(app)
     outdir = Path(app.outdir)
+    cache = page_cache(app, "ablog")
     if (
         state.get("fingerprint") == fingerprint
         and state.get("outdir") == str(outdir)
-        and all((outdir / page).is_file() for page in state.get("files", []))
+        and cache.complete()
+        and all((outdir / feed).is_file() for feed in state.get("feeds", []))
     ):
-        logger.info("ablog archive pages and feeds are up to date (%d files)", len(state["files"]))
+        cache.keep_all()
+        logger.info("ablog archive pages and feeds are up to date (%d files)",
+                    len(cache.pages()) + len(state["feeds"]))
         return
     pages = list(generate_archive_pages(app))
     _use_site_excerpts(app)
@@ -304,17 +280,12 @@ def _on_html_collect_pages(app: Sphinx):
     for path in sorted(feed_dir.rglob("atom.xml")):
         _stamp_feed(path)
         feeds.append(path.relative_to(outdir).as_posix())
+    app._ablog_incremental_pending = {"fingerprint": fingerprint, "outdir": str(outdir), "feeds": feeds}
     # Pages: only those whose own posts, or anything they share (sidebars,
     # navigation, configuration, templates), changed.
-    shared = [site_inputs, sidebar_fingerprint(app.env)]
-    old_pages = state.get("pages", {}) if state.get("outdir") == str(outdir) else {}
-    new_pages = {name: page_fingerprint(name, context, template, shared, excerpts) for name, context, template in pages}
-    files = sorted({f"{name}.html" for name, _, _ in pages} | set(feeds))
-    app._ablog_incremental_pending = {
-        "fingerprint": fingerprint, "outdir": str(outdir), "files": files, "pages": new_pages,
-    }
+    sidebars = sidebar_fingerprint(app.env)
     for name, context, template in pages:
-        if old_pages.get(name) != new_pages[name] or not (outdir / f"{name}.html").is_file():
+        if not cache.keep(name, cache.fingerprint(sidebars, page_content(name, context, template, excerpts))):
             yield name, context, template
 
 
@@ -340,9 +311,8 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     for doc in getattr(app, "_ablog_incremental_removed", ()):
         stale.add(app.builder.get_target_uri(doc))
         stale |= set(_source_copies(app, doc))
-    pending = getattr(app, "_ablog_incremental_pending", None)
+    pending = app.__dict__.pop("_ablog_incremental_pending", None)
     if pending:
-        stale |= set(_load_state(app).get("files", [])) - set(pending["files"])
         _state_path(app).write_text(json.dumps(pending), encoding="utf-8")
     for name in sorted(stale):
         (outdir / name).unlink(missing_ok=True)
@@ -357,6 +327,7 @@ def _replace_ablog_page_handlers(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("ablog")
+    app.setup_extension("generated_pages")
     _replace_ablog_page_handlers(app)
     # ablog purges its records per document but has no merge handler, so it
     # says it is not parallel-read safe; with the handler below it is.

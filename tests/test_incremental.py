@@ -45,6 +45,8 @@ EDITS = {
         "---\ndate: 2025-09-09\ncategory: Python\ntags: new-tag\n---\n\n# 第四篇\n\n新来的文章。\n", encoding="utf-8"
     ),
     "deleted_post": lambda s: (s / "posts/2025/gradient-descent.md").unlink(),
+    # two posts are left: the home index loses its page 2
+    "index_page_dropped": lambda s: [(s / f"posts/2025/{name}.md").unlink() for name in ("gradient-descent", "third")],
     "draft_published": lambda s: _edit(s / "posts/2099/future-post.md", "date: 2099-01-01", "date: 2025-10-10"),
 }
 
@@ -76,6 +78,18 @@ def test_noop_rebuild_reads_and_writes_nothing(rootdir, tmp_path):
     assert "0 added, 0 changed, 0 removed" in status
     assert "ablog archive pages and feeds are up to date" in status
     assert _written(second) == []
+
+
+def test_noop_rebuild_leaves_generated_pages_untouched(rootdir, tmp_path):
+    """Pages that extensions generate (the index's page 2, ablog's archives) keep their files."""
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-incremental", src)
+    first = build(src, freshenv=True)
+    generated = [first.outdir / name for name in ("index-page-2.html", "blog.html", "blog/tag/python.html")]
+    before = [path.stat().st_mtime_ns for path in generated]
+    second = build(src)
+    assert second.warning.getvalue() == ""
+    assert [path.stat().st_mtime_ns for path in generated] == before
 
 
 def test_body_edit_rewrites_only_that_post_and_the_index(rootdir, tmp_path):

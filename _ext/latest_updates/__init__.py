@@ -32,11 +32,13 @@ import fnmatch
 from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING, Any, ClassVar
+from weakref import WeakKeyDictionary
 
 from ablog.blog import slugify as ablog_slugify
 from archive_slugs import archive_slug
 from docutils import nodes
 from docutils.parsers.rst import directives
+from generated_pages import page_cache
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
@@ -308,10 +310,23 @@ def page_name(docname: str, number: int) -> str:
     return docname if number == 1 else f"{docname}-page-{number}"
 
 
+# Excerpts rendered this build, per environment: a post's excerpt is shown on
+# the home index, its archive pages, its meta tags and the feeds.  Emptied once
+# all documents are read (titles and labels the excerpts resolve may change).
+_EXCERPTS: WeakKeyDictionary[BuildEnvironment, dict[PostRecord, str]] = WeakKeyDictionary()
+
+
 def post_excerpt(env: BuildEnvironment, post: PostRecord) -> str:
     """The post's excerpt as plain text (unescaped)."""
     if post.excerpt_override is not None:
         return post.excerpt_override
+    rendered = _EXCERPTS.setdefault(env, {})
+    if post not in rendered:
+        rendered[post] = _render_post_excerpt(env, post)
+    return rendered[post]
+
+
+def _render_post_excerpt(env: BuildEnvironment, post: PostRecord) -> str:
     std = env.domains.standard_domain
 
     def resolve(kind: str, target: str) -> str | None:
@@ -429,6 +444,11 @@ def render_archive(builder: Builder, current: str, level: int = 3) -> str:
     return "\n".join(out)
 
 
+def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
+    """Forget the excerpts of the last build: what they resolve (titles, labels) may have changed."""
+    _EXCERPTS.pop(env, None)
+
+
 def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Give each index node the HTML of its first page."""
     for node in list(doctree.findall(latest_updates_node)):
@@ -467,9 +487,10 @@ def add_html_node(app: Sphinx, node_class: type[nodes.Element]) -> None:
 
 
 def _on_html_collect_pages(app: Sphinx):
-    """Generate pages 2…n of every index."""
+    """Generate pages 2…n of every index (those whose content or site changed)."""
     if app.builder.format != "html":
         return
+    cache = page_cache(app, "latest_updates")
     for index_doc, options in sorted(_indexes(app.env).items()):
         title = app.env.titles[index_doc].astext() if index_doc in app.env.titles else ""
         for page in _pages(app.env, options)[1:]:
@@ -479,7 +500,8 @@ def _on_html_collect_pages(app: Sphinx):
                 "title": escape(f"{title} · 第 {page.number} 页"),
                 "body": f'<h1>{escape(app.config.latest_updates_title)}</h1>\n{body}',
             }
-            yield pagename, context, "page.html"
+            if not cache.keep(pagename, cache.fingerprint("page.html", context)):
+                yield pagename, context, "page.html"
 
 
 def _on_html_page_context(
@@ -523,6 +545,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("latest_updates_category_page", "blog/category/{slug}", "html", types=[str])
     app.add_config_value("latest_updates_title", "LATEST UPDATES", "html", types=[str])
     app.setup_extension("archive_slugs")  # the category pages the index links to
+    app.setup_extension("generated_pages")
     add_html_node(app, latest_updates_node)
     app.add_directive("latest-updates", LatestUpdatesDirective)
     add_html_node(app, post_archive_node)
@@ -533,6 +556,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-purge-doc", _on_env_purge_doc)
     app.connect("env-merge-info", _on_env_merge_info)
     app.connect("env-get-outdated", _on_env_get_outdated)
+    app.connect("env-updated", _on_env_updated)
     app.connect("doctree-resolved", _on_doctree_resolved)
     app.connect("html-collect-pages", _on_html_collect_pages)
     app.connect("html-page-context", _on_html_page_context)

@@ -1,0 +1,162 @@
+"""Generated pages written again only when what they show changed.
+
+Sphinx renders every page an extension yields from ``html-collect-pages`` on
+every build, no-op builds included: the home index's pages 2…n, series
+overviews, ablog's archives — at 1000 posts, a hundred pages through the theme
+for nothing.  An extension that generates pages asks a :class:`PageCache`
+instead::
+
+    cache = page_cache(app, "latest_updates")
+    for name, context, template in pages:
+        if not cache.keep(name, cache.fingerprint(template, context["title"], context["body"])):
+            yield name, context, template
+
+A page's fingerprint covers what the extension passes (its own content) and
+what every page of the site shows besides: the navigation (titles and tables of
+contents of the documents in the site's toctrees), the HTML configuration, the
+templates (``templates_path`` and our theme's) and the versions of the packages
+that render it.  A page is kept when its fingerprint is the last build's and
+its file is still in the output folder.
+
+Once a build succeeded, each cache's fingerprints are saved in the doctree
+folder and the files of pages that were generated last time but not this time
+(a page 7 after posts were deleted) are deleted, as a clean build would not
+write them.  After a failed build nothing is saved: the next one compares with
+the last good state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+__version__ = "1.0"
+
+_STATE_FILE = "generated_pages_{name}.json"
+_THEME_TEMPLATES = Path(__file__).resolve().parent / "portal_theme"
+_PACKAGES = ("sphinx", "ablog", "pydata-sphinx-theme", "sphinx-book-theme", "myst-parser")
+
+
+def digest(value: Any) -> str:
+    """SHA-256 of *value* as canonical JSON (``str`` for what JSON cannot hold)."""
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+def _navigation(env: BuildEnvironment) -> list[Any]:
+    included = {env.config.root_doc} | {doc for docs in env.toctree_includes.values() for doc in docs}
+    return [
+        (doc, env.titles[doc].astext() if doc in env.titles else "",
+         env.tocs[doc].pformat() if doc in env.tocs else "", env.toctree_includes.get(doc, []))
+        for doc in sorted(included & env.found_docs)
+    ]
+
+
+def _templates(app: Sphinx) -> list[Any]:
+    folders = [Path(app.confdir, folder) for folder in app.config.templates_path] + [_THEME_TEMPLATES]
+    files = sorted(path for folder in folders if folder.is_dir() for path in folder.rglob("*.html"))
+    return [(path.as_posix(), hashlib.sha256(path.read_bytes()).hexdigest()) for path in files]
+
+
+def _package_versions() -> list[str | None]:
+    versions = []
+    for name in _PACKAGES:
+        try:
+            versions.append(version(name))
+        except PackageNotFoundError:
+            versions.append(None)
+    return versions
+
+
+def site_inputs(app: Sphinx) -> str:
+    """Digest of what every page shows or depends on besides its content (once per build)."""
+    cached = getattr(app, "_generated_pages_site_inputs", None)
+    if cached is None:
+        cached = digest([
+            app.builder.name,
+            _navigation(app.env),
+            app.builder.build_info.config_hash,
+            _templates(app),
+            _package_versions(),
+        ])
+        app._generated_pages_site_inputs = cached
+    return cached
+
+
+class PageCache:
+    """The generated pages of one extension, and whether each can stay as written last time."""
+
+    def __init__(self, app: Sphinx, name: str) -> None:
+        self._app = app
+        self._path = Path(app.doctreedir) / _STATE_FILE.format(name=name)
+        self._outdir = Path(app.outdir)
+        try:
+            state = json.loads(self._path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            state = {}
+        self._old: dict[str, str] = state.get("pages", {}) if state.get("outdir") == str(self._outdir) else {}
+        self._new: dict[str, str] = {}
+
+    def fingerprint(self, *content: Any) -> str:
+        """A page's fingerprint: *content* (what the page itself shows) and the site's inputs."""
+        return digest([site_inputs(self._app), content])
+
+    def _file(self, pagename: str) -> Path:
+        return self._outdir / self._app.builder.get_outfilename(pagename)
+
+    def keep(self, pagename: str, fingerprint: str) -> bool:
+        """Record *pagename*; True if its file from the last build can stay as it is."""
+        self._new[pagename] = fingerprint
+        return self._old.get(pagename) == fingerprint and self._file(pagename).is_file()
+
+    def complete(self) -> bool:
+        """True if the file of every page generated last time is still in the output folder."""
+        return all(self._file(pagename).is_file() for pagename in self._old)
+
+    def keep_all(self) -> None:
+        """Every page of the last build stays (the extension knows that nothing changed)."""
+        self._new = dict(self._old)
+
+    def pages(self) -> list[str]:
+        """The pages recorded this build."""
+        return sorted(self._new)
+
+    def _save(self) -> None:
+        for pagename in sorted(set(self._old) - set(self._new)):
+            self._file(pagename).unlink(missing_ok=True)
+        state = {"outdir": str(self._outdir), "pages": self._new}
+        self._path.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
+
+
+def page_cache(app: Sphinx, name: str) -> PageCache:
+    """This build's cache of *name*'s generated pages."""
+    caches: dict[str, PageCache] = app.__dict__.setdefault("_generated_pages_caches", {})
+    if name not in caches:
+        caches[name] = PageCache(app, name)
+    return caches[name]
+
+
+def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
+    """Save the fingerprints and delete pages no longer generated, once the build succeeded."""
+    caches = app.__dict__.pop("_generated_pages_caches", {})
+    # the next build (an application may build twice) starts afresh
+    app._generated_pages_site_inputs = None
+    if exception is None:
+        for cache in caches.values():
+            cache._save()
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    # before the handlers that list the output folder (robots_txt's sitemap)
+    app.connect("build-finished", _on_build_finished, priority=400)
+    return {
+        "version": __version__,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
