@@ -60,6 +60,8 @@ extensions = [
     # safe pages (issue 7)
     "external_links",
     "strict_csp",
+    # fast rebuilds (issue 6)
+    "template_cache",
 ]
 
 root_doc = "index"

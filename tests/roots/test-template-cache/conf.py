@@ -1,0 +1,2 @@
+extensions = ["template_cache"]
+templates_path = ["_templates"]
