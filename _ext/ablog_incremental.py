@@ -37,7 +37,6 @@ stale until a clean build.  This extension
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 from ablog.blog import Blog
 from ablog.post import generate_archive_pages, generate_atom_feeds, register_posts
 from docutils import nodes
-from generated_pages import digest, page_cache, site_inputs
+from generated_pages import add_template_inputs, digest, page_cache, sidebars, site_inputs
 from lxml import etree
 from sphinx.util import logging
 
@@ -119,16 +118,6 @@ _SIDEBARS_SHOWING_POSTS = {
 }
 
 
-def _sidebars(app: Sphinx, docname: str) -> set[str]:
-    """Every sidebar template any matching ``html_sidebars`` pattern gives *docname* (a superset)."""
-    return {
-        template
-        for pattern, templates in app.config.html_sidebars.items()
-        if fnmatch.fnmatch(docname, pattern)
-        for template in templates
-    }
-
-
 def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Pages that show other posts and must be rewritten although they were not re-read."""
     fingerprints = {"ablog": sidebar_fingerprint(env), "browse": browse_fingerprint(env)}
@@ -141,7 +130,7 @@ def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     rewrite = set()
     if changed:
         stale_templates = {t for t, name in _SIDEBARS_SHOWING_POSTS.items() if name in changed}
-        rewrite |= {doc for doc in env.found_docs if _sidebars(app, doc) & stale_templates}
+        rewrite |= {doc for doc in env.found_docs if sidebars(app, doc) & stale_templates}
     rewrite |= {doc for doc, value in neighbours.items() if old_neighbours.get(doc, value) != value}
     return sorted(rewrite & env.found_docs)
 
@@ -165,7 +154,7 @@ def archive_fingerprint(env: BuildEnvironment, site_inputs: str, excerpts: dict[
     return digest([posts, excerpts, site_inputs])
 
 
-def page_content(name: str, context: dict[str, Any], template: str, excerpts: dict[str, list[Any]]) -> list[Any]:
+def page_content(context: dict[str, Any], template: str, excerpts: dict[str, list[Any]]) -> list[Any]:
     """What one archive page shows of its own: its posts, with their excerpts."""
     if "collection" in context:
         posts = list(context["collection"])
@@ -178,7 +167,7 @@ def page_content(name: str, context: dict[str, Any], template: str, excerpts: di
          [str(t) for t in post.tags or []], [str(a) for a in post.author or []], excerpts.get(post.docname))
         for post in posts
     ]
-    return [name, template, str(context.get("title")), str(context.get("header")), shown]
+    return [template, str(context.get("title")), str(context.get("header")), shown]
 
 
 def _state_path(app: Sphinx) -> Path:
@@ -283,9 +272,8 @@ def _on_html_collect_pages(app: Sphinx):
     app._ablog_incremental_pending = {"fingerprint": fingerprint, "outdir": str(outdir), "feeds": feeds}
     # Pages: only those whose own posts, or anything they share (sidebars,
     # navigation, configuration, templates), changed.
-    sidebars = sidebar_fingerprint(app.env)
     for name, context, template in pages:
-        if not cache.keep(name, cache.fingerprint(sidebars, page_content(name, context, template, excerpts))):
+        if not cache.keep(name, cache.fingerprint(name, page_content(context, template, excerpts))):
             yield name, context, template
 
 
@@ -329,6 +317,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("ablog")
     app.setup_extension("generated_pages")
     _replace_ablog_page_handlers(app)
+    for name, fingerprint in (("ablog", sidebar_fingerprint), ("browse", browse_fingerprint)):
+        templates = [t for t, covered_by in _SIDEBARS_SHOWING_POSTS.items() if covered_by == name]
+        add_template_inputs(app, templates, lambda app, fingerprint=fingerprint: fingerprint(app.env))
     # ablog purges its records per document but has no merge handler, so it
     # says it is not parallel-read safe; with the handler below it is.
     app.extensions["ablog"].parallel_read_safe = True

@@ -8,15 +8,17 @@ instead::
 
     cache = page_cache(app, "latest_updates")
     for name, context, template in pages:
-        if not cache.keep(name, cache.fingerprint(template, context["title"], context["body"])):
+        if not cache.keep(name, cache.fingerprint(name, template, context)):
             yield name, context, template
 
-A page's fingerprint covers what the extension passes (its own content) and
-what every page of the site shows besides: the navigation (titles and tables of
+A page's fingerprint covers what the extension passes (its own content), what
+every page of the site shows besides — the navigation (titles and tables of
 contents of the documents in the site's toctrees), the HTML configuration, the
 templates (``templates_path`` and our theme's) and the versions of the packages
-that render it.  A page is kept when its fingerprint is the last build's and
-its file is still in the output folder.
+that render it — and what its sidebars show beyond the page, for the sidebar
+templates an extension declared with :func:`add_template_inputs` (ablog's
+recent posts, say).  A page is kept when its fingerprint is the last build's
+and its file is still in the output folder.
 
 Once a build succeeded, each cache's fingerprints are saved in the doctree
 folder and the files of pages that were generated last time but not this time
@@ -27,6 +29,7 @@ the last good state.
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 from importlib.metadata import PackageNotFoundError, version
@@ -34,6 +37,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
@@ -89,6 +94,39 @@ def site_inputs(app: Sphinx) -> str:
     return cached
 
 
+def sidebars(app: Sphinx, pagename: str) -> set[str]:
+    """Every sidebar template any matching ``html_sidebars`` pattern gives *pagename* (a superset)."""
+    return {
+        template
+        for pattern, templates in app.config.html_sidebars.items()
+        if fnmatch.fnmatch(pagename, pattern)
+        for template in templates
+    }
+
+
+def add_template_inputs(app: Sphinx, templates: Iterable[str], inputs: Callable[[Sphinx], Any]) -> None:
+    """Declare that sidebar *templates* show more than their page: what ``inputs(app)`` returns.
+
+    A generated page with one of them among its sidebars is written again when
+    that value changes.  *inputs* is called at most once per build.
+    """
+    registry = app.__dict__.setdefault("_generated_pages_template_inputs", {})
+    for template in templates:
+        registry[template] = inputs
+
+
+def _template_inputs(app: Sphinx, pagename: str) -> list[Any]:
+    registry = getattr(app, "_generated_pages_template_inputs", {})
+    computed = app.__dict__.setdefault("_generated_pages_computed_inputs", {})
+    shown = []
+    for template in sorted(sidebars(app, pagename) & set(registry)):
+        inputs = registry[template]
+        if inputs not in computed:
+            computed[inputs] = inputs(app)
+        shown.append((template, computed[inputs]))
+    return shown
+
+
 class PageCache:
     """The generated pages of one extension, and whether each can stay as written last time."""
 
@@ -103,9 +141,9 @@ class PageCache:
         self._old: dict[str, str] = state.get("pages", {}) if state.get("outdir") == str(self._outdir) else {}
         self._new: dict[str, str] = {}
 
-    def fingerprint(self, *content: Any) -> str:
-        """A page's fingerprint: *content* (what the page itself shows) and the site's inputs."""
-        return digest([site_inputs(self._app), content])
+    def fingerprint(self, pagename: str, *content: Any) -> str:
+        """*pagename*'s fingerprint: *content* (what the page itself shows), its sidebars' and the site's inputs."""
+        return digest([site_inputs(self._app), _template_inputs(self._app, pagename), pagename, content])
 
     def _file(self, pagename: str) -> Path:
         return self._outdir / self._app.builder.get_outfilename(pagename)
@@ -147,6 +185,7 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     caches = app.__dict__.pop("_generated_pages_caches", {})
     # the next build (an application may build twice) starts afresh
     app._generated_pages_site_inputs = None
+    app.__dict__.pop("_generated_pages_computed_inputs", None)
     if exception is None:
         for cache in caches.values():
             cache._save()

@@ -134,3 +134,27 @@ def test_excerpt_edit_rewrites_only_the_archive_pages_that_list_the_post(rootdir
     changed = sorted(name for name, path in pages.items() if path.stat().st_mtime_ns != before[name])
     assert changed == ["2025", "category/machine-learning", "tag/optimization"]
     assert "沿着负梯度的方向" in soup(pages["category/machine-learning"]).get_text()
+
+
+def test_generated_pages_follow_what_their_sidebars_show(rootdir, tmp_path):
+    """The index's page 2 with ablog's recent posts in its sidebar: a title edit of a post
+    it does not list rewrites it still, as a clean build shows the new title there."""
+    sidebars = {
+        "posts/**": ["ablog/postcard.html", "portal/browse.html"],
+        "blog/**": ["ablog/recentposts.html"],
+        "index-page-*": ["ablog/recentposts.html"],
+    }
+    src = tmp_path / "incremental"
+    shutil.copytree(rootdir / "test-incremental", src)
+    build(src, freshenv=True, confoverrides={"html_sidebars": sidebars})
+    page = src / "_build/html/index-page-2.html"
+    assert "第三篇文章" not in soup(page).select_one("article").get_text()  # it is on page 1
+    _edit(src / "posts/2025/third.md", "# 第三篇文章", "# 第三篇文章（修订）")
+    incremental = build(src, confoverrides={"html_sidebars": sidebars})
+    assert incremental.warning.getvalue() == ""
+    recent = [a.get_text() for a in soup(page).select(".ablog__recentposts a")]
+    assert any(text.endswith("第三篇文章（修订）") for text in recent)
+    clean_src = tmp_path / "clean"
+    shutil.copytree(src, clean_src, ignore=shutil.ignore_patterns("_build"))
+    clean = build(clean_src, freshenv=True, confoverrides={"html_sidebars": sidebars})
+    assert _tree(incremental.outdir) == _tree(clean.outdir)

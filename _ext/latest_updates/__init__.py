@@ -500,7 +500,7 @@ def _on_html_collect_pages(app: Sphinx):
                 "title": escape(f"{title} · 第 {page.number} 页"),
                 "body": f'<h1>{escape(app.config.latest_updates_title)}</h1>\n{body}',
             }
-            if not cache.keep(pagename, cache.fingerprint("page.html", context)):
+            if not cache.keep(pagename, cache.fingerprint(pagename, "page.html", context)):
                 yield pagename, context, "page.html"
 
 

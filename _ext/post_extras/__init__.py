@@ -424,7 +424,7 @@ def _on_html_collect_pages(app: Sphinx):
             "title": escape(f"系列：{series_title(app.config, name)}"),
             "body": render_series_page(app, pagename, name, members),
         }
-        if not cache.keep(pagename, cache.fingerprint("page.html", context)):
+        if not cache.keep(pagename, cache.fingerprint(pagename, "page.html", context)):
             yield pagename, context, "page.html"
 
 
