@@ -10,6 +10,8 @@ catalog untranslated and uncompiled.  This extension
   of Sphinx's catalog, so ablog's labels read in Chinese;
 * escapes the raw-text ``title`` ablog hands to its generated pages (Sphinx
   treats ``title`` as HTML);
+* renders the entries of ablog's archive pages in Python (``entries.py``),
+  which lists thousands of them at a thousand posts;
 * resets ablog's process-wide ``Blog`` state at the start of every build, so a
   second Sphinx application in the same process never sees stale posts;
 * refuses a source page whose name collides with one ablog generates, which
@@ -33,6 +35,8 @@ from ablog.blog import Blog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from sphinx.util import logging
+
+from .entries import render_entry
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -106,10 +110,22 @@ def _on_html_page_context(
     context: dict[str, Any],
     doctree: nodes.document | None,
 ) -> None:
-    """Escape ablog's raw titles and offer templates a plain-text post summary."""
+    """Escape ablog's raw titles; offer templates a plain-text post summary and archive entries."""
     context.setdefault("post_summary", _plain_summary)
     if templatename.startswith("ablog/") and "title" in context:
         context["title"] = html.escape(str(context["title"]))
+    if templatename == "ablog/collection.html":
+
+        def ablog_entry(post: Any, labels: dict[str, str]) -> str:
+            return render_entry(
+                post,
+                pathto=context["pathto"],
+                summary=context["post_summary"](post),
+                labels=labels,
+                date_format=context["ablog"].post_date_format,
+            )
+
+        context["ablog_entry"] = ablog_entry
 
 
 _HIDDEN = "portal_theme_unchecked"

@@ -1,0 +1,71 @@
+"""One post's entry on an ablog archive page, rendered in Python.
+
+ablog's archive pages (the full listing, each year, category, tag and author)
+list every post with its card and excerpt, so at a thousand posts a clean build
+renders some seven thousand entries, and a new post rewrites thousands of them.
+Through Jinja's sandbox (a macro call and an attribute check per field) that
+was most of those pages' cost.  ``collection.html`` calls
+:func:`render_entry` instead, through the ``ablog_entry`` function the page
+context offers; the template keeps the translated labels, so the wording stays
+in the template layer.  Everything that came from an article is escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from html import escape
+from typing import Any
+
+from markupsafe import Markup
+
+
+def _links(collections: list[Any], pathto: Callable[[str], str]) -> str:
+    return ", ".join(
+        f'<a href="{escape(pathto(c.docname), quote=True)}">{escape(str(c.name))}</a>' if len(c) else escape(str(c.name))
+        for c in collections
+    )
+
+
+def _postlink(post: Any, pathto: Callable[[str], str]) -> str:
+    if post.external_link:
+        return escape(post.external_link, quote=True)
+    return escape(pathto(post.docname) + (f"#{post.section}" if post.section else ""), quote=True)
+
+
+def render_entry(
+    post: Any,
+    *,
+    pathto: Callable[[str], str],
+    summary: str,
+    labels: Mapping[str, str],
+    date_format: str,
+) -> Markup:
+    """The ``<div class="ablog-post">`` of *post*: title, date, card items, excerpt, link.
+
+    *labels* are the translated ``draft``, ``update``, ``author``, ``location``,
+    ``language``, ``category``, ``tag``, ``tags`` and ``more``.
+    """
+    link = _postlink(post, pathto)
+    if post.date:
+        date = f'<time datetime="{post.date.strftime("%Y-%m-%d")}">{escape(post.date.strftime(date_format))}</time>'
+    else:
+        date = escape(labels["draft"])
+    items = [f"<li>{date}</li>"]
+    if post.published and post.date != post.update:
+        items.append(f'<li class="ablog__updated">{escape(labels["update"])}: '
+                     f"{escape(post.update.strftime(date_format))}</li>")
+    for field, css in (("author", "author"), ("location", "location"), ("language", "language"),
+                       ("category", "category"), ("tags", "tags")):
+        values = getattr(post, field)
+        if values:
+            label = labels[field] if field != "tags" else labels["tags" if len(values) > 1 else "tag"]
+            items.append(f'<li class="ablog__{css}">{escape(label)}: {_links(values, pathto)}</li>')
+    excerpt = f'<p class="ablog-post-excerpt">{escape(summary)}</p>' if summary else ""
+    return Markup(
+        '<div class="section ablog-post">'
+        f'<h2 class="ablog-post-title"><a href="{link}">{escape(post.title)}</a></h2>'
+        f'<ul class="ablog-archive ablog__postcard2">{"".join(items)}</ul>'
+        f"{excerpt}"
+        f'<p class="ablog-post-expand"><a href="{link}"><em>{escape(labels["more"])}</em></a></p>'
+        "</div>"
+    )

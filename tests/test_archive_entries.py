@@ -1,0 +1,71 @@
+"""ablog archive entries rendered in Python (portal_theme/entries.py): markup, labels, escaping."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+from bs4 import BeautifulSoup
+
+from portal_theme.entries import render_entry
+
+LABELS = {"draft": "草稿", "update": "更新", "author": "作者", "location": "地点", "language": "语言",
+          "category": "分类", "tag": "标签", "tags": "标签们", "more": "阅读全文"}
+
+
+class _Collection(list):
+    def __init__(self, name, docname, posts=1):
+        super().__init__([None] * posts)
+        self.name, self.docname = name, docname
+
+
+def _post(**fields):
+    date = dt.datetime(2025, 3, 1)
+    defaults = dict(docname="posts/2025/p", title="标题", date=date, update=date, published=True, section=None,
+                    external_link=None, author=[], location=[], language=[], category=[], tags=[])
+    return SimpleNamespace(**{**defaults, **fields})
+
+
+def _render(post, summary="摘要"):
+    html = render_entry(post, pathto=lambda doc: f"../{doc}.html", summary=summary, labels=LABELS,
+                        date_format="%Y-%m-%d")
+    return BeautifulSoup(str(html), "html.parser")
+
+
+def test_entry_has_title_date_cards_excerpt_and_link():
+    page = _render(_post(category=[_Collection("Python", "blog/category/python")],
+                         tags=[_Collection("a", "blog/tag/a"), _Collection("b", "blog/tag/b")]))
+    title = page.select_one("div.ablog-post h2.ablog-post-title a")
+    assert (title.get_text(), title["href"]) == ("标题", "../posts/2025/p.html")
+    assert page.select_one("ul.ablog__postcard2 time")["datetime"] == "2025-03-01"
+    assert page.select_one("li.ablog__category").get_text() == "分类: Python"
+    assert [a["href"] for a in page.select("li.ablog__tags a")] == ["../blog/tag/a.html", "../blog/tag/b.html"]
+    assert page.select_one("li.ablog__tags").get_text().startswith("标签们: ")
+    assert page.select_one("p.ablog-post-excerpt").get_text() == "摘要"
+    assert page.select_one("p.ablog-post-expand a")["href"] == "../posts/2025/p.html"
+
+
+def test_one_tag_updates_drafts_and_empty_excerpts():
+    updated = _post(update=dt.datetime(2025, 4, 2), tags=[_Collection("a", "blog/tag/a")])
+    page = _render(updated, summary="")
+    assert page.select_one("li.ablog__updated").get_text() == "更新: 2025-04-02"
+    assert page.select_one("li.ablog__tags").get_text() == "标签: a"
+    assert page.select_one("p.ablog-post-excerpt") is None
+    assert _render(_post(date=None, published=False)).select_one("ul.ablog__postcard2 li").get_text() == "草稿"
+
+
+def test_everything_from_an_article_is_escaped():
+    hostile = '<script>alert("x")</script>'
+    page = _render(_post(title=hostile, category=[_Collection(hostile, "blog/category/x")],
+                         external_link='https://example.org/?a=1&b="2"'), summary=hostile)
+    assert page.select("script") == []
+    assert page.select_one("h2 a").get_text() == hostile
+    assert page.select_one("h2 a")["href"] == 'https://example.org/?a=1&b="2"'
+    assert page.select_one("li.ablog__category a").get_text() == hostile
+    assert page.select_one("p.ablog-post-excerpt").get_text() == hostile
+
+
+def test_an_empty_collection_is_named_without_a_link():
+    page = _render(_post(author=[_Collection("编辑部", "blog/author/x", posts=0)]))
+    assert page.select_one("li.ablog__author").get_text() == "作者: 编辑部"
+    assert page.select_one("li.ablog__author a") is None
