@@ -257,7 +257,7 @@ def _on_html_collect_pages(app: Sphinx):
     ):
         cache.keep_all()
         logger.info("ablog archive pages and feeds are up to date (%d files)",
-                    len(cache.pages()) + len(state["feeds"]))
+                    len(cache.pages()) + len(state.get("feeds", [])))
         return
     pages = list(generate_archive_pages(app))
     _use_site_excerpts(app)

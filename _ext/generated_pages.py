@@ -18,7 +18,10 @@ templates (``templates_path`` and our theme's) and the versions of the packages
 that render it — and what its sidebars show beyond the page, for the sidebar
 templates an extension declared with :func:`add_template_inputs` (ablog's
 recent posts, say).  A page is kept when its fingerprint is the last build's
-and its file is still in the output folder.
+and its file is still in the output folder.  When the build read and removed no
+document and the site's inputs are the last build's, nothing a generated page
+shows can have changed: :meth:`PageCache.unchanged` lets an extension keep all
+its pages without computing any (a no-op build).
 
 Once a build succeeded, each cache's fingerprints are saved in the doctree
 folder and the files of pages that were generated last time but not this time
@@ -138,7 +141,9 @@ class PageCache:
             state = json.loads(self._path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             state = {}
-        self._old: dict[str, str] = state.get("pages", {}) if state.get("outdir") == str(self._outdir) else {}
+        same_outdir = state.get("outdir") == str(self._outdir)
+        self._old: dict[str, str] = state.get("pages", {}) if same_outdir else {}
+        self._old_site_inputs: str | None = state.get("site_inputs") if same_outdir else None
         self._new: dict[str, str] = {}
 
     def fingerprint(self, pagename: str, *content: Any) -> str:
@@ -152,6 +157,20 @@ class PageCache:
         """Record *pagename*; True if its file from the last build can stay as it is."""
         self._new[pagename] = fingerprint
         return self._old.get(pagename) == fingerprint and self._file(pagename).is_file()
+
+    def unchanged(self) -> bool:
+        """True if no page can differ from the last build: no document was read or removed,
+        the site's inputs are the same and every page's file is still there.
+
+        Everything a generated page shows comes from the environment, which only
+        reading and removing documents change, and from the site's inputs; an
+        extension may then :meth:`keep_all` without computing a single page.
+        """
+        return (
+            not getattr(self._app, "_generated_pages_environment_changed", True)
+            and self._old_site_inputs == site_inputs(self._app)
+            and self.complete()
+        )
 
     def complete(self) -> bool:
         """True if the file of every page generated last time is still in the output folder."""
@@ -168,7 +187,7 @@ class PageCache:
     def _save(self) -> None:
         for pagename in sorted(set(self._old) - set(self._new)):
             self._file(pagename).unlink(missing_ok=True)
-        state = {"outdir": str(self._outdir), "pages": self._new}
+        state = {"outdir": str(self._outdir), "site_inputs": site_inputs(self._app), "pages": self._new}
         self._path.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
 
 
@@ -180,18 +199,34 @@ def page_cache(app: Sphinx, name: str) -> PageCache:
     return caches[name]
 
 
+def _on_env_get_outdated(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Note whether documents were removed (see :meth:`PageCache.unchanged`)."""
+    app._generated_pages_removed = bool(removed)
+    return []
+
+
+def _on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Note whether this build changes the environment: it reads or removes a document."""
+    app._generated_pages_environment_changed = bool(docnames) or getattr(app, "_generated_pages_removed", True)
+
+
 def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     """Save the fingerprints and delete pages no longer generated, once the build succeeded."""
     caches = app.__dict__.pop("_generated_pages_caches", {})
     # the next build (an application may build twice) starts afresh
     app._generated_pages_site_inputs = None
-    app.__dict__.pop("_generated_pages_computed_inputs", None)
+    for name in ("_generated_pages_computed_inputs", "_generated_pages_removed", "_generated_pages_environment_changed"):
+        app.__dict__.pop(name, None)
     if exception is None:
         for cache in caches.values():
             cache._save()
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("env-get-outdated", _on_env_get_outdated)
+    app.connect("env-before-read-docs", _on_env_before_read_docs)
     # before the handlers that list the output folder (robots_txt's sitemap)
     app.connect("build-finished", _on_build_finished, priority=400)
     return {

@@ -158,3 +158,14 @@ def test_generated_pages_follow_what_their_sidebars_show(rootdir, tmp_path):
     shutil.copytree(src, clean_src, ignore=shutil.ignore_patterns("_build"))
     clean = build(clean_src, freshenv=True, confoverrides={"html_sidebars": sidebars})
     assert _tree(incremental.outdir) == _tree(clean.outdir)
+
+
+def test_generated_pages_follow_a_configuration_change(rootdir, tmp_path):
+    """Nothing is read, but the index's pages show the new heading (the site's inputs changed)."""
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-incremental", src)
+    build(src, freshenv=True)
+    second = build(src, confoverrides={"latest_updates_title": "最新文章"})
+    assert second.warning.getvalue() == ""
+    assert "0 added, 0 changed, 0 removed" in _log(second)
+    assert soup(second.outdir / "index-page-2.html").select_one("article h1").get_text() == "最新文章"

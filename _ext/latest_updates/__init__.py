@@ -491,6 +491,9 @@ def _on_html_collect_pages(app: Sphinx):
     if app.builder.format != "html":
         return
     cache = page_cache(app, "latest_updates")
+    if cache.unchanged():
+        cache.keep_all()
+        return
     for index_doc, options in sorted(_indexes(app.env).items()):
         title = app.env.titles[index_doc].astext() if index_doc in app.env.titles else ""
         for page in _pages(app.env, options)[1:]:

@@ -409,6 +409,9 @@ def _on_html_collect_pages(app: Sphinx):
     if app.builder.format != "html":
         return
     cache = page_cache(app, "post_extras")
+    if cache.unchanged():
+        cache.keep_all()
+        return
     for name, members in series_members(app.env).items():
         pagename = f"series/{series_slug(name)}"
         if pagename in app.env.found_docs:
