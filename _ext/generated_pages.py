@@ -97,6 +97,11 @@ def site_inputs(app: Sphinx) -> str:
     return cached
 
 
+def environment_changed(app: Sphinx) -> bool:
+    """True unless this build read no document and removed none (then the environment is the last build's)."""
+    return getattr(app, "_generated_pages_environment_changed", True)
+
+
 def sidebars(app: Sphinx, pagename: str) -> set[str]:
     """Every sidebar template any matching ``html_sidebars`` pattern gives *pagename* (a superset)."""
     return {
@@ -167,7 +172,7 @@ class PageCache:
         extension may then :meth:`keep_all` without computing a single page.
         """
         return (
-            not getattr(self._app, "_generated_pages_environment_changed", True)
+            not environment_changed(self._app)
             and self._old_site_inputs == site_inputs(self._app)
             and self.complete()
         )

@@ -3,7 +3,8 @@
 Two jobs, at two moments:
 
 * At ``config-inited`` every file matching ``blog_post_pattern`` is pre-scanned
-  (front matter only).  Drafts (no ``date``, or a date after today) are added to
+  (front matter only; a file unchanged since the last build is not read again).
+  Drafts (no ``date``, or a date after today) are added to
   ``exclude_patterns``, so they are not built at all and appear nowhere public;
   the build log lists them once.  Broken front matter (invalid YAML, a ``date``
   that is not a date, such as ``2026-13-45`` or ``yesterday``) and files that
@@ -43,6 +44,7 @@ logger = logging.getLogger(__name__)
 
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^---[ \t]*$", re.S | re.M)
 _LIST_FIELDS = ("category", "tags", "author")
+_SCAN_CACHE = "post_frontmatter_scan.json"
 
 
 class _FrontMatterLoader(yaml.SafeLoader):
@@ -204,16 +206,49 @@ def _matched_posts(app: Sphinx, config: Config) -> list[tuple[str, Path]]:
     return sorted(found.items())
 
 
+class _ScanCache:
+    """Dates found by earlier pre-scans, by file, size and modification time (the doctree folder).
+
+    Only good scans are kept: a broken post is read, and reported, on every build.
+    """
+
+    def __init__(self, app: Sphinx, tz: ZoneInfo) -> None:
+        self._path = Path(app.doctreedir) / _SCAN_CACHE
+        self._tz = str(tz)
+        try:
+            self._old = json.loads(self._path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self._old = {}
+        self._new: dict[str, list[Any]] = {}
+
+    def scan(self, path: Path, docname: str) -> PostStatus:
+        stat = path.stat()
+        stamp = [stat.st_mtime_ns, stat.st_size, self._tz]
+        entry = self._old.get(str(path))
+        if entry and entry[0] == stamp:
+            status = PostStatus(docname, dt.datetime.fromisoformat(entry[1]) if entry[1] else None)
+        else:
+            status = scan_post(path, docname, ZoneInfo(self._tz))
+        self._new[str(path)] = [stamp, status.date.isoformat() if status.date else None]
+        return status
+
+    def save(self) -> None:
+        if self._new != self._old:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            self._path.write_text(json.dumps(self._new, sort_keys=True), encoding="utf-8")
+
+
 def _on_config_inited(app: Sphinx, config: Config) -> None:
     """Pre-scan posts: exclude drafts and posts whose front matter is broken."""
     tz = ZoneInfo(config.post_frontmatter_timezone)
     today = _today(config)
     drafts: list[str] = []
     excluded: list[str] = []
+    cache = _ScanCache(app, tz)
     for docname, path in _matched_posts(app, config):
         source = path.relative_to(app.srcdir).as_posix()
         try:
-            status = scan_post(path, docname, tz)
+            status = cache.scan(path, docname)
         except FrontMatterError as exc:
             logger.warning(
                 "%s; the post is left out of the site",
@@ -229,6 +264,7 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
         if not status.is_published(today):
             drafts.append(docname)
             excluded.append(source)
+    cache.save()
     # a new list: the default value object is shared by every Sphinx app in a process
     config.exclude_patterns = [*config.exclude_patterns, *excluded]
     if drafts:

@@ -490,6 +490,19 @@ def test_under_W_a_broken_post_fails_the_build_without_a_traceback(tmp_path):
     assert (tmp_path / "html/posts/2025/good.html").is_file()
 
 
+def test_a_broken_post_is_reported_on_every_build_until_fixed(tmp_path):
+    """The pre-scan keeps good dates between builds (by file size and time), never errors."""
+    bad = "posts/2025/bad-month.md"
+    src = make_site(tmp_path, {bad: REFUSED_BEFORE_READING[bad][0]})
+    build(src, freshenv=True)
+    second = build(src)
+    assert f"{bad}:3: WARNING: date '2026-13-45' is not a date" in _clean(second.warning.getvalue())
+    (src / bad).write_text(REFUSED_BEFORE_READING[bad][0].replace("2026-13-45", "2025-01-15"), encoding="utf-8")
+    third = build(src)
+    assert third.warning.getvalue() == ""
+    assert_published(third.outdir, {"posts/2025/good", "posts/2025/bad-month"})
+
+
 # -- the pure parts ------------------------------------------------------------
 
 

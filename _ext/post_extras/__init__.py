@@ -61,7 +61,7 @@ from docutils import nodes
 from sphinx.util import logging
 
 from archive_slugs import archive_slug
-from generated_pages import page_cache
+from generated_pages import environment_changed, page_cache
 from latest_updates import (
     PostRecord,
     _posts,
@@ -165,11 +165,12 @@ def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
     Extras are rendered at write time from the records, so a post that was not
     re-read only needs rewriting when what it shows of other posts differs.
-    The catalog computed here is the one the pages are written from.
+    When no document was read or removed, nothing they show can differ.
     """
-    catalog = _Catalog.from_env(env, app.config.post_extras_related_count)
-    app._post_extras_catalog = catalog
-    new = _shown_fingerprints(app.config, catalog)
+    app._post_extras_catalog = None  # this build's is computed when first needed
+    if not environment_changed(app):
+        return []
+    new = _shown_fingerprints(app.config, _catalog(app))
     old = getattr(env, _ENV_SHOWN, {})
     setattr(env, _ENV_SHOWN, new)
     return sorted(doc for doc, digest in new.items() if old.get(doc, digest) != digest)
@@ -282,7 +283,7 @@ class _Catalog:
 
 
 def _catalog(app: Sphinx) -> _Catalog:
-    """This build's catalog (computed after reading; afresh when writing without a read)."""
+    """This build's catalog, computed once, after reading."""
     catalog = getattr(app, "_post_extras_catalog", None)
     if catalog is None:
         catalog = app._post_extras_catalog = _Catalog.from_env(app.env, app.config.post_extras_related_count)
