@@ -220,13 +220,13 @@ def _on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[
 def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     """Save the fingerprints and delete pages no longer generated, once the build succeeded."""
     caches = app.__dict__.pop("_generated_pages_caches", {})
-    # the next build (an application may build twice) starts afresh
-    app._generated_pages_site_inputs = None
-    for name in ("_generated_pages_computed_inputs", "_generated_pages_removed", "_generated_pages_environment_changed"):
-        app.__dict__.pop(name, None)
     if exception is None:
         for cache in caches.values():
             cache._save()
+    # the next build (an application may build twice) starts afresh
+    for name in ("_generated_pages_site_inputs", "_generated_pages_computed_inputs",
+                 "_generated_pages_removed", "_generated_pages_environment_changed"):
+        app.__dict__.pop(name, None)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
