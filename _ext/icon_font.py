@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
+from theme_files import theme_file
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -39,13 +40,11 @@ _THEME_VERSION = re.compile(r"Font Awesome Free (\d+\.\d+\.\d+)")
 
 def _theme_fontawesome_version(app: Sphinx) -> str | None:
     """The Font Awesome version bundled in the HTML theme (from its script's licence header)."""
-    theme = getattr(app.builder, "theme", None)
-    for directory in theme.get_theme_dirs() if theme else []:
-        licence = Path(directory, _THEME_LICENSE)
-        if licence.is_file():
-            match = _THEME_VERSION.search(licence.read_text(encoding="utf-8"))
-            return match.group(1) if match else None
-    return None
+    licence = theme_file(app, _THEME_LICENSE)
+    if licence is None:
+        return None
+    match = _THEME_VERSION.search(licence.read_text(encoding="utf-8"))
+    return match.group(1) if match else None
 
 
 def _on_builder_inited(app: Sphinx) -> None:

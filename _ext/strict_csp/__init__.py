@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
+from theme_files import theme_file
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -113,16 +114,6 @@ def fontawesome_css(script: str) -> str | None:
     return css if ".svg-inline--fa" in css else None
 
 
-def _theme_file(app: Sphinx, relative: str) -> Path | None:
-    """*relative* in the HTML theme or the first theme it inherits from that has it."""
-    theme = getattr(app.builder, "theme", None)
-    for directory in theme.get_theme_dirs() if theme else []:
-        candidate = Path(directory, relative)
-        if candidate.is_file():
-            return candidate
-    return None
-
-
 def _on_config_inited(app: Sphinx, config: Config) -> None:
     """Serve our scripts; offer our search.html."""
     # new lists: the default value objects are shared by every Sphinx app in a process
@@ -136,7 +127,7 @@ def _on_builder_inited(app: Sphinx) -> None:
     app.builder._strict_csp_warned = set()
     if app.builder.format != "html" or "icon_font" in app.extensions:
         return  # icon_font serves Font Awesome as CSS and a font: no script to feed
-    script = _theme_file(app, "static/scripts/fontawesome.js")
+    script = theme_file(app, "static/scripts/fontawesome.js")
     if script is None:
         return
     css = fontawesome_css(script.read_text(encoding="utf-8"))
