@@ -214,7 +214,7 @@ class _ScanCache:
 
     def __init__(self, app: Sphinx, tz: ZoneInfo) -> None:
         self._path = Path(app.doctreedir) / _SCAN_CACHE
-        self._tz = str(tz)
+        self._tz = tz
         try:
             self._old = json.loads(self._path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -223,12 +223,12 @@ class _ScanCache:
 
     def scan(self, path: Path, docname: str) -> PostStatus:
         stat = path.stat()
-        stamp = [stat.st_mtime_ns, stat.st_size, self._tz]
+        stamp = [stat.st_mtime_ns, stat.st_size, str(self._tz)]
         entry = self._old.get(str(path))
         if entry and entry[0] == stamp:
             status = PostStatus(docname, dt.datetime.fromisoformat(entry[1]) if entry[1] else None)
         else:
-            status = scan_post(path, docname, ZoneInfo(self._tz))
+            status = scan_post(path, docname, self._tz)
         self._new[str(path)] = [stamp, status.date.isoformat() if status.date else None]
         return status
 

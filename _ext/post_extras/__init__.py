@@ -202,12 +202,8 @@ def series_title(config: Config, name: str) -> str:
     return str(config.post_extras_series_titles.get(name, name))
 
 
-def series_members(env: BuildEnvironment) -> dict[str, list[PostRecord]]:
-    """Published posts of every series, in reading order (date, title, path)."""
-    return _series_members(env, published_posts(env))
-
-
 def _series_members(env: BuildEnvironment, published: list[PostRecord]) -> dict[str, list[PostRecord]]:
+    """Published posts of every series, in reading order (date, title, path)."""
     extras = _extras(env)
     members: dict[str, list[PostRecord]] = {}
     for post in published:
@@ -217,11 +213,6 @@ def _series_members(env: BuildEnvironment, published: list[PostRecord]) -> dict[
     for posts in members.values():
         posts.sort(key=lambda p: (p.date, p.title, p.docname))
     return dict(sorted(members.items()))
-
-
-def related_posts(env: BuildEnvironment, docname: str, limit: int) -> list[PostRecord]:
-    """Up to *limit* published posts sharing tags or a category with *docname*."""
-    return _related(env, published_posts(env), [docname], limit).get(docname, [])
 
 
 def _related(
@@ -413,7 +404,7 @@ def _on_html_collect_pages(app: Sphinx):
     if cache.unchanged():
         cache.keep_all()
         return
-    for name, members in series_members(app.env).items():
+    for name, members in _catalog(app).series.items():
         pagename = f"series/{series_slug(name)}"
         if pagename in app.env.found_docs:
             logger.warning(
