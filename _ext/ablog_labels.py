@@ -28,12 +28,13 @@ _CATALOGS = (("category", "category", "category"), ("tags", "tag", "tag"))
 
 def archive_labels(app: Sphinx, env: BuildEnvironment) -> dict[str, tuple[str, str]]:
     """``{label: (archive docname, display name)}`` for every category and tag in use."""
+    posts = published_posts(env)
     labels = {}
-    for info in published_posts(env):
-        for key, xref, path in _CATALOGS:
-            for name in info.get(key) or []:
-                slug = archive_slug(name)
-                labels[f"{xref}-{slug}"] = (os_path_join(app.config.blog_path, path, slug), name)
+    for key, xref, path in _CATALOGS:
+        # a name once, however many posts carry it
+        for name in dict.fromkeys(name for info in posts for name in info.get(key) or []):
+            slug = archive_slug(name)
+            labels[f"{xref}-{slug}"] = (os_path_join(app.config.blog_path, path, slug), name)
     return labels
 
 

@@ -28,6 +28,13 @@ folder and the files of pages that were generated last time but not this time
 (a page 7 after posts were deleted) are deleted, as a clean build would not
 write them.  After a failed build nothing is saved: the next one compares with
 the last good state.
+
+Sphinx's own generated pages — the general index and the search page (and the
+domain indices and ``html_additional_pages``, if a site has them) — are
+written by the HTML builder on every build, with no event to skip them; the
+builder's ``handle_page`` is wrapped so that they go through the same cache
+(their fingerprint covers the context Sphinx passes, the index entries).  So
+does sphinx-notfound-page's 404 page, which shows its context and nothing else.
 """
 
 from __future__ import annotations
@@ -204,6 +211,41 @@ def page_cache(app: Sphinx, name: str) -> PageCache:
     return caches[name]
 
 
+def _sphinx_pages(app: Sphinx) -> set[str]:
+    """Names of the pages the HTML builder itself generates (indices, search, additional pages)."""
+    builder = app.builder
+    names = {"search", "genindex", "genindex-all"}
+    names |= {name for name, *_ in getattr(builder, "domain_indices", [])}
+    names |= set(builder.config.html_additional_pages)
+    if "notfound.extension" in app.extensions:  # its page shows its context and nothing else
+        names.add(builder.config.notfound_pagename)
+    return names
+
+
+def _is_sphinx_page(pagename: str, names: set[str]) -> bool:
+    return pagename in names or pagename.startswith("genindex-")  # genindex-A … with html_split_index
+
+
+def _on_builder_inited(app: Sphinx) -> None:
+    """Let Sphinx's own generated pages skip rendering when their fingerprint is the last build's."""
+    builder = app.builder
+    if builder.format != "html" or not hasattr(builder, "handle_page"):
+        return
+    handle_page = builder.handle_page
+
+    def handle_page_unless_unchanged(
+        pagename: str, addctx: dict[str, Any], templatename: str = "page.html", **kwargs: Any
+    ) -> None:
+        # documents (event_arg) and files outside the page tree (outfilename) are not ours
+        if not kwargs and _is_sphinx_page(pagename, _sphinx_pages(app)):
+            cache = page_cache(app, "sphinx")
+            if cache.keep(pagename, cache.fingerprint(pagename, templatename, addctx)):
+                return
+        handle_page(pagename, addctx, templatename, **kwargs)
+
+    builder.handle_page = handle_page_unless_unchanged
+
+
 def _on_env_get_outdated(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
@@ -230,6 +272,7 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("builder-inited", _on_builder_inited)
     app.connect("env-get-outdated", _on_env_get_outdated)
     app.connect("env-before-read-docs", _on_env_before_read_docs)
     # before the handlers that list the output folder (robots_txt's sitemap)

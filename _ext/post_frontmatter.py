@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from dataclasses import dataclass
 from glob import glob
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -191,19 +193,24 @@ def _today(config: Config) -> dt.date:
     return dt.datetime.now(ZoneInfo(config.post_frontmatter_timezone)).date()
 
 
-def _matched_posts(app: Sphinx, config: Config) -> list[tuple[str, Path]]:
+def _matched_posts(app: Sphinx, config: Config) -> list[tuple[str, str, str, os.stat_result]]:
+    """``(docname, source, path, stat)`` of every file the post patterns match, by docname.
+
+    Plain strings and one ``stat`` per file: this runs on every build, over every post.
+    """
     patterns = config.blog_post_pattern
     if isinstance(patterns, str):
         patterns = [patterns]
-    srcdir = Path(app.srcdir)
-    found: dict[str, Path] = {}
+    prefix = os.path.join(str(app.srcdir), "")
+    found: dict[str, tuple[str, str, str, os.stat_result]] = {}
     for pattern in patterns:
-        for match in glob(str(srcdir / pattern), recursive=True):
-            path = Path(match)
-            if path.is_file():
-                docname = PurePosixPath(path.relative_to(srcdir).with_suffix("").as_posix())
-                found[str(docname)] = path
-    return sorted(found.items())
+        for match in glob(prefix + pattern, recursive=True):
+            stat = os.stat(match)
+            if S_ISREG(stat.st_mode):
+                source = match[len(prefix):].replace(os.sep, "/")
+                docname = os.path.splitext(source)[0]
+                found[docname] = (docname, source, match, stat)
+    return [found[docname] for docname in sorted(found)]
 
 
 class _ScanCache:
@@ -221,15 +228,14 @@ class _ScanCache:
             self._old = {}
         self._new: dict[str, list[Any]] = {}
 
-    def scan(self, path: Path, docname: str) -> PostStatus:
-        stat = path.stat()
+    def scan(self, path: str, docname: str, stat: os.stat_result) -> PostStatus:
         stamp = [stat.st_mtime_ns, stat.st_size, str(self._tz)]
-        entry = self._old.get(str(path))
+        entry = self._old.get(path)
         if entry and entry[0] == stamp:
             status = PostStatus(docname, dt.datetime.fromisoformat(entry[1]) if entry[1] else None)
         else:
-            status = scan_post(path, docname, self._tz)
-        self._new[str(path)] = [stamp, status.date.isoformat() if status.date else None]
+            status = scan_post(Path(path), docname, self._tz)
+        self._new[path] = [stamp, status.date.isoformat() if status.date else None]
         return status
 
     def save(self) -> None:
@@ -245,10 +251,9 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     drafts: list[str] = []
     excluded: list[str] = []
     cache = _ScanCache(app, tz)
-    for docname, path in _matched_posts(app, config):
-        source = path.relative_to(app.srcdir).as_posix()
+    for docname, source, path, stat in _matched_posts(app, config):
         try:
-            status = cache.scan(path, docname)
+            status = cache.scan(path, docname, stat)
         except FrontMatterError as exc:
             logger.warning(
                 "%s; the post is left out of the site",

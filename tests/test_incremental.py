@@ -48,6 +48,8 @@ EDITS = {
     # two posts are left: the home index loses its page 2
     "index_page_dropped": lambda s: [(s / f"posts/2025/{name}.md").unlink() for name in ("gradient-descent", "third")],
     "draft_published": lambda s: _edit(s / "posts/2099/future-post.md", "date: 2099-01-01", "date: 2025-10-10"),
+    # a new entry of the general index, which Sphinx's genindex.html lists
+    "index_entry": lambda s: _edit(s / "posts/2024/python-closures.md", "# Python 闭包\n", "# Python 闭包\n\n```{index} 闭包\n```\n"),
 }
 
 
@@ -81,11 +83,12 @@ def test_noop_rebuild_reads_and_writes_nothing(rootdir, tmp_path):
 
 
 def test_noop_rebuild_leaves_generated_pages_untouched(rootdir, tmp_path):
-    """Pages that extensions generate (the index's page 2, ablog's archives) keep their files."""
+    """Generated pages (the index's page 2, ablog's archives, Sphinx's index and search page) keep their files."""
     src = tmp_path / "src"
     shutil.copytree(rootdir / "test-incremental", src)
     first = build(src, freshenv=True)
-    generated = [first.outdir / name for name in ("index-page-2.html", "blog.html", "blog/tag/python.html")]
+    names = ("index-page-2.html", "blog.html", "blog/tag/python.html", "genindex.html", "search.html")
+    generated = [first.outdir / name for name in names]
     before = [path.stat().st_mtime_ns for path in generated]
     second = build(src)
     assert second.warning.getvalue() == ""

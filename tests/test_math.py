@@ -66,6 +66,26 @@ def test_identical_formulas_render_once_and_are_cached(rootdir, tmp_path):
     assert second.builder._katex_ssr_cache.rendered_this_build == 0
 
 
+def test_a_lost_cache_is_rebuilt_even_when_nothing_is_read(rootdir, tmp_path):
+    """A no-op build trusts the last build's cache only while its file is there; pages
+    written later (after an edit) still find every formula."""
+    src = _copy(rootdir, "math", tmp_path / "src")
+    first = build(src, freshenv=True)
+    cache = Path(first.doctreedir) / "katex_ssr_cache.pickle"
+    cache.unlink()
+    noop = build(src)
+    assert noop.builder._katex_ssr_cache.rendered_this_build > 0
+    assert cache.is_file()
+    again = build(src)
+    assert again.builder._katex_ssr_cache.rendered_this_build == 0
+    (src / "index.md").write_text((src / "index.md").read_text() + "\n又一段。\n")
+    edited = build(src)
+    assert edited.warning.getvalue() == ""
+    page = soup(edited.outdir / "index.html")
+    assert not page.select(".katex-error, .katex-ssr-error")
+    assert len(page.select("span.math .katex")) == 4
+
+
 def test_formula_katex_rejects_is_a_warning_with_file_and_line(rootdir, tmp_path):
     app = build(_copy(rootdir, "math-error", tmp_path / "src"), freshenv=True)
     warnings = app.warning.getvalue()

@@ -38,6 +38,8 @@ from sphinx.util import logging
 
 import sphinxcontrib.katex as sphinx_katex
 
+from generated_pages import environment_changed
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -53,6 +55,8 @@ RENDERER = "katex_ssr"
 _RENDER_SCRIPT = Path(__file__).resolve().parent / "render.js"
 _KATEX_JS = Path(sphinx_katex.__file__).resolve().parent / "katex.min.js"
 _ENV_FORMULAS = "katex_ssr_formulas"
+# the renderer (macros, KaTeX version) whose cache held every formula of the environment
+_ENV_COMPLETE = "katex_ssr_cache_complete_for"
 _CACHE_FILE = "katex_ssr_cache.pickle"
 _RENDER_TIMEOUT = 600
 
@@ -70,14 +74,18 @@ def _tex(node: nodes.Element) -> str:
     return node.astext()
 
 
+def _renderer_digest(macros: dict[str, str]) -> str:
+    context = json.dumps([macros, sphinx_katex.katex_version], sort_keys=True)
+    return hashlib.sha256(context.encode("utf-8")).hexdigest()
+
+
 def cache_keyer(macros: dict[str, str]) -> Callable[[str, bool], str]:
     """The cache key of one rendering, ``key(tex, display)``, for *macros* and this KaTeX.
 
     Macros and version are hashed once, not once per formula: a build looks up
     every formula of the site.
     """
-    context = json.dumps([macros, sphinx_katex.katex_version], sort_keys=True)
-    prefix = hashlib.sha256(context.encode("utf-8")).hexdigest()
+    prefix = _renderer_digest(macros)
 
     def key(tex: str, display: bool) -> str:
         return hashlib.sha256(f"{prefix}\n{int(display)}\n{tex}".encode()).hexdigest()
@@ -90,12 +98,15 @@ class _Cache:
 
     def __init__(self, path: Path, macros: dict[str, str]) -> None:
         self.path = path
+        self.renderer = _renderer_digest(macros)
         self.key = cache_keyer(macros)
         self.entries: dict[str, tuple[str, str]] = {}
         self.rendered_this_build = 0
+        self.loaded = False
         try:
             with path.open("rb") as file:
                 self.entries = pickle.load(file)
+            self.loaded = True
         except (OSError, pickle.UnpicklingError, EOFError):
             self.entries = {}
 
@@ -218,6 +229,10 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     if app.config.html_math_renderer != RENDERER or not app._katex_ssr_node:
         return []
     cache: _Cache = app.builder._katex_ssr_cache
+    if (not environment_changed(app) and cache.loaded
+            and getattr(env, _ENV_COMPLETE, None) == cache.renderer):
+        # the formulas are the last build's, and its cache held every one of them
+        return []
     macros = app.config.katex_ssr_macros
     wanted: dict[str, tuple[str, bool]] = {}
     for records in _formulas(env).values():
@@ -241,6 +256,7 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
                     location=(docname, line),
                 )
     cache.save(keep=set(wanted))
+    setattr(env, _ENV_COMPLETE, cache.renderer)
     return []
 
 
@@ -277,6 +293,7 @@ def _visit_math_block(self, node: nodes.math_block) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinxcontrib.katex")
+    app.setup_extension("generated_pages")  # whether this build changed the environment
     app.add_config_value("katex_ssr_macros", {}, "env", types=[dict])
     app.add_config_value("katex_ssr_node", "node", "", types=[str])
     app.add_config_value("katex_ssr_assets", "node_modules/katex/dist", "", types=[str])
