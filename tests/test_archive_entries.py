@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from bs4 import BeautifulSoup
 
-from portal_theme.entries import render_entry
+from portal_theme.entries import render_catalog_item, render_entry
 
 LABELS = {"draft": "草稿", "update": "更新", "author": "作者", "location": "地点", "language": "语言",
           "category": "分类", "tag": "标签", "tags": "标签们", "more": "阅读全文"}
@@ -69,3 +69,24 @@ def test_an_empty_collection_is_named_without_a_link():
     page = _render(_post(author=[_Collection("编辑部", "blog/author/x", posts=0)]))
     assert page.select_one("li.ablog__author").get_text() == "作者: 编辑部"
     assert page.select_one("li.ablog__author a") is None
+
+
+def _catalog_item(post):
+    html = render_catalog_item(post, pathto=lambda doc: f"../{doc}.html", labels=LABELS, date_format="%Y/%m/%d")
+    return BeautifulSoup(str(html), "html.parser")
+
+
+def test_catalog_item_is_date_and_linked_title():
+    item = _catalog_item(_post(section="part-2")).select_one("li.ablog__catalog_post")
+    assert item.select_one("time")["datetime"] == "2025-03-01"
+    assert item.get_text() == "2025/03/01 - 标题"
+    assert item.select_one("a")["href"] == "../posts/2025/p.html#part-2"
+    assert _catalog_item(_post(date=None, published=False)).get_text().startswith("草稿 - ")
+
+
+def test_catalog_item_escapes_the_title_and_link():
+    hostile = '<img src=x onerror="alert(1)">'
+    item = _catalog_item(_post(title=hostile, external_link='https://example.org/?a=1&b="2"'))
+    assert item.select("img") == []
+    assert item.select_one("a").get_text() == hostile
+    assert item.select_one("a")["href"] == 'https://example.org/?a=1&b="2"'

@@ -51,6 +51,18 @@ def test_each_post_linked_from_listing_category_tag_and_year_pages(app):
             assert docname in _linked_docs(app, page), f"{docname} not linked from {page}"
 
 
+def test_archive_entries_link_from_the_page_they_are_on(app):
+    """Entries are rendered once per folder, except where one links to its own page ("#")."""
+    def tag_links(page):
+        entry = next(e for e in soup(app.outdir / f"{page}.html").select("div.ablog-post")
+                     if e.select_one("h2 a").get_text() == "强化学习的基本概念")
+        return [a["href"] for a in entry.select("li.ablog__tags a")]
+
+    assert tag_links("blog/tag/math") == ["reinforcement-learning.html", "#"]
+    assert tag_links("blog/tag/reinforcement-learning") == ["#", "math.html"]
+    assert tag_links("blog") == ["blog/tag/reinforcement-learning.html", "blog/tag/math.html"]
+
+
 def test_list_form_category_and_tags_are_split_cleanly(app):
     post = app.env.ablog_posts["posts/2025/rl-intro"][0]
     assert post["category"] == ["Reinforcement Learning", "Machine Learning"]

@@ -1,4 +1,4 @@
-"""One post's entry on an ablog archive page, rendered in Python.
+"""One post's entry on an ablog archive or catalog page, rendered in Python.
 
 ablog's archive pages (the full listing, each year, category, tag and author)
 list every post with its card and excerpt, so at a thousand posts a clean build
@@ -6,8 +6,10 @@ renders some seven thousand entries, and a new post rewrites thousands of them.
 Through Jinja's sandbox (a macro call and an attribute check per field) that
 was most of those pages' cost.  ``collection.html`` calls
 :func:`render_entry` instead, through the ``ablog_entry`` function the page
-context offers; the template keeps the translated labels, so the wording stays
-in the template layer.  Everything that came from an article is escaped.
+context offers, and ``catalog.html`` (posts by category, tag, year) calls
+:func:`render_catalog_item` through ``ablog_catalog_item``; the templates keep
+the translated labels, so the wording stays in the template layer.  Everything
+that came from an article is escaped.
 """
 
 from __future__ import annotations
@@ -32,6 +34,25 @@ def _postlink(post: Any, pathto: Callable[[str], str]) -> str:
     return escape(pathto(post.docname) + (f"#{post.section}" if post.section else ""), quote=True)
 
 
+def _date(post: Any, labels: Mapping[str, str], date_format: str) -> str:
+    if post.date:
+        return f'<time datetime="{post.date.strftime("%Y-%m-%d")}">{escape(post.date.strftime(date_format))}</time>'
+    return escape(labels["draft"])
+
+
+def render_catalog_item(
+    post: Any, *, pathto: Callable[[str], str], labels: Mapping[str, str], date_format: str
+) -> Markup:
+    """The ``<li class="ablog__catalog_post">`` of *post* on a catalog page: date and linked title.
+
+    *labels* holds the translated ``draft``.
+    """
+    return Markup(
+        f'<li class="ablog__catalog_post">{_date(post, labels, date_format)} - '
+        f'<a href="{_postlink(post, pathto)}">{escape(post.title)}</a></li>'
+    )
+
+
 def render_entry(
     post: Any,
     *,
@@ -46,11 +67,7 @@ def render_entry(
     ``language``, ``category``, ``tag``, ``tags`` and ``more``.
     """
     link = _postlink(post, pathto)
-    if post.date:
-        date = f'<time datetime="{post.date.strftime("%Y-%m-%d")}">{escape(post.date.strftime(date_format))}</time>'
-    else:
-        date = escape(labels["draft"])
-    items = [f"<li>{date}</li>"]
+    items = [f"<li>{_date(post, labels, date_format)}</li>"]
     if post.published and post.date != post.update:
         items.append(f'<li class="ablog__updated">{escape(labels["update"])}: '
                      f"{escape(post.update.strftime(date_format))}</li>")
