@@ -138,14 +138,15 @@ def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 # -- archive pages and feeds --------------------------------------------------
 
 
-def _excerpts(env: BuildEnvironment) -> dict[str, list[Any]]:
+def _excerpts(env: BuildEnvironment) -> dict[str, str]:
+    """A digest of each post's excerpt (its tokens), computed once: pages list a post up to seven times."""
     return {
-        doc: [record.title, record.tokens, record.excerpt_override]
+        doc: digest([record.title, record.tokens, record.excerpt_override])
         for doc, record in sorted(getattr(env, "latest_updates_posts", {}).items())
     }
 
 
-def archive_fingerprint(env: BuildEnvironment, site_inputs: str, excerpts: dict[str, list[Any]]) -> str:
+def archive_fingerprint(env: BuildEnvironment, site_inputs: str, excerpts: dict[str, str]) -> str:
     """Everything ablog's archive pages and feeds show or depend on."""
     posts = [
         (i["docname"], i["title"], i["date"], i["update"], i.get("category"), i.get("tags"), i.get("author"))
@@ -154,7 +155,7 @@ def archive_fingerprint(env: BuildEnvironment, site_inputs: str, excerpts: dict[
     return digest([posts, excerpts, site_inputs])
 
 
-def page_content(context: dict[str, Any], template: str, excerpts: dict[str, list[Any]]) -> list[Any]:
+def page_content(context: dict[str, Any], template: str, excerpts: dict[str, str]) -> list[Any]:
     """What one archive page shows of its own: its posts, with their excerpts."""
     if "collection" in context:
         posts = list(context["collection"])

@@ -24,11 +24,13 @@ and fonts for Chinese.
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import io
 import re
 from typing import TYPE_CHECKING, Any
 
+from docutils.frontend import get_default_settings
 from docutils.utils import new_document
 from sphinx.locale import _
 
@@ -53,6 +55,12 @@ def _title(context: dict[str, Any]) -> str:
         return str(context["title"])
     names = {"genindex": _("Index"), "search": _("Search")}
     return html.escape(str(names.get(context.get("pagename", ""), context.get("docstitle", ""))))
+
+
+@functools.cache
+def _empty_document_settings() -> Any:
+    # docutils builds its option parser anew for every document created without settings
+    return get_default_settings()
 
 
 def _is_404(app: Sphinx, pagename: str) -> bool:
@@ -91,7 +99,7 @@ def _on_html_page_context_after(
         page = {**context, "title": _title(context), "meta": _fields(app, pagename, context)}
         context["metatags"] = context.get("metatags", "") + get_tags(
             page,
-            new_document(pagename),
+            new_document(pagename, _empty_document_settings()),
             srcdir=app.srcdir,
             outdir=app.outdir,
             config=app.config,
