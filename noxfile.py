@@ -28,6 +28,12 @@ DOCTREE_DIR = os.path.join("_build", "doctrees")
 LOCKED_GROUPS = ("docs", "test", "serve")
 
 
+def _install(session: nox.Session, group: str) -> None:
+    """The locked requirements of *group*, with bytecode compiled (pip does that, uv only when asked):
+    without it, and with PYTHONDONTWRITEBYTECODE set, every build compiles every module it imports."""
+    session.install("-r", f"requirements/{group}.txt", env={"UV_COMPILE_BYTECODE": "1"})
+
+
 def _install_assets(session: nox.Session) -> None:
     """KaTeX's CSS and fonts, at the version package-lock.json pins."""
     if shutil.which("npm"):
@@ -47,7 +53,7 @@ def build(session: nox.Session) -> None:
     The build runs in a staging folder and replaces _build/html only when it
     succeeded (_ext/staged_build.py), so a failed build leaves the last good site.
     """
-    session.install("-r", "requirements/docs.txt")
+    _install(session, "docs")
     _install_assets(session)
     session.run(
         "python", "_ext/staged_build.py", SOURCE_DIR, HTML_DIR, DOCTREE_DIR,
@@ -58,7 +64,7 @@ def build(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the whole test suite."""
-    session.install("-r", "requirements/test.txt")
+    _install(session, "test")
     _install_assets(session)
     session.run("pytest", *session.posargs)
 
@@ -66,7 +72,7 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def serve(session: nox.Session) -> None:
     """Preview the site live, rebuilding on changes to posts/, docs/ and _ext/."""
-    session.install("-r", "requirements/serve.txt")
+    _install(session, "serve")
     _install_assets(session)
     session.run(
         "sphinx-autobuild",
@@ -89,7 +95,7 @@ def new(session: nox.Session) -> None:
 @nox.session
 def linkcheck(session: nox.Session) -> None:
     """Check every external link with Sphinx's linkcheck builder (retries, timeouts in conf.py)."""
-    session.install("-r", "requirements/docs.txt")
+    _install(session, "docs")
     _install_assets(session)
     session.run(
         "sphinx-build", "-b", "linkcheck", "-d", os.path.join("_build", "doctrees-linkcheck"), SOURCE_DIR,
@@ -100,7 +106,7 @@ def linkcheck(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Time our site against bare Sphinx + MyST on a synthetic corpus (a benchmark, never a test)."""
-    session.install("-r", "requirements/test.txt")
+    _install(session, "test")
     _install_assets(session)
     session.run("python", "benchmarks/bench.py", *(session.posargs or ["--posts", "300"]))
 

@@ -13,6 +13,7 @@ measurement, not a test.  Results are printed and written as JSON and Markdown.
 from __future__ import annotations
 
 import argparse
+import compileall
 import gzip
 import json
 import os
@@ -22,6 +23,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
@@ -218,6 +220,18 @@ def to_markdown(results: list[dict], machine: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _compile_bytecode() -> None:
+    """Compile the environment's and our extensions' modules, as ``pip install`` does.
+
+    uv installs without bytecode, and with PYTHONDONTWRITEBYTECODE set (as on
+    some CI machines) Python never caches it: every build would compile every
+    module it imports anew, which weighs on the stack that imports more.
+    """
+    folders = {sysconfig.get_paths()[key] for key in ("purelib", "platlib")} | {str(REPO / "_ext")}
+    for folder in sorted(folders):
+        compileall.compile_dir(folder, quiet=2, workers=0)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, action="append", help="corpus size (repeatable; default 300)")
@@ -227,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = args.posts or [300]
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    _compile_bytecode()
     workdir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
     try:
         results = [bench(count, args.repeat, workdir) for count in sizes]
