@@ -52,7 +52,7 @@ def test_each_post_linked_from_listing_category_tag_and_year_pages(app):
 
 
 def test_archive_entries_link_from_the_page_they_are_on(app):
-    """Entries are rendered once per folder, except where one links to its own page ("#")."""
+    """An entry's links are relative to the page it is on; a link to that page itself is "#"."""
     def tag_links(page):
         entry = next(e for e in soup(app.outdir / f"{page}.html").select("div.ablog-post")
                      if e.select_one("h2 a").get_text() == "强化学习的基本概念")

@@ -11,8 +11,7 @@ catalog untranslated and uncompiled.  This extension
 * escapes the raw-text ``title`` ablog hands to its generated pages (Sphinx
   treats ``title`` as HTML);
 * renders the entries of ablog's archive and catalog pages in Python
-  (``entries.py``), each once per folder and build: they list thousands at a
-  thousand posts;
+  (``entries.py``): they list thousands at a thousand posts;
 * resets ablog's process-wide ``Blog`` state at the start of every build, so a
   second Sphinx application in the same process never sees stale posts;
 * refuses a source page whose name collides with one ablog generates, which
@@ -31,7 +30,6 @@ catalog untranslated and uncompiled.  This extension
 from __future__ import annotations
 
 import html
-import posixpath
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -58,7 +56,6 @@ _TEMPLATES = _HERE / "templates"
 _BOOK_THEME_TEMPLATES = _HERE / "templates_book_theme"
 _LOCALES = _HERE / "locales"
 _CATALOG = "sphinx"  # ablog translates through Sphinx's own catalog name
-_RENDERED_ENTRIES = "_portal_theme_rendered_entries"
 
 
 def _compile_catalogs(target: Path) -> Path:
@@ -88,9 +85,8 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
 
 
 def _on_builder_inited(app: Sphinx) -> None:
-    """Forget ablog's process-wide state, and entries rendered, left by any earlier build."""
+    """Forget ablog's process-wide state left by any earlier build."""
     Blog._dict.clear()
-    app.__dict__.pop(_RENDERED_ENTRIES, None)
 
 
 def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -122,38 +118,17 @@ def _on_html_page_context(
     if templatename.startswith("ablog/") and "title" in context:
         context["title"] = html.escape(str(context["title"]))
     if templatename in ("ablog/collection.html", "ablog/catalog.html"):
-        # A post's entry is the same on every page of one folder (its links are
-        # relative): rendered once per folder and build, not once per page.
-        # (A link to the page itself is "#": an entry that links to its own page,
-        # a tag page listing its posts, is rendered for that page alone.)
-        rendered = app.__dict__.setdefault(_RENDERED_ENTRIES, {})
-        folder = posixpath.dirname(app.builder.get_target_uri(pagename))
         pathto, date_format = context["pathto"], context["ablog"].post_date_format
 
         def ablog_entry(post: Any, labels: dict[str, str]) -> str:
-            summary = context["post_summary"](post)
-            where = pagename if pagename in _linked_pages(post) else folder
-            key = ("entry", post.docname, post.section, where, summary, tuple(labels.items()))
-            if key not in rendered:
-                rendered[key] = render_entry(post, pathto=pathto, summary=summary, labels=labels,
-                                             date_format=date_format)
-            return rendered[key]
+            return render_entry(post, pathto=pathto, summary=context["post_summary"](post), labels=labels,
+                                date_format=date_format)
 
         def ablog_catalog_item(post: Any, labels: dict[str, str]) -> str:
-            where = pagename if pagename == post.docname else folder
-            key = ("catalog", post.docname, post.section, where, tuple(labels.items()))
-            if key not in rendered:
-                rendered[key] = render_catalog_item(post, pathto=pathto, labels=labels, date_format=date_format)
-            return rendered[key]
+            return render_catalog_item(post, pathto=pathto, labels=labels, date_format=date_format)
 
         context["ablog_entry"] = ablog_entry
         context["ablog_catalog_item"] = ablog_catalog_item
-
-
-def _linked_pages(post: Any) -> set[str]:
-    """The pages an archive entry of *post* links to: the post and its collections."""
-    fields = ("author", "location", "language", "category", "tags")
-    return {post.docname} | {coll.docname for field in fields for coll in getattr(post, field) or ()}
 
 
 _HIDDEN = "portal_theme_unchecked"
