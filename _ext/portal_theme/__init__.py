@@ -10,8 +10,9 @@ catalog untranslated and uncompiled.  This extension
   of Sphinx's catalog, so ablog's labels read in Chinese;
 * escapes the raw-text ``title`` ablog hands to its generated pages (Sphinx
   treats ``title`` as HTML);
-* renders the entries of ablog's archive and catalog pages in Python
-  (``entries.py``): they list thousands at a thousand posts;
+* renders the entries of ablog's archive and catalog pages, and the post card
+  of the sidebar, in Python (``entries.py``): the archives list thousands of
+  entries at a thousand posts;
 * resets ablog's process-wide ``Blog`` state at the start of every build, so a
   second Sphinx application in the same process never sees stale posts;
 * refuses a source page whose name collides with one ablog generates, which
@@ -38,7 +39,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from sphinx.util import logging
 
-from .entries import render_catalog_item, render_entry
+from .entries import render_card_items, render_catalog_item, render_entry
 from .navigation import forget_navigation, share_navigation
 
 if TYPE_CHECKING:
@@ -113,8 +114,14 @@ def _on_html_page_context(
     context: dict[str, Any],
     doctree: nodes.document | None,
 ) -> None:
-    """Escape ablog's raw titles; offer templates a plain-text post summary and archive entries."""
+    """Escape ablog's raw titles; offer templates a plain-text post summary, post cards and archive entries."""
     context.setdefault("post_summary", _plain_summary)
+
+    def ablog_card_items(post: Any, labels: dict[str, str]) -> str:
+        return render_card_items(post, pathto=context["pathto"], labels=labels,
+                                 date_format=context["ablog"].post_date_format)
+
+    context["ablog_card_items"] = ablog_card_items
     if templatename.startswith("ablog/") and "title" in context:
         context["title"] = html.escape(str(context["title"]))
     if templatename in ("ablog/collection.html", "ablog/catalog.html"):

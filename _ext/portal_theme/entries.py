@@ -1,4 +1,4 @@
-"""One post's entry on an ablog archive or catalog page, rendered in Python.
+"""One post's entry on an ablog archive or catalog page, and its card, rendered in Python.
 
 ablog's archive pages (the full listing, each year, category, tag and author)
 list every post with its card and excerpt, so at a thousand posts a clean build
@@ -6,8 +6,10 @@ renders some seven thousand entries, and a new post rewrites thousands of them.
 Through Jinja's sandbox (a macro call and an attribute check per field) that
 was most of those pages' cost.  ``collection.html`` calls
 :func:`render_entry` instead, through the ``ablog_entry`` function the page
-context offers, and ``catalog.html`` (posts by category, tag, year) calls
-:func:`render_catalog_item` through ``ablog_catalog_item``; the templates keep
+context offers, ``catalog.html`` (posts by category, tag, year) calls
+:func:`render_catalog_item` through ``ablog_catalog_item``, and the sidebar's
+postcard (``postcard2.html``) the same card items as the entries,
+:func:`render_card_items` through ``ablog_card_items``; the templates keep
 the translated labels, so the wording stays in the template layer.  Everything
 that came from an article is escaped.
 """
@@ -53,6 +55,28 @@ def render_catalog_item(
     )
 
 
+def render_card_items(
+    post: Any, *, pathto: Callable[[str], str], labels: Mapping[str, str], date_format: str
+) -> Markup:
+    """The ``<li>`` items of *post*'s card after its date: update, authors, locations, languages,
+    categories, tags (the sidebar's postcard and every archive entry show them).
+
+    *labels* are the translated ``update``, ``author``, ``location``, ``language``,
+    ``category``, ``tag`` and ``tags``.
+    """
+    items = []
+    if post.published and post.date != post.update:
+        items.append(f'<li class="ablog__updated">{escape(labels["update"])}: '
+                     f"{escape(post.update.strftime(date_format))}</li>")
+    for field, css in (("author", "author"), ("location", "location"), ("language", "language"),
+                       ("category", "category"), ("tags", "tags")):
+        values = getattr(post, field)
+        if values:
+            label = labels[field] if field != "tags" else labels["tags" if len(values) > 1 else "tag"]
+            items.append(f'<li class="ablog__{css}">{escape(label)}: {_links(values, pathto)}</li>')
+    return Markup("".join(items))
+
+
 def render_entry(
     post: Any,
     *,
@@ -63,25 +87,16 @@ def render_entry(
 ) -> Markup:
     """The ``<div class="ablog-post">`` of *post*: title, date, card items, excerpt, link.
 
-    *labels* are the translated ``draft``, ``update``, ``author``, ``location``,
-    ``language``, ``category``, ``tag``, ``tags`` and ``more``.
+    *labels* are the translated ``draft``, ``more`` and those of :func:`render_card_items`.
     """
     link = _postlink(post, pathto)
-    items = [f"<li>{_date(post, labels, date_format)}</li>"]
-    if post.published and post.date != post.update:
-        items.append(f'<li class="ablog__updated">{escape(labels["update"])}: '
-                     f"{escape(post.update.strftime(date_format))}</li>")
-    for field, css in (("author", "author"), ("location", "location"), ("language", "language"),
-                       ("category", "category"), ("tags", "tags")):
-        values = getattr(post, field)
-        if values:
-            label = labels[field] if field != "tags" else labels["tags" if len(values) > 1 else "tag"]
-            items.append(f'<li class="ablog__{css}">{escape(label)}: {_links(values, pathto)}</li>')
+    card = render_card_items(post, pathto=pathto, labels=labels, date_format=date_format)
+    items = f"<li>{_date(post, labels, date_format)}</li>{card}"
     excerpt = f'<p class="ablog-post-excerpt">{escape(summary)}</p>' if summary else ""
     return Markup(
         '<div class="section ablog-post">'
         f'<h2 class="ablog-post-title"><a href="{link}">{escape(post.title)}</a></h2>'
-        f'<ul class="ablog-archive ablog__postcard2">{"".join(items)}</ul>'
+        f'<ul class="ablog-archive ablog__postcard2">{items}</ul>'
         f"{excerpt}"
         f'<p class="ablog-post-expand"><a href="{link}"><em>{escape(labels["more"])}</em></a></p>'
         "</div>"

@@ -88,49 +88,34 @@ def count_text(text: str) -> ReadingStats:
     return ReadingStats(cjk=cjk, words=words)
 
 
-class _Counter(nodes.SparseNodeVisitor):
-    """Walk a doctree, adding up prose, code lines and formulas."""
-
-    def __init__(self, document: nodes.document) -> None:
-        super().__init__(document)
-        self.stats = ReadingStats()
-
-    def visit_Text(self, node: nodes.Text) -> None:
-        self.stats += count_text(node.astext())
-
-    def visit_literal_block(self, node: nodes.Element) -> None:
-        lines = sum(1 for line in node.astext().splitlines() if line.strip())
-        self.stats += ReadingStats(code_lines=lines)
-        raise nodes.SkipNode
-
-    visit_doctest_block = visit_literal_block
-
-    def visit_math_block(self, node: nodes.Element) -> None:
-        self.stats += ReadingStats(display_math=1)
-        raise nodes.SkipNode
-
-    def visit_math(self, node: nodes.Element) -> None:
-        self.stats += ReadingStats(inline_math=1)
-        raise nodes.SkipNode
-
-    def unknown_visit(self, node: nodes.Node) -> None:
-        if isinstance(node, _SKIPPED):
-            raise nodes.SkipNode
-
-    def unknown_departure(self, node: nodes.Node) -> None:
-        pass
-
-    def dispatch_visit(self, node: nodes.Node) -> None:
-        if isinstance(node, _SKIPPED):
-            raise nodes.SkipNode
-        super().dispatch_visit(node)
+_CODE = (nodes.literal_block, nodes.doctest_block)
 
 
-def count(doctree: nodes.document) -> ReadingStats:
-    """Count what a reader reads in *doctree*."""
-    counter = _Counter(doctree)
-    doctree.walkabout(counter)
-    return counter.stats
+def count(doctree: nodes.Node) -> ReadingStats:
+    """Count what a reader reads in *doctree*.
+
+    One walk collects the text, and one pass of the patterns counts it: the
+    pieces are joined by line breaks, so no word runs from one into the next.
+    """
+    texts: list[str] = []
+    code_lines = display_math = inline_math = 0
+    pending = [doctree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, nodes.Text):
+            texts.append(node.astext())
+        elif isinstance(node, _SKIPPED):
+            continue
+        elif isinstance(node, _CODE):
+            code_lines += sum(1 for line in node.astext().splitlines() if line.strip())
+        elif isinstance(node, nodes.math_block):
+            display_math += 1
+        elif isinstance(node, nodes.math):
+            inline_math += 1
+        else:
+            pending.extend(node.children)
+    prose = count_text("\n".join(texts))
+    return ReadingStats(prose.cjk, prose.words, code_lines, display_math, inline_math)
 
 
 def minutes(stats: ReadingStats, *, rates: Mapping[str, float] | None = None) -> int:
