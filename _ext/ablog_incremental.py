@@ -139,9 +139,12 @@ def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 
 def _excerpts(env: BuildEnvironment) -> dict[str, str]:
-    """A digest of each post's excerpt (its tokens), computed once: pages list a post up to seven times."""
+    """A digest of what each post's excerpt is rendered from, computed once: pages list a post
+    up to seven times."""
+    from latest_updates import excerpt_inputs
+
     return {
-        doc: digest([record.title, record.tokens, record.excerpt_override])
+        doc: digest([record.title, excerpt_inputs(env, record)])
         for doc, record in sorted(getattr(env, "latest_updates_posts", {}).items())
     }
 

@@ -46,6 +46,8 @@ from sphinx.util.docutils import SphinxDirective
 from .excerpt import DEFAULT_PLACEHOLDERS, Token, collect_tokens, render_excerpt
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.config import Config
@@ -326,7 +328,8 @@ def post_excerpt(env: BuildEnvironment, post: PostRecord) -> str:
     return rendered[post]
 
 
-def _render_post_excerpt(env: BuildEnvironment, post: PostRecord) -> str:
+def _resolver(env: BuildEnvironment) -> Callable[[str, str], str | None]:
+    """The display text of an excerpt's cross-reference: its target's title."""
     std = env.domains.standard_domain
 
     def resolve(kind: str, target: str) -> str | None:
@@ -335,12 +338,26 @@ def _render_post_excerpt(env: BuildEnvironment, post: PostRecord) -> str:
         label = std.labels.get(target)
         return label[2] if label and label[2] else None
 
+    return resolve
+
+
+def _render_post_excerpt(env: BuildEnvironment, post: PostRecord) -> str:
     return render_excerpt(
         list(post.tokens),
         limit=env.config.latest_updates_excerpt_length,
         placeholders=env.config.latest_updates_placeholders,
-        resolve=resolve,
+        resolve=_resolver(env),
     )
+
+
+def excerpt_inputs(env: BuildEnvironment, post: PostRecord) -> Any:
+    """What the post's excerpt is rendered from (its tokens, the titles its references show),
+    cheaper to compare than the excerpt is to render."""
+    if post.excerpt_override is not None:
+        return post.excerpt_override
+    resolve = _resolver(env)
+    references = [resolve(*token) for token in post.tokens if not isinstance(token, str) and token[0] != "placeholder"]
+    return [post.tokens, references]
 
 
 def heading_level(node: nodes.Node) -> int:
@@ -498,13 +515,19 @@ def _on_html_collect_pages(app: Sphinx):
         title = app.env.titles[index_doc].astext() if index_doc in app.env.titles else ""
         for page in _pages(app.env, options)[1:]:
             pagename = page_name(index_doc, page.number)
+            # what the page shows, cheaper than rendering it to compare
+            shown = [
+                (post.docname, post.title, post.date.isoformat(), post.categories, excerpt_inputs(app.env, post))
+                for post in page.entries
+            ]
+            if cache.keep(pagename, cache.fingerprint(pagename, "page.html", title, page.number, page.count, shown)):
+                continue
             body = render_index(app.builder, pagename, index_doc, page, level=2)  # under the <h1>
             context = {
                 "title": escape(f"{title} · 第 {page.number} 页"),
                 "body": f'<h1>{escape(app.config.latest_updates_title)}</h1>\n{body}',
             }
-            if not cache.keep(pagename, cache.fingerprint(pagename, "page.html", context)):
-                yield pagename, context, "page.html"
+            yield pagename, context, "page.html"
 
 
 def _on_html_page_context(

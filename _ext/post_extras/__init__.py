@@ -90,6 +90,7 @@ logger = logging.getLogger(__name__)
 
 _ENV_EXTRAS = "post_extras_records"
 _ENV_SHOWN = "post_extras_shown"
+_ENV_INPUTS = "post_extras_catalog_inputs"
 
 
 @dataclass(frozen=True)
@@ -170,10 +171,30 @@ def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     app._post_extras_catalog = None  # this build's is computed when first needed
     if not environment_changed(app):
         return []
+    # what the related lists and series boxes are computed from; the same (a body
+    # edit, say) means that no post shows anything different
+    inputs = _catalog_inputs(env)
+    if inputs == getattr(env, _ENV_INPUTS, None):
+        return []
+    setattr(env, _ENV_INPUTS, inputs)
     new = _shown_fingerprints(app.config, _catalog(app))
     old = getattr(env, _ENV_SHOWN, {})
     setattr(env, _ENV_SHOWN, new)
     return sorted(doc for doc, digest in new.items() if old.get(doc, digest) != digest)
+
+
+def _catalog_inputs(env: BuildEnvironment) -> str:
+    """Digest of every published post's name, title, date, categories, tags and series,
+    and of the settings the related lists and series boxes follow."""
+    extras, config = _extras(env), env.config
+    rows = [
+        (post.docname, post.title, post.date.isoformat(), post.categories,
+         extras[post.docname].tags, extras[post.docname].series)
+        for post in published_posts(env)
+        if post.docname in extras
+    ]
+    settings = [config.post_extras_related_count, config.post_extras_series_titles]
+    return hashlib.sha256(json.dumps([rows, settings], ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 def _shown_fingerprints(config: Config, catalog: _Catalog) -> dict[str, str]:
@@ -181,7 +202,7 @@ def _shown_fingerprints(config: Config, catalog: _Catalog) -> dict[str, str]:
     result = {}
     for docname in sorted(catalog.published):
         series = catalog.series_of.get(docname)
-        related = [(p.docname, p.title, p.date.isoformat()) for p in catalog.related.get(docname, [])]
+        related = [(p.docname, p.title, p.date.isoformat()) for p in catalog.related(docname)]
         members = [(p.docname, p.title) for p in catalog.series[series]] if series else []
         title = series_title(config, series) if series else None
         payload = json.dumps([related, members, title], ensure_ascii=False)
@@ -215,50 +236,65 @@ def _series_members(env: BuildEnvironment, published: list[PostRecord]) -> dict[
     return dict(sorted(members.items()))
 
 
-def _related(
-    env: BuildEnvironment, published: list[PostRecord], docnames: list[str], limit: int
-) -> dict[str, list[PostRecord]]:
-    """The related posts of each of *docnames*: most shared tags (+1 for a shared category) first.
+class _RelatedPosts:
+    """The related posts of any published post: most shared tags (+1 for a shared category) first.
 
     *published* is in the site's order (newest first, then title, then path),
     which breaks ties.  Scores are counted from an index of post positions by
-    tag and by category, so a post is compared only with the posts it shares
-    something with, and the ranking compares plain integers: this runs once per
-    build over every post.
+    tag and by category, built once, so a post is compared only with the posts
+    it shares something with, and the ranking compares plain integers.  A
+    post's list is computed when first asked for: an incremental build writes a
+    few posts and needs only theirs.
     """
-    extras, posts = _extras(env), _posts(env)
-    candidates = [post for post in published if post.docname in extras]
-    position = {post.docname: index for index, post in enumerate(candidates)}
-    by_tag: dict[str, list[int]] = {}
-    by_category: dict[str, list[int]] = {}
-    for index, post in enumerate(candidates):
-        for tag in set(extras[post.docname].tags):
-            by_tag.setdefault(tag, []).append(index)
-        for category in set(post.categories):
-            by_category.setdefault(category, []).append(index)
-    size = len(candidates)
-    result = {}
-    for docname in docnames:
-        me, my_extra = posts.get(docname), extras.get(docname)
+
+    def __init__(self, env: BuildEnvironment, published: list[PostRecord], limit: int) -> None:
+        self._extras, self._posts, self._limit = _extras(env), _posts(env), limit
+        self._candidates = [post for post in published if post.docname in self._extras]
+        self._position = {post.docname: index for index, post in enumerate(self._candidates)}
+        self._by_tag: dict[str, list[int]] = {}
+        self._by_category: dict[str, list[int]] = {}
+        for index, post in enumerate(self._candidates):
+            for tag in set(self._extras[post.docname].tags):
+                self._by_tag.setdefault(tag, []).append(index)
+            for category in set(post.categories):
+                self._by_category.setdefault(category, []).append(index)
+        self._found: dict[str, list[PostRecord]] = {}
+
+    def __call__(self, docname: str) -> list[PostRecord]:
+        if docname not in self._found:
+            self._found[docname] = self._rank(docname)
+        return self._found[docname]
+
+    def _rank(self, docname: str) -> list[PostRecord]:
+        me, my_extra = self._posts.get(docname), self._extras.get(docname)
         if me is None or my_extra is None:
-            continue
-        scores = Counter(chain.from_iterable(by_tag.get(tag, ()) for tag in set(my_extra.tags)))
-        scores.update(set(chain.from_iterable(by_category.get(c, ()) for c in set(me.categories))))
-        scores.pop(position.get(docname, -1), None)
+            return []
+        scores = Counter(chain.from_iterable(self._by_tag.get(tag, ()) for tag in set(my_extra.tags)))
+        scores.update(set(chain.from_iterable(self._by_category.get(c, ()) for c in set(me.categories))))
+        scores.pop(self._position.get(docname, -1), None)
+        size = len(self._candidates)
         # higher score first, then the site's order: one integer per candidate
-        ranked = sorted([index - score * size for index, score in scores.items()])[:limit]
-        result[docname] = [candidates[key % size] for key in ranked]
-    return result
+        ranked = sorted([index - score * size for index, score in scores.items()])[: self._limit]
+        return [self._candidates[key % size] for key in ranked]
+
+
+def _related(
+    env: BuildEnvironment, published: list[PostRecord], docnames: list[str], limit: int
+) -> dict[str, list[PostRecord]]:
+    """The related posts of each of *docnames* that is a post (see :class:`_RelatedPosts`)."""
+    related = _RelatedPosts(env, published, limit)
+    posts, extras = _posts(env), _extras(env)
+    return {docname: related(docname) for docname in docnames if docname in posts and docname in extras}
 
 
 @dataclass(frozen=True)
 class _Catalog:
-    """What post pages show of other posts, computed once per build from the records."""
+    """What post pages show of other posts, from this build's records."""
 
     published: frozenset[str]
     series: dict[str, list[PostRecord]]
     series_of: dict[str, str]
-    related: dict[str, list[PostRecord]]
+    related: _RelatedPosts
 
     @classmethod
     def from_env(cls, env: BuildEnvironment, limit: int) -> _Catalog:
@@ -269,7 +305,7 @@ class _Catalog:
             published=frozenset(docnames),
             series=series,
             series_of={post.docname: name for name, members in series.items() for post in members},
-            related=_related(env, published, docnames, limit),
+            related=_RelatedPosts(env, published, limit),
         )
 
 
@@ -345,7 +381,7 @@ def _render_series_nav(uri, docname: str, name: str, title: str, members: list[P
 
 
 def _render_related(app: Sphinx, docname: str) -> str:
-    related = _catalog(app).related.get(docname, [])
+    related = _catalog(app).related(docname)
     if not related:
         return ""
     uri = _uri_maker(app.builder, docname)
