@@ -29,8 +29,11 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import hashlib
+import json
 from dataclasses import dataclass, field
 from html import escape
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 from weakref import WeakKeyDictionary
 
@@ -44,6 +47,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from .excerpt import DEFAULT_PLACEHOLDERS, Token, collect_tokens, render_excerpt
+from .excerpt_cache import ExcerptCache
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -312,20 +316,40 @@ def page_name(docname: str, number: int) -> str:
     return docname if number == 1 else f"{docname}-page-{number}"
 
 
-# Excerpts rendered this build, per environment: a post's excerpt is shown on
+# Excerpts looked up this build, per environment: a post's excerpt is shown on
 # the home index, its archive pages, its meta tags and the feeds.  Emptied once
 # all documents are read (titles and labels the excerpts resolve may change).
 _EXCERPTS: WeakKeyDictionary[BuildEnvironment, dict[PostRecord, str]] = WeakKeyDictionary()
+# Excerpts rendered by earlier builds (excerpt_cache.py)
+_EXCERPT_CACHES: WeakKeyDictionary[BuildEnvironment, ExcerptCache] = WeakKeyDictionary()
+_EXCERPT_CACHE_FILE = "latest_updates_excerpts.pickle"
+
+
+def _excerpt_cache(env: BuildEnvironment) -> ExcerptCache:
+    if env not in _EXCERPT_CACHES:
+        _EXCERPT_CACHES[env] = ExcerptCache(Path(env.doctreedir) / _EXCERPT_CACHE_FILE)
+    return _EXCERPT_CACHES[env]
+
+
+# the code that renders excerpts is an input too: a changed excerpt.py renders anew
+_EXCERPT_CODE = hashlib.sha256(Path(render_excerpt.__code__.co_filename).read_bytes()).hexdigest()
+
+
+def _excerpt_key(env: BuildEnvironment, post: PostRecord) -> str:
+    config = env.config
+    inputs = [excerpt_inputs(env, post), config.latest_updates_excerpt_length, config.latest_updates_placeholders,
+              _EXCERPT_CODE]
+    return hashlib.sha256(json.dumps(inputs, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 def post_excerpt(env: BuildEnvironment, post: PostRecord) -> str:
     """The post's excerpt as plain text (unescaped)."""
     if post.excerpt_override is not None:
         return post.excerpt_override
-    rendered = _EXCERPTS.setdefault(env, {})
-    if post not in rendered:
-        rendered[post] = _render_post_excerpt(env, post)
-    return rendered[post]
+    looked_up = _EXCERPTS.setdefault(env, {})
+    if post not in looked_up:
+        looked_up[post] = _excerpt_cache(env).get(_excerpt_key(env, post), lambda: _render_post_excerpt(env, post))
+    return looked_up[post]
 
 
 def _resolver(env: BuildEnvironment) -> Callable[[str, str], str | None]:
@@ -466,6 +490,14 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
     _EXCERPTS.pop(env, None)
 
 
+def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
+    """Keep this build's new excerpts, and those of the other current posts, for the next one."""
+    cache = _EXCERPT_CACHES.get(app.env)
+    if cache is not None and exception is None:
+        posts = [post for post in _posts(app.env).values() if post.excerpt_override is None]
+        cache.save(lambda: (_excerpt_key(app.env, post) for post in posts))
+
+
 def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Give each index node the HTML of its first page."""
     for node in list(doctree.findall(latest_updates_node)):
@@ -583,6 +615,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-merge-info", _on_env_merge_info)
     app.connect("env-get-outdated", _on_env_get_outdated)
     app.connect("env-updated", _on_env_updated)
+    app.connect("build-finished", _on_build_finished)
     app.connect("doctree-resolved", _on_doctree_resolved)
     app.connect("html-collect-pages", _on_html_collect_pages)
     app.connect("html-page-context", _on_html_page_context)
