@@ -30,6 +30,7 @@ catalog untranslated and uncompiled.  This extension
 
 from __future__ import annotations
 
+import functools
 import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -116,16 +117,17 @@ def _on_html_page_context(
 ) -> None:
     """Escape ablog's raw titles; offer templates a plain-text post summary, post cards and archive entries."""
     context.setdefault("post_summary", _plain_summary)
+    # an archive page links to the same few category and tag pages from every entry
+    pathto = functools.cache(lambda docname: context["pathto"](docname))
 
     def ablog_card_items(post: Any, labels: dict[str, str]) -> str:
-        return render_card_items(post, pathto=context["pathto"], labels=labels,
-                                 date_format=context["ablog"].post_date_format)
+        return render_card_items(post, pathto=pathto, labels=labels, date_format=context["ablog"].post_date_format)
 
     context["ablog_card_items"] = ablog_card_items
     if templatename.startswith("ablog/") and "title" in context:
         context["title"] = html.escape(str(context["title"]))
     if templatename in ("ablog/collection.html", "ablog/catalog.html"):
-        pathto, date_format = context["pathto"], context["ablog"].post_date_format
+        date_format = context["ablog"].post_date_format
 
         def ablog_entry(post: Any, labels: dict[str, str]) -> str:
             return render_entry(post, pathto=pathto, summary=context["post_summary"](post), labels=labels,
