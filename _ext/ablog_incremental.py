@@ -23,8 +23,10 @@ stale until a clean build.  This extension
   and archive pages or feeds that no longer exist (a tag whose last post went);
 * keeps ablog's records small: ablog stores a deep copy of every post's doctree
   and of its excerpt nodes in the environment (13 MB of pickle at 300 posts),
-  used only for full-text feeds, which we do not publish; they are replaced by
-  the excerpt's plain text;
+  used only for full-text feeds, which we do not publish; they are dropped, and
+  so is the excerpt where the site's own (``latest_updates``) replaces it — in
+  the feeds, the archive pages and post lists with ``:excerpts:`` (elsewhere the
+  excerpt's plain text is kept);
 * gives the Atom feeds' entries the site's excerpt (the one on the home page and
   in ``<meta name="description">``) as summary, and each feed's ``<updated>``
   the newest entry's date instead of the time of the build, so that two builds
@@ -42,7 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ablog.blog import Blog
-from ablog.post import generate_archive_pages, generate_atom_feeds, register_posts
+from ablog.post import PostList, generate_archive_pages, generate_atom_feeds, register_posts
 from docutils import nodes
 from generated_pages import add_template_inputs, digest, page_cache, sidebars, site_inputs
 from lxml import etree
@@ -186,13 +188,25 @@ def _load_state(app: Sphinx) -> dict[str, Any]:
 
 
 def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
-    """Drop the doctree copies ablog just stored for this post; keep the excerpt's text."""
+    """Drop the doctree copies ablog just stored for this post; keep the excerpt's text,
+    or nothing where the site's excerpt (latest_updates) replaces it."""
     if app.config.blog_feed_fulltext:
         return
+    site_excerpt = app.env.docname in getattr(app.env, "latest_updates_posts", {})
     for info in getattr(app.env, "ablog_posts", {}).get(app.env.docname, []):
-        text = " ".join(node.astext() for node in info["excerpt"] if isinstance(node, nodes.paragraph))
+        text = "" if site_excerpt else " ".join(
+            node.astext() for node in info["excerpt"] if isinstance(node, nodes.paragraph)
+        )
         info["excerpt"] = [nodes.paragraph(text, text)] if text else []
         info["doctree"] = None
+
+
+def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Before ablog fills a post list that shows excerpts, give its posts the site's excerpts."""
+    if any(node.get("excerpts") for node in doctree.findall(PostList)):
+        if not Blog(app):
+            register_posts(app)
+        _use_site_excerpts(app)
 
 
 def _on_env_merge_info(
@@ -329,6 +343,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.extensions["ablog"].parallel_read_safe = True
     app.connect("env-merge-info", _on_env_merge_info)
     app.connect("doctree-read", _on_doctree_read, priority=600)  # after ablog's (500)
+    app.connect("doctree-resolved", _on_doctree_resolved, priority=400)  # before ablog's post lists (500)
     app.connect("env-get-outdated", _on_env_get_outdated)
     app.connect("env-get-updated", _on_env_get_updated)
     app.connect("html-collect-pages", _on_html_collect_pages)
