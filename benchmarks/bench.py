@@ -2,9 +2,10 @@
 
     python benchmarks/bench.py [--posts 300] [--posts 1000] [--repeat 3] [--out benchmarks/results]
 
-For each corpus size, in one run and for both sites, it times a clean build, a no-op
-rebuild, an edit of one post's body, an edit of one post's title and the addition of
-one post; repeats each step and reports medians, the ratio ours/bare, documents read
+For each corpus size, in one run and for both sites (alternating, build by build), it
+times a clean build, a no-op rebuild, an edit of one post's body, an edit of one post's
+title and the addition of one post; repeats each step and reports medians, the ratio
+ours/bare, documents read
 and pages written per step, peak memory, the size of the environment pickle and the
 gzip page weight of the home page and of a post.  It never fails on a time: it is a
 measurement, not a test.  Results are printed and written as JSON and Markdown.
@@ -26,6 +27,7 @@ import sys
 import sysconfig
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from corpus import post_text, write_corpus
@@ -96,33 +98,42 @@ def _edit(posts: Path, index: int, **kwargs) -> None:
     (posts / relative).write_text(text, encoding="utf-8")
 
 
-def _run_steps(src: Path, out: Path, count: int, bare: bool) -> dict[str, dict]:
+def _steps(src: Path, out: Path, count: int, bare: bool) -> Iterator[tuple[str, dict]]:
+    """Run the steps on one site, yielding ``(step, result)`` after each build."""
     posts = _posts_dir(src)
     orphan = (lambda t: t.replace("---\n", "---\norphan: true\n", 1)) if bare else (lambda t: t)
-    results = {}
     shutil.rmtree(out.parent, ignore_errors=True)
     out.parent.mkdir(parents=True)
-    results["clean"] = _build(src, out)
-    results["noop"] = _build(src, out)
+    yield "clean", _build(src, out)
+    yield "noop", _build(src, out)
 
     relative, text = post_text(count // 2, extra="\n补充的一段正文，用来模拟一次编辑。\n")
     (posts / relative).write_text(orphan(text), encoding="utf-8")
-    results["edit_body"] = _build(src, out)
+    yield "edit_body", _build(src, out)
 
     relative, text = post_text(count // 2, title_suffix="（修订版）", extra="\n补充的一段正文，用来模拟一次编辑。\n")
     (posts / relative).write_text(orphan(text), encoding="utf-8")
-    results["edit_title"] = _build(src, out)
+    yield "edit_title", _build(src, out)
 
     relative, text = post_text(count + 1)
     (posts / relative).parent.mkdir(parents=True, exist_ok=True)
     (posts / relative).write_text(orphan(text), encoding="utf-8")
-    results["add_post"] = _build(src, out)
+    yield "add_post", _build(src, out)
 
     # put the corpus back for the next repetition
     (posts / relative).unlink()
     relative, text = post_text(count // 2)
     (posts / relative).write_text(orphan(text), encoding="utf-8")
-    results["env_pickle_kib"] = (out.parent / "doctrees" / "environment.pickle").stat().st_size / 1024
+    yield "env_pickle_kib", (out.parent / "doctrees" / "environment.pickle").stat().st_size / 1024
+
+
+def _run_alternately(sites: dict[str, Iterator[tuple[str, dict]]]) -> dict[str, dict[str, dict]]:
+    """Advance the sites' steps in turn, one build each, so that a change of the machine's
+    speed during the run (other load, frequency scaling) affects both sites alike."""
+    results: dict[str, dict[str, dict]] = {name: {} for name in sites}
+    for rounds in zip(*sites.values()):
+        for name, (step, result) in zip(sites, rounds):
+            results[name][step] = result
     return results
 
 
@@ -165,8 +176,12 @@ def bench(count: int, repeat: int, workdir: Path) -> dict:
     bare_src = _make_bare(workdir / f"bare-{count}", count)
     runs = {"ours": [], "bare": []}
     for _ in range(repeat):
-        for name, src, is_bare in (("bare", bare_src, True), ("ours", ours_src, False)):
-            runs[name].append(_run_steps(src, workdir / f"out-{name}-{count}" / "html", count, is_bare))
+        results = _run_alternately({
+            "bare": _steps(bare_src, workdir / f"out-bare-{count}" / "html", count, True),
+            "ours": _steps(ours_src, workdir / f"out-ours-{count}" / "html", count, False),
+        })
+        for name in runs:
+            runs[name].append(results[name])
     summary: dict = {"posts": count, "repeat": repeat, "steps": {}}
     for step in STEPS:
         row = {}
