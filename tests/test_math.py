@@ -140,3 +140,16 @@ def test_without_node_the_browser_renders_from_local_assets(rootdir, tmp_path):
     autorender = (app.outdir / "_static/katex_autorenderer.js").read_text()
     assert '"\\\\RR": "\\\\mathbb{R}"' in autorender
     assert (app.outdir / "_static/katex/katex.min.css").is_file()
+
+
+def test_the_cache_holds_one_renderer_and_other_macros_start_afresh(tmp_path):
+    from katex_ssr import _Cache
+
+    path = tmp_path / "cache.pickle"
+    cache = _Cache(path, {r"\RR": r"\mathbb{R}"})
+    cache.entries[cache.key("x", False)] = ("html", "<span>x</span>")
+    cache.rendered_this_build = 1
+    cache.save(keep={cache.key("x", False)})
+    assert _Cache(path, {r"\RR": r"\mathbb{R}"}).entries == {(False, "x"): ("html", "<span>x</span>")}
+    other = _Cache(path, {r"\RR": r"\mathbf{R}"})
+    assert other.entries == {} and not other.loaded

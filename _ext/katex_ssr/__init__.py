@@ -41,8 +41,6 @@ import sphinxcontrib.katex as sphinx_katex
 from generated_pages import environment_changed
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from sphinx.application import Sphinx
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
@@ -79,46 +77,46 @@ def _renderer_digest(macros: dict[str, str]) -> str:
     return hashlib.sha256(context.encode("utf-8")).hexdigest()
 
 
-def cache_keyer(macros: dict[str, str]) -> Callable[[str, bool], str]:
-    """The cache key of one rendering, ``key(tex, display)``, for *macros* and this KaTeX.
-
-    Macros and version are hashed once, not once per formula: a build looks up
-    every formula of the site.
-    """
-    prefix = _renderer_digest(macros)
-
-    def key(tex: str, display: bool) -> str:
-        return hashlib.sha256(f"{prefix}\n{int(display)}\n{tex}".encode()).hexdigest()
-
-    return key
+_Key = tuple[bool, str]
 
 
 class _Cache:
-    """Rendered formulas, ``{key: ("html" | "error", text)}``, kept between builds."""
+    """Rendered formulas, ``{(display, tex): ("html" | "error", text)}``, kept between builds.
+
+    The file holds the entries of one renderer (macros and KaTeX version): with
+    other macros or another KaTeX it is an empty cache.  A key is the formula
+    itself, not a digest of it: a build looks up every formula of the site.
+    """
 
     def __init__(self, path: Path, macros: dict[str, str]) -> None:
         self.path = path
         self.renderer = _renderer_digest(macros)
-        self.key = cache_keyer(macros)
-        self.entries: dict[str, tuple[str, str]] = {}
+        self.entries: dict[_Key, tuple[str, str]] = {}
         self.rendered_this_build = 0
         self.loaded = False
         try:
             with path.open("rb") as file:
-                self.entries = pickle.load(file)
+                stored = pickle.load(file)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+            return
+        if isinstance(stored, dict) and stored.get("renderer") == self.renderer:
+            self.entries = stored["entries"]
             self.loaded = True
-        except (OSError, pickle.UnpicklingError, EOFError):
-            self.entries = {}
 
-    def save(self, keep: set[str]) -> None:
+    @staticmethod
+    def key(tex: str, display: bool) -> _Key:
+        return (display, tex)
+
+    def save(self, keep: set[_Key]) -> None:
         """Keep only the entries in *keep*; write the file only if that changed anything."""
         kept = {key: value for key, value in self.entries.items() if key in keep}
-        if len(kept) == len(self.entries) and not self.rendered_this_build and self.path.is_file():
+        if len(kept) == len(self.entries) and not self.rendered_this_build and self.loaded:
             return
         self.entries = kept
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("wb") as file:
-            pickle.dump(self.entries, file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump({"renderer": self.renderer, "entries": self.entries}, file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.loaded = True
 
 
 def render_batch(node: str, formulas: list[tuple[str, bool]], macros: dict[str, str]) -> list[tuple[str, str]]:
@@ -234,7 +232,7 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
         # the formulas are the last build's, and its cache held every one of them
         return []
     macros = app.config.katex_ssr_macros
-    wanted: dict[str, tuple[str, bool]] = {}
+    wanted: dict[_Key, tuple[str, bool]] = {}
     for records in _formulas(env).values():
         for tex, display, _line in records:
             wanted.setdefault(cache.key(tex, display), (tex, display))
