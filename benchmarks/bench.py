@@ -5,10 +5,10 @@
 For each corpus size, in one run and for both sites (alternating, build by build), it
 times a clean build, a no-op rebuild, an edit of one post's body, an edit of one post's
 title and the addition of one post; repeats each step and reports medians, the ratio
-ours/bare, documents read
-and pages written per step, peak memory, the size of the environment pickle and the
-gzip page weight of the home page and of a post.  It never fails on a time: it is a
-measurement, not a test.  Results are printed and written as JSON and Markdown.
+ours/bare, documents read and pages written per step, peak memory, the size of the
+environment pickle and the gzip page weight of the home page and of a post.  It never
+fails on a time: it is a measurement, not a test.  Results are printed and written as
+JSON and Markdown.
 """
 
 from __future__ import annotations
