@@ -1,4 +1,4 @@
-"""The related-posts ranking (post_extras._related) against a plain definition, on random sites."""
+"""The related-posts ranking (post_extras._RelatedPosts) against a plain definition, on random sites."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from latest_updates import PostRecord
-from post_extras import ExtraRecord, _related
+from post_extras import ExtraRecord, _RelatedPosts
 from post_extras.reading_time import ReadingStats
 
 LABELS = ["a", "b", "c", "d", "e"]
@@ -54,6 +54,6 @@ def _expected(env, published, docname, limit):
 def test_ranking_matches_the_definition(entries, limit):
     env, published = _site(entries)
     docnames = [post.docname for post in published]
-    got = _related(env, published, docnames, limit)
+    related = _RelatedPosts(env, published, limit)
     for docname in docnames:
-        assert got[docname] == _expected(env, published, docname, limit), docname
+        assert related(docname) == _expected(env, published, docname, limit), docname

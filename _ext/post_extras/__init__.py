@@ -278,15 +278,6 @@ class _RelatedPosts:
         return [self._candidates[key % size] for key in ranked]
 
 
-def _related(
-    env: BuildEnvironment, published: list[PostRecord], docnames: list[str], limit: int
-) -> dict[str, list[PostRecord]]:
-    """The related posts of each of *docnames* that is a post (see :class:`_RelatedPosts`)."""
-    related = _RelatedPosts(env, published, limit)
-    posts, extras = _posts(env), _extras(env)
-    return {docname: related(docname) for docname in docnames if docname in posts and docname in extras}
-
-
 @dataclass(frozen=True)
 class _Catalog:
     """What post pages show of other posts, from this build's records."""

@@ -71,15 +71,6 @@ class ReadingStats:
     display_math: int = 0
     inline_math: int = 0
 
-    def __add__(self, other: ReadingStats) -> ReadingStats:
-        return ReadingStats(
-            self.cjk + other.cjk,
-            self.words + other.words,
-            self.code_lines + other.code_lines,
-            self.display_math + other.display_math,
-            self.inline_math + other.inline_math,
-        )
-
 
 def count_text(text: str) -> ReadingStats:
     """CJK characters and Latin words of plain *text*."""
