@@ -429,14 +429,33 @@ def render_index(builder: Builder, current: str, index_doc: str, page: _Page, le
     return "\n".join(out)
 
 
+# Numbered links shown on each side of the current page; the first and the last page are always linked.
+_PAGER_REACH = 2
+
+
+def pager_numbers(current: int, count: int) -> list[int | None]:
+    """The page numbers a pager shows, ``None`` where it skips some: 1 … 4 5 [6] 7 8 … 100."""
+    shown = sorted({1, count, *range(max(1, current - _PAGER_REACH), min(count, current + _PAGER_REACH) + 1)})
+    numbers: list[int | None] = []
+    for number in shown:
+        if numbers and number - numbers[-1] == 2:  # a gap of one page: link it rather than elide it
+            numbers.append(number - 1)
+        elif numbers and number - numbers[-1] > 2:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
+
+
 def _render_pager(uri, index_doc: str, page: _Page) -> str:
     links = []
     if page.number > 1:
         links.append(
             f'<a class="latest-updates-prev" rel="prev" href="{uri(page_name(index_doc, page.number - 1))}">上一页</a>'
         )
-    for number in range(1, page.count + 1):
-        if number == page.number:
+    for number in pager_numbers(page.number, page.count):
+        if number is None:
+            links.append('<span class="latest-updates-gap">…</span>')
+        elif number == page.number:
             links.append(f'<span class="latest-updates-current" aria-current="page">{number}</span>')
         else:
             links.append(f'<a href="{uri(page_name(index_doc, number))}">{number}</a>')

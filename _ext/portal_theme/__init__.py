@@ -18,7 +18,8 @@ catalog untranslated and uncompiled.  This extension
 * refuses a source page whose name collides with one ablog generates, which
   ablog would otherwise overwrite silently;
 * renders the sidebar's site navigation once per folder for the pages outside
-  the toctree (posts, archives; ``navigation.py``);
+  the toctree (posts, archives; ``navigation.py``), and the asset tags once per
+  folder for all pages (``asset_tags.py``);
 * spares pydata-sphinx-theme's check of the templates that are never empty (the
   primary sidebar's, the article header's): it renders every sidebar, header
   and footer template an extra time per page only to drop those that come out
@@ -40,6 +41,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from sphinx.util import logging
 
+from .asset_tags import forget_asset_tags, share_asset_tags
 from .entries import render_card_items, render_catalog_item, render_entry
 from .navigation import forget_navigation, share_navigation
 
@@ -223,6 +225,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", forget_navigation)
     # after pydata's add_toctree_functions (500), before anything is rendered
     app.connect("html-page-context", share_navigation, priority=550)
+    app.connect("env-updated", forget_asset_tags)
+    app.connect("html-page-context", share_asset_tags, priority=550)
     return {
         "version": __version__,
         "parallel_read_safe": True,
