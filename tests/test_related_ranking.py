@@ -1,4 +1,5 @@
-"""The related-posts ranking (post_extras._RelatedPosts) against a plain definition, on random sites."""
+"""The related-posts ranking (post_extras._RelatedPosts) against a plain definition, and the incremental
+re-check against ranking everything anew, on random sites."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from latest_updates import PostRecord
-from post_extras import ExtraRecord, _RelatedPosts
+from post_extras import ExtraRecord, _Catalog, _catalog_inputs, _may_show_differently, _RelatedPosts, _shown
 from post_extras.reading_time import ReadingStats
 
 LABELS = ["a", "b", "c", "d", "e"]
@@ -57,3 +58,72 @@ def test_ranking_matches_the_definition(entries, limit):
     related = _RelatedPosts(env, published, limit)
     for docname in docnames:
         assert related(docname) == _expected(env, published, docname, limit), docname
+
+
+# -- incremental re-check: the posts it looks at again cover every post whose shown lists changed --
+
+SERIES = ["s1", "s2", None]
+
+edits = st.lists(
+    st.tuples(
+        st.sampled_from(["retitle", "redate", "relabel", "reseries", "add", "remove"]),
+        st.integers(min_value=0, max_value=40),
+        st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2024, 1, 20)),
+        st.sampled_from(["甲", "乙", "丙", "丁"]),
+        st.lists(st.sampled_from(LABELS), max_size=4),
+        st.sampled_from(SERIES),
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
+def _catalog_env(entries, limit):
+    records, extras = {}, {}
+    for docname, (date, title, categories, tags, series) in entries.items():
+        records[docname] = PostRecord(docname, title, date, tuple(categories), ())
+        extras[docname] = ExtraRecord(docname, ReadingStats(), tuple(tags), (), series)
+    config = SimpleNamespace(post_extras_related_count=limit, post_extras_series_titles={}, post_frontmatter_timezone=None)
+    return SimpleNamespace(latest_updates_posts=records, post_extras_records=extras, config=config)
+
+
+def _edited(entries, edit_list):
+    entries = dict(entries)
+    for kind, number, date, title, labels, series in edit_list:
+        names = sorted(entries)
+        if kind == "add" or not names:
+            entries[f"posts/new{number:02d}"] = (date, title, labels[:2], labels, series)
+            continue
+        name = names[number % len(names)]
+        old_date, old_title, categories, tags, old_series = entries[name]
+        if kind == "remove":
+            del entries[name]
+        elif kind == "retitle":
+            entries[name] = (old_date, title, categories, tags, old_series)
+        elif kind == "redate":
+            entries[name] = (date, old_title, categories, tags, old_series)
+        elif kind == "relabel":
+            entries[name] = (old_date, old_title, labels[:2], labels, old_series)
+        else:
+            entries[name] = (old_date, old_title, categories, tags, series)
+    return entries
+
+
+@settings(max_examples=300, deadline=None)
+@given(posts, edits, st.integers(min_value=0, max_value=4), st.lists(st.sampled_from(SERIES), min_size=25, max_size=25))
+def test_incremental_recheck_finds_every_post_whose_lists_changed(entries, edit_list, limit, series):
+    before = {
+        f"posts/p{number:02d}": (date, title, categories, tags, series[number])
+        for number, (date, title, categories, tags) in enumerate(entries)
+    }
+    after = _edited(before, edit_list)
+    old_env, new_env = _catalog_env(before, limit), _catalog_env(after, limit)
+    old_catalog, new_catalog = _Catalog.from_env(old_env, limit), _Catalog.from_env(new_env, limit)
+    old_shown = _shown(old_env.config, old_catalog, set(old_catalog.published))
+    expected = _shown(new_env.config, new_catalog, set(new_catalog.published))
+
+    recheck = _may_show_differently(
+        new_catalog, _catalog_inputs(old_env)[0], _catalog_inputs(new_env)[0], old_shown
+    )
+    for docname in new_catalog.published - recheck:
+        assert old_shown[docname] == expected[docname], docname

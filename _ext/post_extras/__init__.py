@@ -43,7 +43,8 @@ Everything that comes from an article is escaped.
 
 Incremental builds re-read nothing extra: after reading, a digest of what each
 post shows of other posts (related list, series box) is compared with the last
-build's, and only the posts whose digest changed are rewritten.
+build's, and only the posts whose digest changed are rewritten.  Digests are
+computed again only for the posts a changed post can show up on.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ from dataclasses import dataclass
 from html import escape
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from docutils import nodes
 from sphinx.util import logging
@@ -166,7 +167,8 @@ def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
     Extras are rendered at write time from the records, so a post that was not
     re-read only needs rewriting when what it shows of other posts differs.
-    When no document was read or removed, nothing they show can differ.
+    When no document was read or removed, nothing they show can differ; when
+    a few posts changed, only the posts they can show up on are looked at again.
     """
     app._post_extras_catalog = None  # this build's is computed when first needed
     if not environment_changed(app):
@@ -174,39 +176,80 @@ def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     # what the related lists and series boxes are computed from; the same (a body
     # edit, say) means that no post shows anything different
     inputs = _catalog_inputs(env)
-    if inputs == getattr(env, _ENV_INPUTS, None):
+    last_inputs = getattr(env, _ENV_INPUTS, None)
+    if inputs == last_inputs:
         return []
     setattr(env, _ENV_INPUTS, inputs)
-    new = _shown_fingerprints(app.config, _catalog(app))
-    old = getattr(env, _ENV_SHOWN, {})
+    catalog = _catalog(app)
+    old: dict[str, _Shown] = getattr(env, _ENV_SHOWN, {})
+    if last_inputs is None or last_inputs[1] != inputs[1]:
+        recheck = set(catalog.published)
+    else:
+        recheck = _may_show_differently(catalog, last_inputs[0], inputs[0], old)
+    new = {doc: old[doc] for doc in catalog.published if doc in old and doc not in recheck}
+    new.update(_shown(app.config, catalog, recheck & catalog.published))
     setattr(env, _ENV_SHOWN, new)
-    return sorted(doc for doc, digest in new.items() if old.get(doc, digest) != digest)
+    return sorted(doc for doc, shown in new.items() if doc in old and old[doc].digest != shown.digest)
 
 
-def _catalog_inputs(env: BuildEnvironment) -> str:
-    """Digest of every published post's name, title, date, categories, tags and series,
-    and of the settings the related lists and series boxes follow."""
+_Row = tuple[str, str, tuple[str, ...], tuple[str, ...], "str | None"]
+
+
+class _Shown(NamedTuple):
+    """What a post shows of other posts: a digest of it, and its related posts in order."""
+
+    digest: str
+    related: tuple[str, ...]
+
+
+def _catalog_inputs(env: BuildEnvironment) -> tuple[dict[str, _Row], list[Any]]:
+    """Every published post's title, date, categories, tags and series by name, and the
+    settings the related lists and series boxes follow."""
     extras, config = _extras(env), env.config
-    rows = [
-        (post.docname, post.title, post.date.isoformat(), post.categories,
-         extras[post.docname].tags, extras[post.docname].series)
+    rows = {
+        post.docname: (post.title, post.date.isoformat(), post.categories,
+                       extras[post.docname].tags, extras[post.docname].series)
         for post in published_posts(env)
         if post.docname in extras
-    ]
-    settings = [config.post_extras_related_count, config.post_extras_series_titles]
-    return hashlib.sha256(json.dumps([rows, settings], ensure_ascii=False).encode("utf-8")).hexdigest()
+    }
+    return rows, [config.post_extras_related_count, dict(config.post_extras_series_titles)]
 
 
-def _shown_fingerprints(config: Config, catalog: _Catalog) -> dict[str, str]:
-    """Per published post, a digest of the other posts its related list and series box show."""
+def _may_show_differently(
+    catalog: _Catalog, old_rows: dict[str, _Row], rows: dict[str, _Row], old: dict[str, _Shown]
+) -> set[str]:
+    """The posts whose related list or series box may differ now that the *rows* differ from *old_rows*.
+
+    A post's related list is ranked among the posts sharing a tag or category
+    with it, and those keep their order unless their own row changed; so it can
+    only differ if it showed a changed post, or a changed post now ranks ahead
+    of the last one it showed.  A series box shows its series' members.
+    """
+    changed = {doc for doc in old_rows.keys() | rows.keys() if old_rows.get(doc) != rows.get(doc)}
+    if len(changed) * 4 > len(rows):  # many: checking is no cheaper than ranking them all
+        return set(catalog.published)
+    recheck = set(changed)
+    touched = {row[4] for doc in changed for row in (old_rows.get(doc), rows.get(doc)) if row and row[4]}
+    recheck.update(post.docname for name in touched for post in catalog.series.get(name, ()))
+    recheck.update(doc for doc in catalog.published if doc not in old or changed.intersection(old[doc].related))
+    shown = {doc: entry.related for doc, entry in old.items() if doc not in recheck}
+    recheck.update(catalog.related.overtaking(changed & catalog.published, shown))
+    return recheck
+
+
+def _shown(config: Config, catalog: _Catalog, docnames: set[str]) -> dict[str, _Shown]:
+    """For each of *docnames*, what its related list and series box show of other posts."""
     result = {}
-    for docname in sorted(catalog.published):
+    for docname in sorted(docnames):
         series = catalog.series_of.get(docname)
-        related = [(p.docname, p.title, p.date.isoformat()) for p in catalog.related(docname)]
+        related = catalog.related(docname)
         members = [(p.docname, p.title) for p in catalog.series[series]] if series else []
         title = series_title(config, series) if series else None
-        payload = json.dumps([related, members, title], ensure_ascii=False)
-        result[docname] = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        payload = json.dumps(
+            [[(p.docname, p.title, p.date.isoformat()) for p in related], members, title], ensure_ascii=False
+        )
+        digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        result[docname] = _Shown(digest, tuple(p.docname for p in related))
     return result
 
 
@@ -265,13 +308,50 @@ class _RelatedPosts:
             self._found[docname] = self._rank(docname)
         return self._found[docname]
 
-    def _rank(self, docname: str) -> list[PostRecord]:
+    def _scores(self, docname: str) -> Counter[int]:
+        """Score of every candidate sharing something with *docname*, by position (its own left out)."""
         me, my_extra = self._posts.get(docname), self._extras.get(docname)
         if me is None or my_extra is None:
-            return []
+            return Counter()
         scores = Counter(chain.from_iterable(self._by_tag.get(tag, ()) for tag in set(my_extra.tags)))
         scores.update(set(chain.from_iterable(self._by_category.get(c, ()) for c in set(me.categories))))
         scores.pop(self._position.get(docname, -1), None)
+        return scores
+
+    def _score(self, docname: str, other: str) -> int:
+        """Shared distinct tags, +1 for a shared category."""
+        mine, theirs = self._extras[docname], self._extras[other]
+        shared = len(set(mine.tags).intersection(theirs.tags))
+        return shared + bool(set(self._posts[docname].categories).intersection(self._posts[other].categories))
+
+    def overtaking(self, newcomers: set[str], shown: dict[str, tuple[str, ...]]) -> set[str]:
+        """The posts of *shown* (name → the related posts it showed) whose list one of *newcomers* now enters.
+
+        The score is symmetric, so a newcomer's own scores tell which posts it
+        could appear on, and with which score.
+        """
+        found: set[str] = set()
+        if not self._limit:
+            return found
+        for newcomer in newcomers:
+            position = self._position.get(newcomer)
+            if position is None:
+                continue
+            for index, score in self._scores(newcomer).items():
+                docname = self._candidates[index].docname
+                if docname in found or docname not in shown:
+                    continue
+                listed = shown[docname]
+                if len(listed) < self._limit or listed[-1] not in self._position:
+                    found.add(docname)
+                    continue
+                last = listed[-1]
+                if (-score, position) < (-self._score(docname, last), self._position[last]):
+                    found.add(docname)
+        return found
+
+    def _rank(self, docname: str) -> list[PostRecord]:
+        scores = self._scores(docname)
         size = len(self._candidates)
         # higher score first, then the site's order: one integer per candidate
         ranked = sorted([index - score * size for index, score in scores.items()])[: self._limit]
@@ -486,7 +566,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-collect-pages", _on_html_collect_pages)
     return {
         "version": __version__,
-        "env_version": 1,
+        "env_version": 2,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
