@@ -62,6 +62,7 @@ extensions = [
     "strict_csp",
     # fast rebuilds (issue 6)
     "template_cache",
+    "sitemap_queue",
 ]
 
 root_doc = "index"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import queue
 import xml.etree.ElementTree as ET
 from urllib.parse import unquote
 
@@ -47,6 +48,11 @@ def test_sitemap_lists_every_public_page_with_absolute_urls(app):
     assert all(loc.isascii() for loc in locs)
     assert {unquote(loc[len(BASE):]) for loc in locs} == expected
     assert {"index.html", "posts/2025/hostile.html", "posts/2025/plain.html", "blog.html"} <= expected
+
+
+def test_a_serial_build_collects_the_sitemap_in_process(app):
+    """No multiprocessing Manager (a server process) for sphinx-sitemap's page list without ``-j``."""
+    assert type(app.sitemap_links) is queue.Queue
 
 
 def test_sitemap_has_no_drafts(app):

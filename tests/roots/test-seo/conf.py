@@ -1,5 +1,5 @@
 extensions = ["myst_parser", "ablog", "post_frontmatter", "portal_theme", "latest_updates",
-              "sphinx_sitemap", "notfound.extension", "robots_txt", "social_meta"]
+              "sphinx_sitemap", "sitemap_queue", "notfound.extension", "robots_txt", "social_meta"]
 language = "zh_CN"
 project = "测试站"
 html_theme = "sphinx_book_theme"
