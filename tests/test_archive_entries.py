@@ -90,3 +90,49 @@ def test_catalog_item_escapes_the_title_and_link():
     assert item.select("img") == []
     assert item.select_one("a").get_text() == hostile
     assert item.select_one("a")["href"] == 'https://example.org/?a=1&b="2"'
+
+
+# -- entry lists kept between builds (portal_theme/entries_cache.py) ----------
+
+
+def _digest(posts, summaries=None, pagename="blog/tag/a", labels=LABELS):
+    from portal_theme.entries_cache import entries_digest
+
+    return entries_digest(pagename, posts, summaries or ["摘要"] * len(posts), labels, "%Y-%m-%d")
+
+
+def test_entries_digest_follows_everything_an_entry_shows():
+    base = _post(category=[_Collection("Python", "blog/category/python")], tags=[_Collection("a", "blog/tag/a")])
+    reference = _digest([base])
+    assert _digest([_post(category=base.category, tags=base.tags)]) == reference
+    changed = [
+        _digest([_post(title="新标题", category=base.category, tags=base.tags)]),
+        _digest([_post(date=dt.datetime(2025, 3, 2), category=base.category, tags=base.tags)]),
+        _digest([_post(category=base.category, tags=[_Collection("b", "blog/tag/b")])]),
+        _digest([_post(category=base.category, tags=[_Collection("a", "blog/tag/a", posts=0)])]),
+        _digest([_post(category=base.category, tags=base.tags, external_link="https://example.org/")]),
+        _digest([base], summaries=["另一段摘要"]),
+        _digest([base], pagename="blog/tag/b"),
+        _digest([base], labels={**LABELS, "more": "更多"}),
+        _digest([base, base]),
+    ]
+    assert reference not in changed
+    assert len(set(changed)) == len(changed)
+
+
+def test_entries_cache_reuses_a_list_only_under_its_digest(tmp_path):
+    from portal_theme.entries_cache import EntriesCache
+
+    rendered = []
+
+    def render(text):
+        return lambda: rendered.append(text) or text
+
+    first = EntriesCache(tmp_path / "entries.pickle")
+    assert first.get("blog/tag/a", "d1", render("一")) == "一"
+    first.save()
+    again = EntriesCache(tmp_path / "entries.pickle")  # the next build
+    assert again.get("blog/tag/a", "d1", render("不该渲染")) == "一"
+    assert again.get("blog/tag/a", "d2", render("二")) == "二"
+    assert again.get("blog/tag/b", "d1", render("三")) == "三"
+    assert rendered == ["一", "二", "三"]

@@ -12,7 +12,8 @@ catalog untranslated and uncompiled.  This extension
   treats ``title`` as HTML);
 * renders the entries of ablog's archive and catalog pages, and the post card
   of the sidebar, in Python (``entries.py``): the archives list thousands of
-  entries at a thousand posts;
+  entries at a thousand posts; each archive page's entry list is kept between
+  builds under a digest of what it shows (``entries_cache.py``);
 * resets ablog's process-wide ``Blog`` state at the start of every build, so a
   second Sphinx application in the same process never sees stale posts;
 * refuses a source page whose name collides with one ablog generates, which
@@ -39,10 +40,12 @@ from typing import TYPE_CHECKING, Any
 from ablog.blog import Blog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from markupsafe import Markup
 from sphinx.util import logging
 
 from .asset_tags import forget_asset_tags, share_asset_tags
 from .entries import render_card_items, render_catalog_item, render_entry
+from .entries_cache import EntriesCache, entries_digest
 from .navigation import forget_navigation, share_navigation
 
 if TYPE_CHECKING:
@@ -110,6 +113,15 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return []
 
 
+_ENTRIES_CACHE = "_portal_theme_entries_cache"
+
+
+def _entries_cache(app: Sphinx) -> EntriesCache:
+    if _ENTRIES_CACHE not in app.__dict__:
+        app.__dict__[_ENTRIES_CACHE] = EntriesCache(Path(app.doctreedir) / "portal_theme_entries.pickle")
+    return app.__dict__[_ENTRIES_CACHE]
+
+
 def _on_html_page_context(
     app: Sphinx,
     pagename: str,
@@ -131,14 +143,19 @@ def _on_html_page_context(
     if templatename in ("ablog/collection.html", "ablog/catalog.html"):
         date_format = context["ablog"].post_date_format
 
-        def ablog_entry(post: Any, labels: dict[str, str]) -> str:
-            return render_entry(post, pathto=pathto, summary=context["post_summary"](post), labels=labels,
-                                date_format=date_format)
+        def ablog_entries(posts: Any, labels: dict[str, str]) -> Markup:
+            posts = list(posts)
+            summaries = [context["post_summary"](post) for post in posts]
+            digest = entries_digest(pagename, posts, summaries, labels, date_format)
+            return Markup(_entries_cache(app).get(pagename, digest, lambda: "\n".join(
+                render_entry(post, pathto=pathto, summary=summary, labels=labels, date_format=date_format)
+                for post, summary in zip(posts, summaries)
+            )))
 
         def ablog_catalog_item(post: Any, labels: dict[str, str]) -> str:
             return render_catalog_item(post, pathto=pathto, labels=labels, date_format=date_format)
 
-        context["ablog_entry"] = ablog_entry
+        context["ablog_entries"] = ablog_entries
         context["ablog_catalog_item"] = ablog_catalog_item
 
 
@@ -205,10 +222,12 @@ _THEME_MACRO_FILES = ("webpack-macros.html", "sbt-webpack-macros.html")
 
 
 def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
-    """Unpublish the themes' macro files that Sphinx copied as static files."""
+    """Unpublish the themes' macro files that Sphinx copied as static files; keep the archive entries."""
     if exception is None and app.builder.format == "html":
         for name in _THEME_MACRO_FILES:
             (Path(app.outdir) / "_static" / name).unlink(missing_ok=True)
+        if _ENTRIES_CACHE in app.__dict__:
+            app.__dict__[_ENTRIES_CACHE].save()
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -5,8 +5,9 @@ list every post with its card and excerpt, so at a thousand posts a clean build
 renders some seven thousand entries, and a new post rewrites thousands of them.
 Through Jinja's sandbox (a macro call and an attribute check per field) that
 was most of those pages' cost.  ``collection.html`` calls
-:func:`render_entry` instead, through the ``ablog_entry`` function the page
-context offers, ``catalog.html`` (posts by category, tag, year) calls
+:func:`render_entry` instead, through the ``ablog_entries`` function the page
+context offers (which keeps each page's list between builds,
+``entries_cache.py``), ``catalog.html`` (posts by category, tag, year) calls
 :func:`render_catalog_item` through ``ablog_catalog_item``, and the sidebar's
 postcard (``postcard2.html``) the same card items as the entries,
 :func:`render_card_items` through ``ablog_card_items``; the templates keep
