@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 import shutil
 import subprocess
 from pathlib import Path
@@ -38,6 +37,7 @@ from sphinx.util import logging
 
 import sphinxcontrib.katex as sphinx_katex
 
+import doctree_pickle
 from generated_pages import environment_changed
 
 if TYPE_CHECKING:
@@ -94,11 +94,7 @@ class _Cache:
         self.entries: dict[_Key, tuple[str, str]] = {}
         self.rendered_this_build = 0
         self.loaded = False
-        try:
-            with path.open("rb") as file:
-                stored = pickle.load(file)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-            return
+        stored = doctree_pickle.read(path)
         if isinstance(stored, dict) and stored.get("renderer") == self.renderer:
             self.entries = stored["entries"]
             self.loaded = True
@@ -113,9 +109,7 @@ class _Cache:
         if len(kept) == len(self.entries) and not self.rendered_this_build and self.loaded:
             return
         self.entries = kept
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("wb") as file:
-            pickle.dump({"renderer": self.renderer, "entries": self.entries}, file, protocol=pickle.HIGHEST_PROTOCOL)
+        doctree_pickle.write(self.path, {"renderer": self.renderer, "entries": self.entries})
         self.loaded = True
 
 

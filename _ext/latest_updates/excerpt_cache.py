@@ -11,8 +11,9 @@ again with the entries that current posts use.
 
 from __future__ import annotations
 
-import pickle
 from typing import TYPE_CHECKING
+
+import doctree_pickle
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -29,11 +30,8 @@ class ExcerptCache:
 
     def _loaded(self) -> dict[str, str]:
         if self._entries is None:
-            try:
-                with self._path.open("rb") as file:
-                    self._entries = pickle.load(file)
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-                self._entries = {}
+            stored = doctree_pickle.read(self._path)
+            self._entries = stored if stored is not None else {}
         return self._entries
 
     def get(self, key: str, render: Callable[[], str]) -> str:
@@ -50,7 +48,5 @@ class ExcerptCache:
             return
         wanted = set(keys())
         self._entries = {key: text for key, text in self._entries.items() if key in wanted}
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        with self._path.open("wb") as file:
-            pickle.dump(self._entries, file, protocol=pickle.HIGHEST_PROTOCOL)
+        doctree_pickle.write(self._path, self._entries)
         self._added = False

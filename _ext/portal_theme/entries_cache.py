@@ -19,6 +19,8 @@ import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import doctree_pickle
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
 
@@ -53,11 +55,8 @@ class EntriesCache:
 
     def _loaded(self) -> dict[str, tuple[str, bytes]]:
         if self._pages is None:
-            try:
-                with self._path.open("rb") as file:
-                    self._pages = pickle.load(file)
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-                self._pages = {}
+            stored = doctree_pickle.read(self._path)
+            self._pages = stored if stored is not None else {}
         return self._pages
 
     def get(self, pagename: str, digest: str, render: Callable[[], str]) -> str:
@@ -75,7 +74,5 @@ class EntriesCache:
         """Write the file if a list was rendered in this build."""
         if not self._changed or self._pages is None:
             return
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        with self._path.open("wb") as file:
-            pickle.dump(self._pages, file, protocol=pickle.HIGHEST_PROTOCOL)
+        doctree_pickle.write(self._path, self._pages)
         self._changed = False
