@@ -21,10 +21,14 @@ catalog untranslated and uncompiled.  This extension
 * renders the sidebar's site navigation once per folder for the pages outside
   the toctree (posts, archives; ``navigation.py``), and the asset tags once per
   folder for all pages (``asset_tags.py``);
-* spares pydata-sphinx-theme's check of the templates that are never empty (the
-  primary sidebar's, the article header's): it renders every sidebar, header
-  and footer template an extra time per page only to drop those that come out
-  empty;
+* builds the page's own table of contents with lxml instead of BeautifulSoup
+  (``page_toc.py``), and spares sphinx-book-theme the page description it
+  computes from the whole document for no template;
+* spares pydata-sphinx-theme's check of the templates whose emptiness is known
+  (the primary sidebar's, the article header's are never empty; ablog's post
+  card is empty exactly on pages that are not posts): it renders every sidebar,
+  header and footer template an extra time per page only to drop those that
+  come out empty;
 * removes the Jinja macro files the themes ship in their static folders
   (``_static/webpack-macros.html``): Sphinx copies them verbatim, so they would
   be published as pages full of unrendered ``{{ pathto(...) }}`` links.
@@ -34,19 +38,24 @@ from __future__ import annotations
 
 import functools
 import html
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import sphinx_book_theme
 from ablog.blog import Blog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from markupsafe import Markup
+from pydata_sphinx_theme import toctree as pydata_toctree
 from sphinx.util import logging
+from wrapped_listeners import wrap_listener
 
 from .asset_tags import forget_asset_tags, share_asset_tags
 from .entries import render_card_items, render_catalog_item, render_entry
 from .entries_cache import EntriesCache, entries_digest
 from .navigation import forget_navigation, share_navigation
+from .page_toc import use_page_toc
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -91,9 +100,38 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     config.templates_path = [*config.templates_path, *ours]
 
 
+def _with_page_toc(add_toctree_functions: Callable[..., None]) -> Callable[..., None]:
+    """pydata's ``add_toctree_functions``, then the page TOC of :mod:`.page_toc` (before pydata's
+    secondary-sidebar check, at the same priority, first asks for it)."""
+
+    @functools.wraps(add_toctree_functions)
+    def add_toctree_functions_and_page_toc(app: Sphinx, pagename: str, templatename: str,
+                                           context: dict[str, Any], doctree: Any) -> None:
+        add_toctree_functions(app, pagename, templatename, context, doctree)
+        use_page_toc(context)
+
+    return add_toctree_functions_and_page_toc
+
+
+def _without_page_description(add_metadata_to_page: Callable[..., None]) -> Callable[..., None]:
+    """sphinx-book-theme's ``add_metadata_to_page`` without ``page_description``, the first 160
+    characters of all the page's sections, which it joins from the text of the whole document and
+    which no template uses (social_meta writes the description meta tags)."""
+
+    @functools.wraps(add_metadata_to_page)
+    def add_metadata_but_description(app: Sphinx, pagename: str, templatename: str,
+                                     context: dict[str, Any], doctree: Any) -> None:
+        add_metadata_to_page(app, pagename, templatename, context, None)
+
+    return add_metadata_but_description
+
+
 def _on_builder_inited(app: Sphinx) -> None:
-    """Forget ablog's process-wide state left by any earlier build."""
+    """Forget ablog's process-wide state left by any earlier build; make the themes' per-page
+    work cheaper (the themes connect their listeners when the builder loads them)."""
     Blog._dict.clear()
+    wrap_listener(app, "html-page-context", pydata_toctree.add_toctree_functions, _with_page_toc)
+    wrap_listener(app, "html-page-context", sphinx_book_theme.add_metadata_to_page, _without_page_description)
 
 
 def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -178,9 +216,9 @@ _CHECKED_SECTIONS = (
     "sidebars",
 )
 # Templates that always render something on the pages they are configured for
-# (conf.py's html_sidebars, the book theme's article header); ablog's postcard,
-# the theme's icon links and the like can come out empty and stay subject to
-# pydata's check.
+# (conf.py's html_sidebars, the book theme's article header, pydata's placeholder
+# for Read the Docs' ads); the theme's icon links and the like can come out empty
+# and stay subject to pydata's check.
 _NEVER_EMPTY = frozenset({
     "navbar-logo.html",
     "search-button-field.html",
@@ -188,7 +226,13 @@ _NEVER_EMPTY = frozenset({
     "portal/browse.html",
     "toggle-primary-sidebar.html",
     "article-header-buttons.html",
+    "sidebar-ethical-ads.html",
 })
+# Templates whose emptiness is known without rendering them: ablog's post card
+# shows the page's post, and nothing on a page that is not one.
+_SHOWN_IF: dict[str, Callable[[Sphinx, str], bool]] = {
+    "ablog/postcard.html": lambda app, pagename: pagename in Blog(app),
+}
 
 
 def _template_names(value: str | list[str]) -> list[str]:
@@ -198,23 +242,27 @@ def _template_names(value: str | list[str]) -> list[str]:
 
 
 def _hide_templates(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    """Before pydata's empty-template check (priority 500): show it only the templates that may be empty."""
+    """Before pydata's empty-template check (priority 500): show it only the templates whose
+    emptiness is not known here."""
     hidden = {}
     for section in _CHECKED_SECTIONS:
         if not context.get(section):
             continue
         names = _template_names(context[section])
-        if _NEVER_EMPTY.intersection(names):
-            hidden[section] = names
-            context[section] = [name for name in names if name not in _NEVER_EMPTY]
+        known = {name for name in names if name in _NEVER_EMPTY or name in _SHOWN_IF}
+        if known:
+            shown = {name for name in known if name in _NEVER_EMPTY or _SHOWN_IF[name](app, pagename)}
+            hidden[section] = (names, shown)
+            context[section] = [name for name in names if name not in known]
     context[_HIDDEN] = hidden
 
 
 def _restore_templates(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    """After the check: every template that is never empty or passed it, in the configured order."""
-    for section, names in context.pop(_HIDDEN, {}).items():
+    """After the check: the templates known to show something and those that passed it, in the
+    configured order."""
+    for section, (names, shown) in context.pop(_HIDDEN, {}).items():
         kept = set(context.get(section) or ())
-        context[section] = [name for name in names if name in _NEVER_EMPTY or name in kept]
+        context[section] = [name for name in names if name in shown or name in kept]
 
 
 # Template sources in the pydata and book themes' ``static/`` folders.
