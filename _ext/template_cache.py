@@ -8,6 +8,11 @@ extension gives the HTML builder's template environment a
 :class:`jinja2.FileSystemBytecodeCache` in the doctree folder.  Jinja checks
 each entry against the template's source (and the Python version), so an
 edited template is compiled again.
+
+Jinja also checks, by default, every time a page uses a template, whether its
+file changed since it was loaded: some forty ``stat`` calls a page with the
+book theme's includes.  No template changes during a build (each build makes
+its own environment), so that check is turned off.
 """
 
 from __future__ import annotations
@@ -26,9 +31,13 @@ _CACHE_DIR = "jinja_bytecode"
 
 
 def _on_builder_inited(app: Sphinx) -> None:
-    """Give the builder's Jinja environment a bytecode cache in the doctree folder."""
+    """Give the builder's Jinja environment a bytecode cache in the doctree folder; load each
+    template once per build."""
     environment = getattr(getattr(app.builder, "templates", None), "environment", None)
-    if environment is None or environment.bytecode_cache is not None:
+    if environment is None:
+        return
+    environment.auto_reload = False
+    if environment.bytecode_cache is not None:
         return
     folder = Path(app.doctreedir) / _CACHE_DIR
     folder.mkdir(parents=True, exist_ok=True)

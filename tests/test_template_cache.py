@@ -43,3 +43,20 @@ def test_an_edited_template_is_compiled_again(rootdir, tmp_path):
     second = build(src)
     assert second.warning.getvalue() == ""
     assert _marker(second) == "second"
+
+
+def test_a_template_is_not_checked_on_disk_again_once_loaded(rootdir, tmp_path, monkeypatch):
+    """Jinja's auto-reload would stat every template each time a page uses it."""
+    import sphinx.jinja2glue
+
+    stats = []
+    last_modified_time = sphinx.jinja2glue._last_modified_time
+    monkeypatch.setattr(sphinx.jinja2glue, "_last_modified_time", lambda path: stats.append(path) or last_modified_time(path))
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-template-cache", src)
+    for page in ("one", "two", "three"):
+        (src / f"{page}.rst").write_text(f":orphan:\n\n{page}\n=====\n", encoding="utf-8")
+    app = build(src, freshenv=True)
+    assert app.warning.getvalue() == ""
+    assert stats, "templates are loaded through Sphinx's loader"
+    assert len(stats) == len(set(stats))  # once, when loaded; not again for each page
