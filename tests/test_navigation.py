@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
-from helpers import resolve, soup
+from helpers import build, resolve, soup
 
 PAGES_IN_TOCTREE = ["index", "guide/intro", "guide/advanced", "about"]
 PAGES_OUTSIDE = ["posts/2025/one", "posts/2025/two", "notes/note"]
@@ -47,3 +49,53 @@ def test_pages_outside_the_toctree_differ_only_by_folder(app):
     assert one == two
     assert note != one
     assert note == one.replace("../../", "../")
+
+
+# -- kept between builds -----------------------------------------------------
+
+
+def _rebuild_after(src, edits: dict[str, tuple[str, str]], monkeypatch):
+    """Apply ``{file: (old, new)}`` to *src*, rebuild, and count the toctrees Sphinx resolved for the sidebars."""
+    from sphinx.builders.html import StandaloneHTMLBuilder
+
+    for name, (old, new) in edits.items():
+        path = src / name
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    resolved = []
+    get_local_toctree = StandaloneHTMLBuilder._get_local_toctree
+    monkeypatch.setattr(StandaloneHTMLBuilder, "_get_local_toctree",
+                        lambda self, docname, *args, **kwargs: resolved.append(docname)
+                        or get_local_toctree(self, docname, *args, **kwargs))
+    app = build(src)
+    assert app.warning.getvalue() == ""
+    return app, resolved
+
+
+@pytest.fixture
+def src(rootdir, tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-navigation", src)
+    assert build(src, freshenv=True).warning.getvalue() == ""
+    return src
+
+
+def test_a_rebuild_reuses_the_navigation_while_the_toctree_is_the_same(src, monkeypatch):
+    before = {page: str(_nav_in(src, page)) for page in ("posts/2025/one", "guide/intro")}
+    app, resolved = _rebuild_after(src, {"posts/2025/one.md": ("正文。", "改过的正文。"),
+                                         "guide/intro.md": ("正文。", "改过的正文。")}, monkeypatch)
+    assert resolved == []
+    assert {page: str(_nav_in(src, page)) for page in before} == before
+    assert "改过的正文" in soup(app.outdir / "guide/intro.html").select_one("article").get_text()
+
+
+def test_a_retitled_page_shows_its_new_title_in_every_navigation_written_after(src, monkeypatch):
+    app, resolved = _rebuild_after(src, {"guide/advanced.md": ("# 进阶", "# 高级"),
+                                         "posts/2025/one.md": ("正文。", "改过的正文。")}, monkeypatch)
+    assert resolved  # rendered anew
+    for page in ("posts/2025/one", "guide/advanced", "index"):
+        titles = [a.get_text(strip=True) for a in _nav_in(src, page).select("a.reference.internal")]
+        assert "高级" in titles and "进阶" not in titles, page
+
+
+def _nav_in(src, page: str):
+    return soup(src / "_build/html" / f"{page}.html").select_one("nav.bd-docs-nav")

@@ -19,8 +19,10 @@ catalog untranslated and uncompiled.  This extension
 * refuses a source page whose name collides with one ablog generates, which
   ablog would otherwise overwrite silently;
 * renders the sidebar's site navigation once per folder for the pages outside
-  the toctree (posts, archives; ``navigation.py``), and the asset tags once per
-  folder for all pages (``asset_tags.py``);
+  the toctree (posts, archives), once per page for those in it, and keeps it
+  between builds while the toctree and configuration stay the same
+  (``navigation.py``); and the asset tags once per folder for all pages
+  (``asset_tags.py``);
 * builds the page's own table of contents with lxml instead of BeautifulSoup
   (``page_toc.py``), and spares sphinx-book-theme the page description it
   computes from the whole document for no template;
@@ -54,7 +56,7 @@ from wrapped_listeners import wrap_listener
 from .asset_tags import forget_asset_tags, share_asset_tags
 from .entries import render_card_items, render_catalog_item, render_entry
 from .entries_cache import EntriesCache, entries_digest
-from .navigation import forget_navigation, share_navigation
+from .navigation import forget_navigation, save_navigation, share_navigation
 from .page_toc import use_page_toc
 
 if TYPE_CHECKING:
@@ -270,12 +272,14 @@ _THEME_MACRO_FILES = ("webpack-macros.html", "sbt-webpack-macros.html")
 
 
 def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
-    """Unpublish the themes' macro files that Sphinx copied as static files; keep the archive entries."""
+    """Unpublish the themes' macro files that Sphinx copied as static files; keep the archive entries
+    and the navigation."""
     if exception is None and app.builder.format == "html":
         for name in _THEME_MACRO_FILES:
             (Path(app.outdir) / "_static" / name).unlink(missing_ok=True)
         if _ENTRIES_CACHE in app.__dict__:
             app.__dict__[_ENTRIES_CACHE].save()
+        save_navigation(app)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

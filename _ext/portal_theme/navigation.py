@@ -1,29 +1,43 @@
-"""The site navigation of the primary sidebar, rendered once per folder for pages outside it.
+"""The site navigation of the primary sidebar, rendered once and kept between builds.
 
 pydata-sphinx-theme renders the sidebar's navigation for every page: Sphinx
 resolves the site's toctree for the page, renders it, and pydata parses the
 HTML with BeautifulSoup to add its collapse toggles — some ten milliseconds a
-page, a tenth of a clean build at a thousand posts.  Posts, ablog's archives
-and the home index's pages 2…n are in no toctree, so none of their navigation
-entries is "current": the navigation of two such pages differs only in its
-relative links, that is, only if they lie in different folders.  For those
-pages it is rendered once per folder (and per set of arguments) and reused;
-pages in the toctree, and pages that link otherwise than Sphinx does (the 404
-page's links are absolute), keep pydata's own rendering.
+page, a tenth of a clean build at a thousand posts — and the first such parse
+in a process compiles soupsieve's CSS-selector patterns, a quarter of a second
+more.  Posts, ablog's archives and the home index's pages 2…n are in no
+toctree, so none of their navigation entries is "current": the navigation of
+two such pages differs only in its relative links, that is, only if they lie in
+different folders.  For those pages it is rendered once per folder (and per set
+of arguments); pages in the toctree get their own.
+
+Either is kept in the doctree folder between builds, under the digest of what
+every page depends on besides its content (:func:`generated_pages.site_inputs`:
+the toctree, the titles and local tables of contents of the documents in it,
+the configuration, the templates, the package versions), so a build that
+changes a post's text or title, or adds a post, renders no navigation at all.
+Pages that link otherwise than Sphinx does (the 404 page's links are absolute)
+keep pydata's own rendering.
 """
 
 from __future__ import annotations
 
 import posixpath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import doctree_pickle
+from generated_pages import site_inputs
 from markupsafe import Markup
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
 _RENDERED = "_portal_theme_navigation"
+_CACHE_FILE = "portal_theme_navigation.pickle"
 _SPHINX_HTML_BUILDER = "sphinx.builders.html"
 
 
@@ -40,33 +54,68 @@ def _sphinx_links(context: dict[str, Any]) -> bool:
     )
 
 
+class _Navigations:
+    """Navigation HTML by (page or folder, arguments): this build's, or the last build's under the same site digest."""
+
+    def __init__(self, path: Path, site: str, in_navigation: set[str]) -> None:
+        self.path = path
+        self.site = site
+        self.in_navigation = in_navigation
+        stored = doctree_pickle.read(path)
+        self.html: dict[tuple[Any, ...], str] = stored[1] if isinstance(stored, tuple) and stored[0] == site else {}
+        self.changed = False
+
+    def get(self, key: tuple[Any, ...], render: Callable[[], Any]) -> Any:
+        if key not in self.html:
+            html = str(render())
+            if not html:  # keep pydata's (falsy) result where the navigation is empty
+                return html
+            self.html[key] = html
+            self.changed = True
+        return Markup(self.html[key])
+
+    def save(self) -> None:
+        if self.changed:
+            doctree_pickle.write(self.path, (self.site, self.html))
+            self.changed = False
+
+
+def _navigations(app: Sphinx) -> _Navigations:
+    if _RENDERED not in app.__dict__:
+        app.__dict__[_RENDERED] = _Navigations(
+            Path(app.doctreedir) / _CACHE_FILE, site_inputs(app), _in_navigation(app)
+        )
+    return app.__dict__[_RENDERED]
+
+
 def share_navigation(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    """After pydata's ``add_toctree_functions``: reuse the sidebar navigation of pages outside the toctree."""
+    """After pydata's ``add_toctree_functions``: the sidebar navigation of this page, its folder's if it is
+    outside the toctree, rendered once and kept."""
     generate = context.get("generate_toctree_html")
-    if generate is None:
+    if generate is None or not _sphinx_links(context):
         return
-    state = app.__dict__.setdefault(_RENDERED, {})
-    if "in_navigation" not in state:
-        state["in_navigation"] = _in_navigation(app)
-    if pagename in state["in_navigation"] or not _sphinx_links(context):
-        return
-    folder = posixpath.dirname(app.builder.get_target_uri(pagename))
+    navigations = _navigations(app)
+    if pagename in navigations.in_navigation:
+        scope = ("page", pagename)
+    else:
+        scope = ("folder", posixpath.dirname(app.builder.get_target_uri(pagename)))
 
     def generate_toctree_html(kind: str, startdepth: int = 1, show_nav_level: int = 1, **kwargs: Any) -> Any:
         if kind != "sidebar" or startdepth != 0:
             return generate(kind, startdepth, show_nav_level, **kwargs)
-        key = (folder, show_nav_level, tuple(sorted(kwargs.items())))
-        if key not in state:
-            html = str(generate(kind, startdepth, show_nav_level, **kwargs))
-            if not html:  # keep pydata's (falsy) result where the navigation is empty
-                return html
-            state[key] = Markup(html)
-        return state[key]
+        key = (*scope, show_nav_level, tuple(sorted(kwargs.items())))
+        return navigations.get(key, lambda: generate(kind, startdepth, show_nav_level, **kwargs))
 
     context["generate_toctree_html"] = generate_toctree_html
 
 
 def forget_navigation(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Once documents are read: forget the last build's navigation (the toctree may have changed)."""
+    """Once documents are read: forget the navigation looked up before (the toctree may have changed)."""
     app.__dict__.pop(_RENDERED, None)
     return []
+
+
+def save_navigation(app: Sphinx) -> None:
+    """Keep this build's navigation for the next (when any was rendered)."""
+    if _RENDERED in app.__dict__:
+        app.__dict__[_RENDERED].save()
