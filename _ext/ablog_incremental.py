@@ -163,19 +163,27 @@ def archive_fingerprint(env: BuildEnvironment, site_inputs: str, excerpts: dict[
     return digest([posts, excerpts, site_inputs])
 
 
-def page_content(context: dict[str, Any], template: str, excerpts: dict[str, str]) -> list[Any]:
-    """What one archive page shows of its own: its posts, with their excerpts."""
+def page_content(
+    context: dict[str, Any], template: str, excerpts: dict[str, str], rows: dict[tuple[str, str], str]
+) -> list[Any]:
+    """What one archive page shows of its own: its posts, with their excerpts.  Each post's row is a
+    digest kept in *rows* for the other pages of the build (a post is listed on up to seven)."""
     if "collection" in context:
         posts = list(context["collection"])
     elif "catalog" in context:
         posts = [post for collection in context["catalog"] for post in collection]
     else:
         posts = [context["post"]] if "post" in context else []
-    shown = [
-        (post.docname, post.title, post.date, post.update, [str(c) for c in post.category or []],
-         [str(t) for t in post.tags or []], [str(a) for a in post.author or []], excerpts.get(post.docname))
-        for post in posts
-    ]
+    shown = []
+    for post in posts:
+        key = (post.docname, post.section)
+        if key not in rows:
+            rows[key] = digest([
+                post.docname, post.section, post.title, post.date, post.update,
+                [str(c) for c in post.category or []], [str(t) for t in post.tags or []],
+                [str(a) for a in post.author or []], excerpts.get(post.docname),
+            ])
+        shown.append(rows[key])
     return [template, str(context.get("title")), str(context.get("header")), shown]
 
 
@@ -315,8 +323,9 @@ def _on_html_collect_pages(app: Sphinx):
     app._ablog_incremental_pending = {"fingerprint": fingerprint, "outdir": str(outdir), "feeds": feeds}
     # Pages: only those whose own posts, or anything they share (sidebars,
     # navigation, configuration, templates), changed.
+    rows: dict[tuple[str, str], str] = {}
     for name, context, template in pages:
-        if not cache.keep(name, cache.fingerprint(name, page_content(context, template, excerpts))):
+        if not cache.keep(name, cache.fingerprint(name, page_content(context, template, excerpts, rows))):
             yield name, context, template
 
 
