@@ -95,10 +95,11 @@ def test_catalog_item_escapes_the_title_and_link():
 # -- entry lists kept between builds (portal_theme/entries_cache.py) ----------
 
 
-def _digest(posts, summaries=None, pagename="blog/tag/a", labels=LABELS):
-    from portal_theme.entries_cache import entries_digest
+def _digest(posts, summaries=None, pagename="blog/tag/a", labels=LABELS, kind="entry", folder="blog/tag"):
+    from portal_theme.entries_cache import entry_digests, list_digest
 
-    return entries_digest(pagename, posts, summaries or ["摘要"] * len(posts), labels, "%Y-%m-%d")
+    digests = entry_digests(kind, folder, pagename, posts, summaries or ["摘要"] * len(posts), labels, "%Y-%m-%d")
+    return list_digest(pagename, digests)
 
 
 def test_entries_digest_follows_everything_an_entry_shows():
@@ -115,9 +116,22 @@ def test_entries_digest_follows_everything_an_entry_shows():
         _digest([base], pagename="blog/tag/b"),
         _digest([base], labels={**LABELS, "more": "更多"}),
         _digest([base, base]),
+        _digest([base], folder="blog"),  # links relative to another folder
+        _digest([base], kind="catalog"),
     ]
     assert reference not in changed
     assert len(set(changed)) == len(changed)
+
+
+def test_an_entry_is_shared_by_the_pages_of_a_folder_unless_it_links_to_the_page():
+    from portal_theme.entries_cache import entry_digests
+
+    def digest(post, pagename):
+        return entry_digests("entry", "blog/tag", pagename, [post], ["摘要"], LABELS, "%Y-%m-%d")[0]
+
+    tagged = _post(tags=[_Collection("a", "blog/tag/a")])  # its entry links to blog/tag/a as "#" there
+    assert digest(tagged, "blog/tag/a") != digest(tagged, "blog/tag/b")
+    assert digest(tagged, "blog/tag/b") == digest(tagged, "blog/tag/c")
 
 
 def test_entries_cache_reuses_a_list_only_under_its_digest(tmp_path):
@@ -136,3 +150,33 @@ def test_entries_cache_reuses_a_list_only_under_its_digest(tmp_path):
     assert again.get("blog/tag/a", "d2", render("二")) == "二"
     assert again.get("blog/tag/b", "d1", render("三")) == "三"
     assert rendered == ["一", "二", "三"]
+
+
+def test_entries_cache_reuses_an_entry_only_under_its_digest_and_in_its_slot(tmp_path):
+    from portal_theme.entries_cache import EntriesCache
+
+    rendered = []
+
+    def render(text):
+        return lambda: rendered.append(text) or text
+
+    first = EntriesCache(tmp_path / "entries.pickle")
+    assert first.entry(("entry", "blog", "posts/a", None), "d1", render("甲")) == "甲"
+    assert first.get("blog", "l1", render("列表")) == "列表"
+    first.save()
+    again = EntriesCache(tmp_path / "entries.pickle")
+    assert again.entry(("entry", "blog", "posts/a", None), "d1", render("不该渲染")) == "甲"
+    assert again.entry(("entry", "blog/tag", "posts/a", None), "d1", render("乙")) == "乙"
+    assert again.entry(("entry", "blog", "posts/a", None), "d2", render("丙")) == "丙"
+    assert again.get("blog", "l1", render("不该渲染")) == "列表"
+    assert rendered == ["甲", "列表", "乙", "丙"]
+
+
+def test_a_cache_file_of_another_format_is_no_cache(tmp_path):
+    import pickle
+
+    from portal_theme.entries_cache import EntriesCache
+
+    path = tmp_path / "entries.pickle"
+    path.write_bytes(pickle.dumps({"blog": ("l1", "旧格式".encode())}))
+    assert EntriesCache(path).get("blog", "l1", lambda: "新") == "新"

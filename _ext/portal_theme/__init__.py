@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import functools
 import html
+import posixpath
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,7 +56,7 @@ from wrapped_listeners import wrap_listener
 
 from .asset_tags import forget_asset_tags, share_asset_tags
 from .entries import render_card_items, render_catalog_item, render_entry
-from .entries_cache import EntriesCache, entries_digest
+from .entries_cache import EntriesCache, entry_digests, linked_here, list_digest
 from .navigation import forget_navigation, save_navigation, share_navigation
 from .page_toc import use_page_toc
 
@@ -183,20 +184,32 @@ def _on_html_page_context(
     if templatename in ("ablog/collection.html", "ablog/catalog.html"):
         date_format = context["ablog"].post_date_format
 
-        def ablog_entries(posts: Any, labels: dict[str, str]) -> Markup:
-            posts = list(posts)
-            summaries = [context["post_summary"](post) for post in posts]
-            digest = entries_digest(pagename, posts, summaries, labels, date_format)
-            return Markup(_entries_cache(app).get(pagename, digest, lambda: "\n".join(
-                render_entry(post, pathto=pathto, summary=summary, labels=labels, date_format=date_format)
-                for post, summary in zip(posts, summaries)
+        folder = posixpath.dirname(app.builder.get_target_uri(pagename))
+
+        def _kept_list(kind: str, key: str, posts: list[Any], summaries: list[str], labels: dict[str, str],
+                       render: Callable[[Any, str], str]) -> Markup:
+            cache = _entries_cache(app)
+            digests = entry_digests(kind, folder, pagename, posts, summaries, labels, date_format)
+            return Markup(cache.get(key, list_digest(key, digests), lambda: "\n".join(
+                cache.entry((kind, folder, linked_here(post, pagename), post.docname, post.section), digest,
+                            lambda: render(post, summary))
+                for post, summary, digest in zip(posts, summaries, digests)
             )))
 
-        def ablog_catalog_item(post: Any, labels: dict[str, str]) -> str:
-            return render_catalog_item(post, pathto=pathto, labels=labels, date_format=date_format)
+        def ablog_entries(posts: Any, labels: dict[str, str]) -> Markup:
+            posts = list(posts)
+            return _kept_list("entry", pagename, posts, [context["post_summary"](post) for post in posts], labels,
+                              lambda post, summary: render_entry(post, pathto=pathto, summary=summary,
+                                                                 labels=labels, date_format=date_format))
+
+        def ablog_catalog_items(collection: Any, labels: dict[str, str]) -> Markup:
+            posts = list(collection)
+            return _kept_list("catalog", f"{pagename}#{collection.docname}", posts, [""] * len(posts), labels,
+                              lambda post, summary: render_catalog_item(post, pathto=pathto, labels=labels,
+                                                                        date_format=date_format))
 
         context["ablog_entries"] = ablog_entries
-        context["ablog_catalog_item"] = ablog_catalog_item
+        context["ablog_catalog_items"] = ablog_catalog_items
 
 
 _HIDDEN = "portal_theme_unchecked"

@@ -8,7 +8,8 @@ was most of those pages' cost.  ``collection.html`` calls
 :func:`render_entry` instead, through the ``ablog_entries`` function the page
 context offers (which keeps each page's list between builds,
 ``entries_cache.py``), ``catalog.html`` (posts by category, tag, year) calls
-:func:`render_catalog_item` through ``ablog_catalog_item``, and the sidebar's
+:func:`render_catalog_item` through ``ablog_catalog_items`` (the same, per
+category, tag or year), and the sidebar's
 postcard (``postcard2.html``) the same card items as the entries,
 :func:`render_card_items` through ``ablog_card_items``; the templates keep
 the translated labels, so the wording stays in the template layer.  Everything

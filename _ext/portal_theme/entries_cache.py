@@ -1,15 +1,20 @@
-"""The entry lists of ablog's archive pages kept between builds.
+"""The entries of ablog's archive pages kept between builds.
 
 A new post changes the counts in every archive page's sidebar, so every
 archive page is written again — at a thousand posts some thirty pages and
 seven thousand entries — although the entries of most pages (a tag the post
-does not carry, an earlier year) are the same as before.  Each page's entry
-list is kept, in the doctree folder, under a digest of everything its entries
-show (:func:`entries_digest`); a page whose digest is unchanged reuses it.
-The lists are kept as UTF-8 bytes: at a thousand posts they weigh some twelve
-megabytes of mostly Chinese text, which unpickles as ``str`` in a tenth of a
-second (decoding it), as ``bytes`` at once; only the lists reused are decoded.
-A page no longer generated keeps its entry until the doctree folder is cleared.
+does not carry, an earlier year) are the same as before; and a new or retitled
+post changes a few lists of up to a thousand entries each, of which one entry
+is new.  So both are kept, in the doctree folder: each page's entry list under
+a digest of everything its entries show (:func:`entry_digests`), and each
+entry, per folder (its links are relative; a link to the page it is on is
+``#``), under its own digest; a page whose
+list digest is unchanged reuses the list, and a list rendered again reuses
+every entry whose digest is unchanged.  Lists and entries are kept as UTF-8
+bytes: at a thousand posts they weigh some twenty megabytes of mostly Chinese
+text, which unpickles as ``str`` in a tenth of a second (decoding it), as
+``bytes`` at once; only what is reused is decoded.  A page or an entry no
+longer shown keeps its place until the doctree folder is cleared.
 """
 
 from __future__ import annotations
@@ -29,50 +34,79 @@ _MARKUP_SOURCE = (Path(__file__).resolve().parent / "entries.py").read_bytes()
 _COLLECTIONS = ("author", "location", "language", "category", "tags")
 
 
-def entries_digest(
-    pagename: str, posts: Iterable[Any], summaries: Iterable[str], labels: Mapping[str, str], date_format: str
-) -> str:
-    """Digest of what :func:`entries.render_entry` reads for each of *posts* on page *pagename*."""
-    shown = [
-        (
+def linked_here(post: Any, pagename: str) -> str:
+    """*pagename* if *post*'s entry links to it (Sphinx writes such a link as ``#``), else ``""``."""
+    linked = any(c.docname == pagename for field in _COLLECTIONS for c in getattr(post, field) or ())
+    return pagename if linked else ""
+
+
+def entry_digests(
+    kind: str, folder: str, pagename: str, posts: Iterable[Any], summaries: Iterable[str],
+    labels: Mapping[str, str], date_format: str,
+) -> list[str]:
+    """Digest of what :func:`entries.render_entry` (*kind* ``entry``) or ``render_catalog_item`` reads for
+    each of *posts* on page *pagename* in *folder* (links are relative to the folder, or ``#`` to the page)."""
+    shared = _MARKUP_SOURCE + pickle.dumps([kind, folder, sorted(labels.items()), date_format], protocol=4)
+    return [
+        hashlib.sha256(shared + pickle.dumps((
+            linked_here(post, pagename),
             post.docname, post.section, post.external_link, post.title, post.date, post.update, post.published,
             [[(c.docname, str(c.name), len(c) > 0) for c in getattr(post, field) or ()] for field in _COLLECTIONS],
             summary,
-        )
+        ), protocol=4)).hexdigest()
         for post, summary in zip(posts, summaries, strict=True)
     ]
-    payload = pickle.dumps([pagename, shown, sorted(labels.items()), date_format], protocol=4)
-    return hashlib.sha256(_MARKUP_SOURCE + payload).hexdigest()
+
+
+def list_digest(pagename: str, digests: Iterable[str]) -> str:
+    """Digest of page *pagename*'s list of entries with these digests."""
+    return hashlib.sha256("\n".join([pagename, *digests]).encode("utf-8")).hexdigest()
+
+
+_Kept = dict[Any, tuple[str, bytes]]
 
 
 class EntriesCache:
-    """``{pagename: (digest, entries' HTML in UTF-8)}``, read on first use, written when a list was rendered."""
+    """Entry lists ``{pagename: (digest, HTML)}`` and entries ``{(kind, folder, page linked, docname, section):
+    (digest, HTML)}``, HTML in UTF-8; read on first use, written when something was rendered."""
+
+    _FORMAT = "portal_theme entries 2"
 
     def __init__(self, path: Path) -> None:
         self._path = path
-        self._pages: dict[str, tuple[str, bytes]] | None = None
+        self._kept: tuple[_Kept, _Kept] | None = None
         self._changed = False
 
-    def _loaded(self) -> dict[str, tuple[str, bytes]]:
-        if self._pages is None:
+    def _loaded(self) -> tuple[_Kept, _Kept]:
+        if self._kept is None:
             stored = doctree_pickle.read(self._path)
-            self._pages = stored if stored is not None else {}
-        return self._pages
+            if isinstance(stored, tuple) and len(stored) == 3 and stored[0] == self._FORMAT:
+                self._kept = stored[1], stored[2]
+            else:
+                self._kept = {}, {}
+        return self._kept
 
-    def get(self, pagename: str, digest: str, render: Callable[[], str]) -> str:
-        """The page's entries kept under *digest*, or ``render()``, kept from now on."""
-        pages = self._loaded()
-        kept = pages.get(pagename)
-        if kept is not None and kept[0] == digest:
-            return kept[1].decode("utf-8")
+    def _get(self, kept: _Kept, key: Any, digest: str, render: Callable[[], str]) -> str:
+        found = kept.get(key)
+        if found is not None and found[0] == digest:
+            return found[1].decode("utf-8")
         html = render()
-        pages[pagename] = (digest, html.encode("utf-8"))
+        kept[key] = (digest, html.encode("utf-8"))
         self._changed = True
         return html
 
+    def get(self, pagename: str, digest: str, render: Callable[[], str]) -> str:
+        """The page's entries kept under *digest*, or ``render()``, kept from now on."""
+        return self._get(self._loaded()[0], pagename, digest, render)
+
+    def entry(self, key: tuple[str, ...], digest: str, render: Callable[[], str]) -> str:
+        """One entry (*key*: kind, folder, the page if it links there, docname, section) kept under *digest*,
+        or ``render()``."""
+        return self._get(self._loaded()[1], key, digest, render)
+
     def save(self) -> None:
-        """Write the file if a list was rendered in this build."""
-        if not self._changed or self._pages is None:
+        """Write the file if a list or an entry was rendered in this build."""
+        if not self._changed or self._kept is None:
             return
-        doctree_pickle.write(self._path, self._pages)
+        doctree_pickle.write(self._path, (self._FORMAT, *self._kept))
         self._changed = False
