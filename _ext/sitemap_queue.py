@@ -13,32 +13,38 @@ notes the cost; ``Builder.parallel_ok`` is only known after builder-inited.)
 
 from __future__ import annotations
 
+import functools
 import queue
 from typing import TYPE_CHECKING, Any
 
 import sphinx_sitemap
+from wrapped_listeners import wrap_listener
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sphinx.application import Sphinx
 
 __version__ = "1.0"
 
 
-def _record_builder_type(app: Sphinx) -> None:
+def _in_process_queue(record_builder_type: Callable[[Sphinx], None]) -> Callable[[Sphinx], None]:
     """sphinx-sitemap's builder-inited handler, with an in-process queue unless pages may be written in workers."""
-    if app.parallel > 1:
-        sphinx_sitemap.record_builder_type(app)
-        return
-    app.env.is_directory_builder = type(app.builder).__name__ == "DirectoryHTMLBuilder"
-    app.sitemap_links = queue.Queue()
+
+    @functools.wraps(record_builder_type)
+    def record_builder_type_in_process(app: Sphinx) -> None:
+        if app.parallel > 1:
+            record_builder_type(app)
+            return
+        app.env.is_directory_builder = type(app.builder).__name__ == "DirectoryHTMLBuilder"
+        app.sitemap_links = queue.Queue()
+
+    return record_builder_type_in_process
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinx_sitemap")
-    for listener in list(app.events.listeners.get("builder-inited", ())):
-        if listener.handler is sphinx_sitemap.record_builder_type:
-            app.disconnect(listener.id)
-            app.connect("builder-inited", _record_builder_type, priority=listener.priority)
+    wrap_listener(app, "builder-inited", sphinx_sitemap.record_builder_type, _in_process_queue)
     return {
         "version": __version__,
         "parallel_read_safe": True,

@@ -8,9 +8,8 @@ post changes a few lists of up to a thousand entries each, of which one entry
 is new.  So both are kept, in the doctree folder: each page's entry list under
 a digest of everything its entries show (:func:`entry_digests`), and each
 entry, per folder (its links are relative; a link to the page it is on is
-``#``), under its own digest; a page whose
-list digest is unchanged reuses the list, and a list rendered again reuses
-every entry whose digest is unchanged.  Lists and entries are kept as UTF-8
+``#``), under its own digest; a page whose list digest is unchanged reuses the
+list, and a list rendered again reuses every entry whose digest is unchanged.  Lists and entries are kept as UTF-8
 bytes: at a thousand posts they weigh some twenty megabytes of mostly Chinese
 text, which unpickles as ``str`` in a tenth of a second (decoding it), as
 ``bytes`` at once; only what is reused is decoded.  A page or an entry no
