@@ -6,7 +6,10 @@ Snowball stemmer but ends ``language_data.js`` with
 query in the browser fails (sphinx-doc/sphinx#14229; fixed by #14416 in
 Sphinx 9.1, which needs Python 3.12).  This registers the same language with
 the JavaScript class named after the stemmer it really uses.  Segmentation is
-unchanged: jieba, with ``html_search_options["dict"]`` as user dictionary.
+unchanged: jieba, with ``html_search_options["dict"]`` as user dictionary, but
+the dictionary (and with it jieba's model, about a second) is loaded at the
+first page indexed rather than when the builder prepares to write: a build that
+writes no page, such as a no-op rebuild, does not need it.
 
 On an incremental build Sphinx loads the previous index and removes the
 re-written pages from every term, but keeps a term whose only page no longer
@@ -17,9 +20,11 @@ are dropped before the index is written.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sphinx.search.zh import SearchChinese
+import jieba
+from sphinx.search.zh import JIEBA_DEFAULT_DICT, SearchChinese
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -32,6 +37,18 @@ class SearchChineseFixed(SearchChinese):
 
     # names the JS class: ``window.Stemmer = EnglishStemmer`` (english-stemmer.js)
     language_name = "English"
+
+    def __init__(self, options: dict[str, str]) -> None:
+        self._user_dict = options.get("dict", JIEBA_DEFAULT_DICT)
+        super().__init__({**options, "dict": ""})  # the parent would load it now
+        self.options = options
+
+    def split(self, input: str) -> list[str]:
+        if self._user_dict:
+            if Path(self._user_dict).is_file():
+                jieba.load_userdict(self._user_dict)
+            self._user_dict = ""
+        return super().split(input)
 
 
 def _drop_emptied_terms(app: Sphinx):
