@@ -78,3 +78,40 @@ def test_incremental_rebuilds_equal_clean_builds(rootdir, tmp_path):
         # Sphinx never deletes outputs; pages of deleted posts may linger unlinked
         assert {k: got[k] for k in expected if k in got} == expected, name
         assert set(expected) <= set(got), name
+
+
+def _steps(app) -> dict[str, list[str]]:
+    """The documents a build read and wrote, from its status log."""
+    log = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", app.status.getvalue()).replace("\r", "\n")
+    return {
+        step: sorted(set(re.findall(rf"^{step} \S+\.\.\. \[\s*\d+%\] (\S+)$", log, re.M)))
+        for step in ("reading", "writing")
+    }
+
+
+def test_index_and_archive_pages_are_written_again_when_what_they_show_changed(rootdir, tmp_path):
+    """They are filled in at write time: a post's edit never makes Sphinx read them again,
+    and it writes them again only if the edit changed what they show."""
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-latest", src)
+    build(src, freshenv=True)
+
+    _edit(src / "posts/2024/delta.md", "往下讲。", "往下讲，再补一句。")  # past its excerpt
+    body = build(src)
+    assert body.warning.getvalue() == ""
+    assert _steps(body) == {"reading": ["posts/2024/delta"], "writing": ["posts/2024/delta"]}
+
+    _edit(src / "posts/2024/delta.md", "# Delta 引用文章", "# Delta 新标题")  # listed on page 2 only
+    title = build(src)
+    assert title.warning.getvalue() == ""
+    assert _steps(title)["reading"] == ["posts/2024/delta"]
+    assert "archive" in _steps(title)["writing"]  # (and the index, whose toctree holds it: Sphinx's rule)
+    assert "Delta 新标题" in soup(title.outdir / "archive.html").select_one("section.post-archive").get_text()
+
+    _edit(src / "posts/2025/beta.md", "# Beta 同日文章", "# Beta 新标题")  # listed on page 1
+    first_page = build(src)
+    assert first_page.warning.getvalue() == ""
+    assert _steps(first_page)["reading"] == ["posts/2025/beta"]
+    assert {"archive", "index"} <= set(_steps(first_page)["writing"])
+    titles = [a.get_text() for a in soup(first_page.outdir / "index.html").select("a.latest-update-title")]
+    assert "Beta 新标题" in titles

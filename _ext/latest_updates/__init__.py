@@ -7,7 +7,9 @@ doctree; records are purged and merged per document, so parallel reads are safe.
 
 The ``latest-updates`` directive marks where the index goes.  Entries are
 rendered at write time, when every title is known: page 1 replaces the
-directive, pages 2…n are generated pages ``<docname>-page-<n>``.  HTML contract::
+directive, pages 2…n are generated pages ``<docname>-page-<n>``; a page holding
+an index (or the ``post-archive``) is written again, not read again, when what
+it shows of the posts changed.  HTML contract::
 
     <section class="latest-updates">
       <article class="latest-update">
@@ -41,7 +43,7 @@ from ablog.blog import slugify as ablog_slugify
 from archive_slugs import archive_slug
 from docutils import nodes
 from docutils.parsers.rst import directives
-from generated_pages import page_cache
+from generated_pages import digest, page_cache
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
@@ -64,6 +66,7 @@ logger = logging.getLogger(__name__)
 _ENV_POSTS = "latest_updates_posts"
 _ENV_INDEXES = "latest_updates_indexes"
 _ENV_ARCHIVES = "latest_updates_archives"
+_ENV_SHOWN = "latest_updates_shown"
 _EXCERPT_FIELD = "latest_updates_excerpt"
 
 
@@ -210,15 +213,31 @@ def _on_env_merge_info(
             _archives(env).add(name)
 
 
-def _on_env_get_outdated(
-    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
-) -> list[str]:
-    """Re-read the pages holding an index whenever a post may have come, changed or gone."""
-    touched = added | changed | removed
-    patterns = app.config.latest_updates_post_pattern
-    if any(fnmatch.fnmatch(doc, p) for doc in touched for p in patterns):
-        return sorted((set(_indexes(env)) | _archives(env)) - removed)
-    return []
+def shown_posts(env: BuildEnvironment, docname: str) -> str:
+    """A digest of what the index or archive on *docname* shows of the posts.
+
+    Both are filled in at write time (:func:`_on_doctree_resolved`), so a page whose
+    digest changed is written again, not read again.
+    """
+    shown: list[Any] = []
+    if docname in _indexes(env):
+        first = _pages(env, _indexes(env)[docname])[0]
+        shown.append([
+            first.count,
+            [(p.docname, p.title, p.date.isoformat(), p.categories, excerpt_inputs(env, p)) for p in first.entries],
+        ])
+    if docname in _archives(env):
+        shown.append([(p.docname, p.title, p.date.isoformat()) for p in published_posts(env)])
+    return digest(shown)
+
+
+def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """The pages holding an index or the archive whose posts, as shown, changed (a post came,
+    went, was retitled, or was published by the date)."""
+    before = getattr(env, _ENV_SHOWN, {})
+    now = {doc: shown_posts(env, doc) for doc in sorted(set(_indexes(env)) | _archives(env))}
+    setattr(env, _ENV_SHOWN, now)
+    return [doc for doc, value in now.items() if before.get(doc) != value]
 
 
 # -- The directive -----------------------------------------------------------
@@ -632,15 +651,15 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", _on_doctree_read)
     app.connect("env-purge-doc", _on_env_purge_doc)
     app.connect("env-merge-info", _on_env_merge_info)
-    app.connect("env-get-outdated", _on_env_get_outdated)
     app.connect("env-updated", _on_env_updated)
+    app.connect("env-get-updated", _on_env_get_updated)
     app.connect("build-finished", _on_build_finished)
     app.connect("doctree-resolved", _on_doctree_resolved)
     app.connect("html-collect-pages", _on_html_collect_pages)
     app.connect("html-page-context", _on_html_page_context)
     return {
         "version": __version__,
-        "env_version": 2,
+        "env_version": 3,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
