@@ -15,10 +15,11 @@ stale until a clean build.  This extension
   pages and feeds when nothing they show changed (their fingerprint covers the
   posts' titles, dates, labels and excerpts, the site navigation, the HTML
   configuration, our templates and the package versions) and their files are
-  still in the output folder; when something changed, the feeds are written
-  again but of the archive pages only those whose own fingerprint (their posts,
-  plus the sidebars and everything above) changed (a :mod:`generated_pages`
-  cache);
+  still in the output folder; when something changed, of the archive pages only
+  those whose own fingerprint (their posts, plus the sidebars and everything
+  above) changed are written again (a :mod:`generated_pages` cache), and of the
+  feeds only those whose newest ``blog_feed_length`` posts changed (ablog's
+  writer is shown only their collections; it writes the site-wide feed always);
 * deletes what a clean build would not write: the pages of removed documents
   and archive pages or feeds that no longer exist (a tag whose last post went);
 * keeps ablog's records small: ablog stores a deep copy of every post's doctree
@@ -39,6 +40,7 @@ stale until a clean build.  This extension
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
@@ -54,6 +56,8 @@ from sphinx.util import logging
 from wrapped_listeners import wrap_listener
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
@@ -163,28 +167,67 @@ def archive_fingerprint(env: BuildEnvironment, site_inputs: str, excerpts: dict[
     return digest([posts, excerpts, site_inputs])
 
 
+def _row(post: Any, excerpts: dict[str, str], rows: dict[tuple[str, str], str]) -> str:
+    """A digest of what a list or feed shows of *post*, kept in *rows* for the rest of the
+    build (a post is listed on up to seven archive pages and in as many feeds)."""
+    key = (post.docname, post.section)
+    if key not in rows:
+        rows[key] = digest([
+            post.docname, post.section, post.title, post.date, post.update,
+            [str(c) for c in post.category or []], [str(t) for t in post.tags or []],
+            [str(a) for a in post.author or []], excerpts.get(post.docname),
+        ])
+    return rows[key]
+
+
 def page_content(
     context: dict[str, Any], template: str, excerpts: dict[str, str], rows: dict[tuple[str, str], str]
 ) -> list[Any]:
-    """What one archive page shows of its own: its posts, with their excerpts.  Each post's row is a
-    digest kept in *rows* for the other pages of the build (a post is listed on up to seven)."""
+    """What one archive page shows of its own: its posts, with their excerpts."""
     if "collection" in context:
         posts = list(context["collection"])
     elif "catalog" in context:
         posts = [post for collection in context["catalog"] for post in collection]
     else:
         posts = [context["post"]] if "post" in context else []
-    shown = []
-    for post in posts:
-        key = (post.docname, post.section)
-        if key not in rows:
-            rows[key] = digest([
-                post.docname, post.section, post.title, post.date, post.update,
-                [str(c) for c in post.category or []], [str(t) for t in post.tags or []],
-                [str(a) for a in post.author or []], excerpts.get(post.docname),
-            ])
-        shown.append(rows[key])
+    shown = [_row(post, excerpts, rows) for post in posts]
     return [template, str(context.get("title")), str(context.get("header")), shown]
+
+
+# The catalogs ablog writes a feed for, per collection (``blog_feed_archives``).
+_FEED_CATALOGS = ("author", "location", "language", "category", "archive", "tags")
+
+
+def feed_contents(blog: Blog, excerpts: dict[str, str], rows: dict[tuple[str, str], str]) -> dict[str, Any]:
+    """What each Atom feed ablog writes shows, by its path in the output folder: its collection
+    and the newest ``blog_feed_length`` posts, ordered as ablog orders them."""
+    if not blog.blog_baseurl:
+        return {}  # ablog writes no feed
+    collections = [blog.posts]
+    if blog.blog_feed_archives:
+        collections += [coll for name in _FEED_CATALOGS for coll in getattr(blog, name) if len(coll)]
+    feeds = {}
+    for coll in collections:
+        newest = sorted(coll, key=lambda post: post.date, reverse=True)[: blog.blog_feed_length or None]
+        shown = [str(coll), coll.path, [_row(post, excerpts, rows) for post in newest]]
+        for root in blog.blog_feed_templates:
+            feeds[f"{coll.path}/{root}.xml"] = [root, shown]
+    return feeds
+
+
+@contextlib.contextmanager
+def _feeds_of(blog: Blog, paths: set[str]) -> Iterator[None]:
+    """Let ablog's feed writer see only the collections whose feeds are among *paths* (the
+    site-wide feed it writes always)."""
+    folders = {path.rpartition("/")[0] for path in paths}
+    shared = vars(blog)  # ablog's Blog is one state shared by all its instances
+    catalogs = {name: shared[name] for name in _FEED_CATALOGS}
+    for name, catalog in catalogs.items():
+        shared[name] = [coll for coll in catalog if coll.path in folders]
+    try:
+        yield
+    finally:
+        shared.update(catalogs)
 
 
 def _state_path(app: Sphinx) -> Path:
@@ -289,6 +332,26 @@ def _stamp_feed(path: Path) -> None:
     path.write_bytes(etree.tostring(tree, pretty_print=True, encoding="UTF-8", xml_declaration=True))
 
 
+def _write_feeds(app: Sphinx, contents: dict[str, Any], written: dict[str, str]) -> dict[str, str]:
+    """Write again the Atom feeds whose contents changed since *written* (their digests) or
+    whose files are missing, delete those no longer written; return the new digests."""
+    outdir = Path(app.outdir)
+    digests = {path: digest(shown) for path, shown in contents.items()}
+    for root in app.config.blog_feed_templates:
+        for path in (outdir / app.config.blog_path).rglob(f"{root}.xml"):
+            if path.relative_to(outdir).as_posix() not in digests:
+                path.unlink()  # a tag or category whose last post went
+    stale = {path for path, value in digests.items() if written.get(path) != value or not (outdir / path).is_file()}
+    if stale:
+        blog = Blog(app)
+        with _feeds_of(blog, stale):
+            list(generate_atom_feeds(app))  # writes the feeds itself
+        for path in sorted(stale | {f"{blog.posts.path}/{root}.xml" for root in blog.blog_feed_templates}):
+            _stamp_feed(outdir / path)
+    logger.info("ablog feeds: %d of %d written", len(stale), len(digests))
+    return digests
+
+
 def _on_html_collect_pages(app: Sphinx):
     """ablog's archive pages and feeds, unless nothing they show changed since they were written."""
     if app.builder.format != "html":
@@ -296,7 +359,8 @@ def _on_html_collect_pages(app: Sphinx):
     if not Blog(app):
         register_posts(app)
     excerpts = _excerpts(app.env)
-    fingerprint = archive_fingerprint(app.env, site_inputs(app), excerpts)
+    site = site_inputs(app)
+    fingerprint = archive_fingerprint(app.env, site, excerpts)
     state = _load_state(app)
     outdir = Path(app.outdir)
     cache = page_cache(app, "ablog")
@@ -304,26 +368,21 @@ def _on_html_collect_pages(app: Sphinx):
         state.get("fingerprint") == fingerprint
         and state.get("outdir") == str(outdir)
         and cache.complete()
-        and all((outdir / feed).is_file() for feed in state.get("feeds", []))
+        and all((outdir / feed).is_file() for feed in state.get("feeds", {}))
     ):
         cache.keep_all()
         logger.info("ablog archive pages and feeds are up to date (%d files)",
-                    len(cache.pages()) + len(state.get("feeds", [])))
+                    len(cache.pages()) + len(state.get("feeds", {})))
         return
     pages = list(generate_archive_pages(app))
     _use_site_excerpts(app)
-    feed_dir = outdir / app.config.blog_path
-    for path in feed_dir.rglob("atom.xml"):  # what ablog does not write again is stale
-        path.unlink()
-    list(generate_atom_feeds(app))  # writes the feeds itself
-    feeds = []
-    for path in sorted(feed_dir.rglob("atom.xml")):
-        _stamp_feed(path)
-        feeds.append(path.relative_to(outdir).as_posix())
-    app._ablog_incremental_pending = {"fingerprint": fingerprint, "outdir": str(outdir), "feeds": feeds}
-    # Pages: only those whose own posts, or anything they share (sidebars,
-    # navigation, configuration, templates), changed.
+    # Feeds and pages: only those whose own posts, or anything they share
+    # (sidebars, navigation, configuration, templates), changed.
     rows: dict[tuple[str, str], str] = {}
+    contents = {path: [shown, site] for path, shown in feed_contents(Blog(app), excerpts, rows).items()}
+    written = state.get("feeds", {}) if state.get("outdir") == str(outdir) else {}
+    feeds = _write_feeds(app, contents, written if isinstance(written, dict) else {})
+    app._ablog_incremental_pending = {"fingerprint": fingerprint, "outdir": str(outdir), "feeds": feeds}
     for name, context, template in pages:
         if not cache.keep(name, cache.fingerprint(name, page_content(context, template, excerpts, rows))):
             yield name, context, template

@@ -172,3 +172,29 @@ def test_generated_pages_follow_a_configuration_change(rootdir, tmp_path):
     assert second.warning.getvalue() == ""
     assert "0 added, 0 changed, 0 removed" in _log(second)
     assert soup(second.outdir / "index-page-2.html").select_one("article h1").get_text() == "最新文章"
+
+
+@pytest.mark.parametrize("feed_length", [None, 1])
+def test_a_retitle_writes_only_the_feeds_that_list_the_post(rootdir, tmp_path, feed_length):
+    """Each Atom feed is written again iff it lists the retitled post among its newest
+    ``blog_feed_length`` (or is the site-wide feed, which ablog always writes)."""
+    import feedparser
+
+    overrides = {"blog_feed_length": feed_length}
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-incremental", src)
+    first = build(src, freshenv=True, confoverrides=overrides)
+    feeds = sorted(first.outdir.rglob("atom.xml"))
+    assert len(feeds) > 8
+    before = {path: path.stat().st_mtime_ns for path in feeds}
+    _edit(src / "posts/2025/gradient-descent.md", "# 梯度下降入门", "# 梯度下降：从零开始")
+    second = build(src, confoverrides=overrides)
+    assert second.warning.getvalue() == ""
+    assert sorted(second.outdir.rglob("atom.xml")) == feeds
+    listing = {
+        path for path in feeds
+        if any(entry.title == "梯度下降：从零开始" for entry in feedparser.parse(path.read_bytes()).entries)
+    }
+    assert listing  # the post's own tag feed lists it whatever the length
+    rewritten = {path for path in feeds if path.stat().st_mtime_ns != before[path]}
+    assert rewritten == listing | {second.outdir / "blog/atom.xml"}
