@@ -191,10 +191,12 @@ def _on_builder_inited(app: Sphinx) -> None:
 
 def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     """Record the formulas of the document just read."""
-    found = [
-        (_tex(node), isinstance(node, nodes.math_block), node.line)
-        for node in doctree.findall(lambda n: isinstance(n, (nodes.math, nodes.math_block)))
-    ]
+    # a class per walk: docutils then tests it inline (a callable is called on every node)
+    found = sorted(
+        [(_tex(node), False, node.line) for node in doctree.findall(nodes.math)]
+        + [(_tex(node), True, node.line) for node in doctree.findall(nodes.math_block)],
+        key=lambda formula: formula[2] or 0,
+    )
     if found:
         _formulas(app.env)[app.env.docname] = found
 

@@ -45,16 +45,20 @@ def entry_digests(
 ) -> list[str]:
     """Digest of what :func:`entries.render_entry` (*kind* ``entry``) or ``render_catalog_item`` reads for
     each of *posts* on page *pagename* in *folder* (links are relative to the folder, or ``#`` to the page)."""
-    shared = _MARKUP_SOURCE + pickle.dumps([kind, folder, sorted(labels.items()), date_format], protocol=4)
-    return [
-        hashlib.sha256(shared + pickle.dumps((
+    # the markup source and page settings are hashed once, then continued per entry
+    shared = hashlib.sha256(_MARKUP_SOURCE)
+    shared.update(pickle.dumps([kind, folder, sorted(labels.items()), date_format], protocol=4))
+    digests = []
+    for post, summary in zip(posts, summaries, strict=True):
+        entry = shared.copy()
+        entry.update(pickle.dumps((
             linked_here(post, pagename),
             post.docname, post.section, post.external_link, post.title, post.date, post.update, post.published,
             [[(c.docname, str(c.name), len(c) > 0) for c in getattr(post, field) or ()] for field in _COLLECTIONS],
             summary,
-        ), protocol=4)).hexdigest()
-        for post, summary in zip(posts, summaries, strict=True)
-    ]
+        ), protocol=4))
+        digests.append(entry.hexdigest())
+    return digests
 
 
 def list_digest(pagename: str, digests: Iterable[str]) -> str:

@@ -74,9 +74,8 @@ class ReadingStats:
 
 def count_text(text: str) -> ReadingStats:
     """CJK characters and Latin words of plain *text*."""
-    cjk = len(_CJK.findall(text))
-    words = len(_WORD.findall(_CJK.sub(" ", text)))
-    return ReadingStats(cjk=cjk, words=words)
+    latin, cjk = _CJK.subn(" ", text)
+    return ReadingStats(cjk=cjk, words=len(_WORD.findall(latin)))
 
 
 _CODE = (nodes.literal_block, nodes.doctest_block)
