@@ -93,7 +93,7 @@ def count(doctree: nodes.Node) -> ReadingStats:
     while pending:
         node = pending.pop()
         if isinstance(node, nodes.Text):
-            texts.append(node.astext())
+            texts.append(node)  # a str; astext() would drop reST escape markers, which MyST text has not
         elif isinstance(node, _SKIPPED):
             continue
         elif isinstance(node, _CODE):
