@@ -1,4 +1,4 @@
-"""The page's own table of contents: pydata's, built with lxml; and the post card shown without a trial render."""
+"""The page's own table of contents: pydata's, built with lxml; it and the post card shown without a trial render."""
 
 from __future__ import annotations
 
@@ -48,6 +48,13 @@ def test_markup_in_a_heading_stays_markup_and_text_stays_text(app):
     assert link.select_one("code").get_text() == "lr"
     assert link.select_one("b").get_text() == "步长"  # the author's inline HTML, as in the heading
     assert "&" in link.get_text() and '"' in link.get_text()
+
+
+def test_the_toc_is_rendered_once(app):
+    """Its emptiness is known without pydata's trial render, which took the first id of its heading."""
+    toc = _toc(app, "posts/2025/sections")
+    assert toc["aria-labelledby"] == "pst-page-navigation-heading"
+    assert soup(app.outdir / "posts/2025/sections.html").select_one("#pst-page-navigation-heading") is not None
 
 
 def test_a_page_with_only_its_title_has_no_toc_nor_toggle(app):

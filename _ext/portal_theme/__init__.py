@@ -214,22 +214,30 @@ def _on_html_page_context(
 
 _HIDDEN = "portal_theme_unchecked"
 # The template sections pydata-sphinx-theme renders an extra time per page, to
-# drop the templates that come out empty (its ``update_and_remove_templates``).
-_CHECKED_SECTIONS = (
-    "theme_navbar_start",
-    "theme_navbar_center",
-    "theme_navbar_persistent",
-    "theme_navbar_end",
-    "theme_article_header_start",
-    "theme_article_header_end",
-    "theme_article_footer_items",
-    "theme_content_footer_items",
-    "theme_footer_start",
-    "theme_footer_center",
-    "theme_footer_end",
-    "theme_primary_sidebar_end",
-    "sidebars",
-)
+# drop the templates that come out empty (its ``update_and_remove_templates``
+# and ``set_secondary_sidebar_items``), each with the context key that then
+# holds the templates to render.
+_CHECKED_SECTIONS = {
+    **{
+        section: section
+        for section in (
+            "theme_navbar_start",
+            "theme_navbar_center",
+            "theme_navbar_persistent",
+            "theme_navbar_end",
+            "theme_article_header_start",
+            "theme_article_header_end",
+            "theme_article_footer_items",
+            "theme_content_footer_items",
+            "theme_footer_start",
+            "theme_footer_center",
+            "theme_footer_end",
+            "theme_primary_sidebar_end",
+            "sidebars",
+        )
+    },
+    "theme_secondary_sidebar_items": "secondary_sidebar_items",
+}
 # Templates that always render something on the pages they are configured for
 # (conf.py's html_sidebars, the book theme's article header, pydata's placeholder
 # for Read the Docs' ads); the theme's icon links and the like can come out empty
@@ -244,9 +252,11 @@ _NEVER_EMPTY = frozenset({
     "sidebar-ethical-ads.html",
 })
 # Templates whose emptiness is known without rendering them: ablog's post card
-# shows the page's post, and nothing on a page that is not one.
-_SHOWN_IF: dict[str, Callable[[Sphinx, str], bool]] = {
-    "ablog/postcard.html": lambda app, pagename: pagename in Blog(app),
+# shows the page's post, and nothing on a page that is not one; the page TOC
+# shows the page's sections, if it has any besides its title.
+_SHOWN_IF: dict[str, Callable[[Sphinx, str, dict[str, Any]], bool]] = {
+    "ablog/postcard.html": lambda app, pagename, context: pagename in Blog(app),
+    "page-toc.html": lambda app, pagename, context: bool(context["generate_toc_html"]()),
 }
 
 
@@ -257,27 +267,30 @@ def _template_names(value: str | list[str]) -> list[str]:
 
 
 def _hide_templates(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    """Before pydata's empty-template check (priority 500): show it only the templates whose
+    """Before pydata's empty-template checks (priority 500): show them only the templates whose
     emptiness is not known here."""
     hidden = {}
     for section in _CHECKED_SECTIONS:
-        if not context.get(section):
+        if not context.get(section) or isinstance(context[section], dict):  # per-page dicts: pydata's
             continue
         names = _template_names(context[section])
-        known = {name for name in names if name in _NEVER_EMPTY or name in _SHOWN_IF}
+        known = [name for name in names if name in _NEVER_EMPTY or name in _SHOWN_IF]
         if known:
-            shown = {name for name in known if name in _NEVER_EMPTY or _SHOWN_IF[name](app, pagename)}
-            hidden[section] = (names, shown)
+            hidden[section] = names
             context[section] = [name for name in names if name not in known]
     context[_HIDDEN] = hidden
 
 
 def _restore_templates(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    """After the check: the templates known to show something and those that passed it, in the
-    configured order."""
-    for section, (names, shown) in context.pop(_HIDDEN, {}).items():
-        kept = set(context.get(section) or ())
-        context[section] = [name for name in names if name in shown or name in kept]
+    """After the checks: the templates known to show something and those that passed a check, in
+    the configured order."""
+    for section, names in context.pop(_HIDDEN, {}).items():
+        rendered = _CHECKED_SECTIONS[section]
+        kept = set(context.get(rendered) or ())
+        context[rendered] = [
+            name for name in names
+            if name in kept or name in _NEVER_EMPTY or (name in _SHOWN_IF and _SHOWN_IF[name](app, pagename, context))
+        ]
 
 
 # Template sources in the pydata and book themes' ``static/`` folders.
