@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import shutil
 import subprocess
@@ -64,6 +65,38 @@ def test_identical_formulas_render_once_and_are_cached(rootdir, tmp_path):
     (src / "other.md").write_text((src / "other.md").read_text() + "\n新段落 $a^2 + b^2 = c^2$。\n")
     second = build(src)
     assert second.builder._katex_ssr_cache.rendered_this_build == 0
+
+
+def test_the_renderer_starts_while_documents_are_read(rootdir, tmp_path, monkeypatch):
+    """At the first formula not in the cache, so that Node.js loads KaTeX while Sphinx reads on;
+    not at all when every formula read is cached."""
+    import katex_ssr
+
+    started = []
+    start_renderer = katex_ssr.start_renderer
+
+    def recording_start(node):
+        started.append([frame.function for frame in inspect.stack()])
+        return start_renderer(node)
+
+    monkeypatch.setattr(katex_ssr, "start_renderer", recording_start)
+    src = _copy(rootdir, "math", tmp_path / "src")
+    first = build(src, freshenv=True)
+    assert first.warning.getvalue() == ""
+    assert len(started) == 1 and "_on_doctree_read" in started[0]
+
+    started.clear()
+    (src / "other.md").write_text((src / "other.md").read_text() + "\n又一段，公式已缓存 $a^2 + b^2 = c^2$。\n")
+    cached = build(src)
+    assert cached.warning.getvalue() == ""
+    assert started == []
+
+    (src / "other.md").write_text((src / "other.md").read_text() + "\n新公式 $e^{i\\pi} + 1 = 0$。\n")
+    new = build(src)
+    assert new.warning.getvalue() == ""
+    assert len(started) == 1 and "_on_doctree_read" in started[0]
+    assert new.builder._katex_ssr_cache.rendered_this_build == 1
+    assert soup(new.outdir / "other.html").select("span.math .katex")
 
 
 def test_a_lost_cache_is_rebuilt_even_when_nothing_is_read(rootdir, tmp_path):

@@ -10,8 +10,10 @@ configuration and its client-side mode and replaces the prerendering:
   mode, line; small strings, purged and merged per document);
 * once all documents are read, every formula not yet in the cache is rendered
   in one batch by one short-lived ``node`` process running the KaTeX bundled
-  with sphinxcontrib-katex, with ``katex_ssr_macros``; a formula KaTeX rejects
-  is a warning naming the file and line;
+  with sphinxcontrib-katex, with ``katex_ssr_macros`` (started, in a serial
+  read, at the first formula not in the cache, so that it loads KaTeX while
+  the other documents are read); a formula KaTeX rejects is a warning naming
+  the file and line;
 * the HTML writer only looks formulas up in the cache (kept in the doctree
   directory, keyed by TeX, display mode, macros and KaTeX version), so writing,
   serial or parallel, starts no process at all.
@@ -113,21 +115,39 @@ class _Cache:
         self.loaded = True
 
 
-def render_batch(node: str, formulas: list[tuple[str, bool]], macros: dict[str, str]) -> list[tuple[str, str]]:
-    """Render *formulas* with one ``node`` process; ``("html", …)`` or ``("error", …)`` each."""
-    request = json.dumps({"macros": macros, "formulas": [{"tex": t, "display": d} for t, d in formulas]})
-    result = subprocess.run(
+def start_renderer(node: str) -> subprocess.Popen[str]:
+    """A ``node`` process loading KaTeX (a fifth of a second), then waiting for its batch."""
+    return subprocess.Popen(
         [node, str(_RENDER_SCRIPT), str(_KATEX_JS)],
-        input=request,
-        capture_output=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         encoding="utf-8",
-        timeout=_RENDER_TIMEOUT,
-        check=False,
     )
-    if result.returncode != 0:
-        raise RuntimeError(f"KaTeX renderer failed: {result.stderr.strip()}")
-    return [("html", r["html"]) if "html" in r else ("error", r["error"]) for r in json.loads(result.stdout)]
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    process.kill()
+    process.communicate()
+
+
+def render_batch(
+    node: str, formulas: list[tuple[str, bool]], macros: dict[str, str],
+    process: subprocess.Popen[str] | None = None,
+) -> list[tuple[str, str]]:
+    """Render *formulas* with one ``node`` process (*process*, if started already; it ends
+    with the batch); ``("html", …)`` or ``("error", …)`` each."""
+    process = process or start_renderer(node)
+    request = json.dumps({"macros": macros, "formulas": [{"tex": t, "display": d} for t, d in formulas]})
+    try:
+        stdout, stderr = process.communicate(request, timeout=_RENDER_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        _stop(process)
+        raise
+    if process.returncode != 0:
+        raise RuntimeError(f"KaTeX renderer failed: {stderr.strip()}")
+    return [("html", r["html"]) if "html" in r else ("error", r["error"]) for r in json.loads(stdout)]
 
 
 # -- Event handlers ----------------------------------------------------------
@@ -199,6 +219,18 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     )
     if found:
         _formulas(app.env)[app.env.docname] = found
+        _start_renderer_early(app, found)
+
+
+def _start_renderer_early(app: Sphinx, found: list[tuple[str, bool, int | None]]) -> None:
+    """Start the renderer at the first formula not in the cache, so that Node.js loads KaTeX
+    while the other documents are read (not in a parallel reader: it would end with it)."""
+    if (app.parallel > 1 or "_katex_ssr_process" in app.__dict__
+            or app.config.html_math_renderer != RENDERER or not app._katex_ssr_node):
+        return
+    cache: _Cache = app.builder._katex_ssr_cache
+    if any(cache.key(tex, display) not in cache.entries for tex, display, _line in found):
+        app._katex_ssr_process = start_renderer(app._katex_ssr_node)
 
 
 def _on_env_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
@@ -220,13 +252,23 @@ def _on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[
 
 def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Render every formula not yet cached, in one batch; report those KaTeX rejects."""
+    process = app.__dict__.pop("_katex_ssr_process", None)
+    try:
+        _render_missing(app, env, process)
+    finally:
+        if process is not None and process.returncode is None:
+            _stop(process)  # started for formulas that turned out to be cached, or failed
+    return []
+
+
+def _render_missing(app: Sphinx, env: BuildEnvironment, process: subprocess.Popen[str] | None) -> None:
     if app.config.html_math_renderer != RENDERER or not app._katex_ssr_node:
-        return []
+        return
     cache: _Cache = app.builder._katex_ssr_cache
     if (not environment_changed(app) and cache.loaded
             and getattr(env, _ENV_COMPLETE, None) == cache.renderer):
         # the formulas are the last build's, and its cache held every one of them
-        return []
+        return
     macros = app.config.katex_ssr_macros
     wanted: dict[_Key, tuple[str, bool]] = {}
     for records in _formulas(env).values():
@@ -234,7 +276,7 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
             wanted.setdefault(cache.key(tex, display), (tex, display))
     missing = sorted(key for key in wanted if key not in cache.entries)
     if missing:
-        results = render_batch(app._katex_ssr_node, [wanted[k] for k in missing], macros)
+        results = render_batch(app._katex_ssr_node, [wanted[k] for k in missing], macros, process)
         cache.entries.update(zip(missing, results))
         cache.rendered_this_build += len(missing)
     for docname in sorted(getattr(app, "_katex_ssr_read", ())):
@@ -251,7 +293,13 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
                 )
     cache.save(keep=set(wanted))
     setattr(env, _ENV_COMPLETE, cache.renderer)
-    return []
+
+
+def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
+    """Stop a renderer started for a build that failed before all documents were read."""
+    process = app.__dict__.pop("_katex_ssr_process", None)
+    if process is not None:
+        _stop(process)
 
 
 # -- HTML ---------------------------------------------------------------------
@@ -303,6 +351,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-merge-info", _on_env_merge_info)
     app.connect("env-before-read-docs", _on_env_before_read_docs)
     app.connect("env-updated", _on_env_updated)
+    app.connect("build-finished", _on_build_finished)
     return {
         "version": __version__,
         "env_version": 1,
