@@ -9,7 +9,8 @@ more.  Posts, ablog's archives and the home index's pages 2…n are in no
 toctree, so none of their navigation entries is "current": the navigation of
 two such pages differs only in its relative links, that is, only if they lie in
 different folders.  For those pages it is rendered once per folder (and per set
-of arguments); pages in the toctree get their own.
+of arguments); pages in the toctree get their own.  It is built with lxml
+(:mod:`.sidebar_nav`), which needs no CSS selectors.
 
 Either is kept in the doctree folder between builds, under the digest of what
 every page depends on besides its content (:func:`generated_pages.site_inputs`:
@@ -29,6 +30,8 @@ from typing import TYPE_CHECKING, Any
 import doctree_pickle
 from generated_pages import site_inputs
 from markupsafe import Markup
+
+from .sidebar_nav import sidebar_nav
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -104,7 +107,11 @@ def share_navigation(app: Sphinx, pagename: str, templatename: str, context: dic
         if kind != "sidebar" or startdepth != 0:
             return generate(kind, startdepth, show_nav_level, **kwargs)
         key = (*scope, show_nav_level, tuple(sorted(kwargs.items())))
-        return navigations.get(key, lambda: generate(kind, startdepth, show_nav_level, **kwargs))
+        return navigations.get(key, lambda: render(show_nav_level, **kwargs))
+
+    def render(show_nav_level: int, **kwargs: Any) -> Any:
+        built = sidebar_nav(context["toctree"](**kwargs), show_nav_level)
+        return built if built is not None else generate("sidebar", 0, show_nav_level, **kwargs)
 
     context["generate_toctree_html"] = generate_toctree_html
 
