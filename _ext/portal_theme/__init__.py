@@ -189,7 +189,7 @@ def _on_html_page_context(
         def _kept_list(kind: str, key: str, posts: list[Any], summaries: list[str], labels: dict[str, str],
                        render: Callable[[Any, str], str]) -> Markup:
             cache = _entries_cache(app)
-            digests = entry_digests(kind, folder, pagename, posts, summaries, labels, date_format)
+            digests = entry_digests(kind, folder, pagename, posts, summaries, labels, date_format, cache.shown)
             return Markup(cache.get(key, list_digest(key, digests), lambda: "\n".join(
                 cache.entry((kind, folder, linked_here(post, pagename), post.docname, post.section), digest,
                             lambda: render(post, summary))

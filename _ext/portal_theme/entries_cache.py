@@ -41,22 +41,35 @@ def linked_here(post: Any, pagename: str) -> str:
 
 def entry_digests(
     kind: str, folder: str, pagename: str, posts: Iterable[Any], summaries: Iterable[str],
-    labels: Mapping[str, str], date_format: str,
+    labels: Mapping[str, str], date_format: str, shown: dict[Any, tuple[frozenset[str], bytes]] | None = None,
 ) -> list[str]:
     """Digest of what :func:`entries.render_entry` (*kind* ``entry``) or ``render_catalog_item`` reads for
-    each of *posts* on page *pagename* in *folder* (links are relative to the folder, or ``#`` to the page)."""
+    each of *posts* on page *pagename* in *folder* (links are relative to the folder, or ``#`` to the page).
+
+    What a post's entry shows besides its links is the same on every page of a build that lists it (up to
+    seven): it is pickled once into *shown*, with the pages its entry links to.
+    """
+    shown = {} if shown is None else shown
     # the markup source and page settings are hashed once, then continued per entry
     shared = hashlib.sha256(_MARKUP_SOURCE)
     shared.update(pickle.dumps([kind, folder, sorted(labels.items()), date_format], protocol=4))
     digests = []
     for post, summary in zip(posts, summaries, strict=True):
+        key = (post.docname, post.section, summary)
+        if key not in shown:
+            collections = [[(c.docname, str(c.name), len(c) > 0) for c in getattr(post, field) or ()]
+                           for field in _COLLECTIONS]
+            shown[key] = (
+                frozenset(docname for collection in collections for docname, _, _ in collection),
+                pickle.dumps((
+                    post.docname, post.section, post.external_link, post.title, post.date, post.update,
+                    post.published, collections, summary,
+                ), protocol=4),
+            )
+        links, data = shown[key]
         entry = shared.copy()
-        entry.update(pickle.dumps((
-            linked_here(post, pagename),
-            post.docname, post.section, post.external_link, post.title, post.date, post.update, post.published,
-            [[(c.docname, str(c.name), len(c) > 0) for c in getattr(post, field) or ()] for field in _COLLECTIONS],
-            summary,
-        ), protocol=4))
+        entry.update(pickle.dumps(pagename if pagename in links else "", protocol=4))
+        entry.update(data)
         digests.append(entry.hexdigest())
     return digests
 
@@ -79,6 +92,7 @@ class EntriesCache:
         self._path = path
         self._kept: tuple[_Kept, _Kept] | None = None
         self._changed = False
+        self.shown: dict[Any, tuple[frozenset[str], bytes]] = {}  # for entry_digests, this build
 
     def _loaded(self) -> tuple[_Kept, _Kept]:
         if self._kept is None:
@@ -109,6 +123,7 @@ class EntriesCache:
 
     def save(self) -> None:
         """Write the file if a list or an entry was rendered in this build."""
+        self.shown = {}
         if not self._changed or self._kept is None:
             return
         doctree_pickle.write(self._path, (self._FORMAT, *self._kept))
