@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -35,6 +36,12 @@ def math_and_code_post(site: Path) -> str:
             best, most = path, formulas
     assert best is not None, "no post has both math and code"
     return best.relative_to(site).as_posix()
+
+
+def search_index(outdir: Path) -> dict:
+    """The search index Sphinx wrote (``searchindex.js``: ``Search.setIndex({...})``)."""
+    text = (outdir / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
 
 
 def build(src: Path, buildername: str = "html", **kwargs) -> SphinxTestApp:

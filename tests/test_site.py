@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from helpers import REPO, resolve, soup
+from helpers import REPO, resolve, search_index, soup
 
 sys.path.insert(0, str(REPO / "_ext"))
 from post_frontmatter import read_front_matter  # noqa: E402
@@ -117,8 +116,7 @@ def test_feed_summaries_are_the_post_excerpts(site):
 
 
 def test_search_index_has_jieba_segmented_chinese_terms(site):
-    text = (site / "searchindex.js").read_text(encoding="utf-8")
-    index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    index = search_index(site)
     docnames = index["docnames"]
     for term in ("梯度", "强化学习", "模型"):
         assert term in index["terms"], term

@@ -3,19 +3,17 @@ loaded (with jieba's model) only once a page is indexed, so a no-op rebuild skip
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import jieba
 import sphinx.search.zh
 
-from helpers import build
+from helpers import build, search_index
 
 
 def _terms(app) -> dict:
-    text = (Path(app.outdir) / "searchindex.js").read_text(encoding="utf-8")
-    return json.loads(text[text.index("(") + 1 : text.rindex(")")])["terms"]
+    return search_index(Path(app.outdir))["terms"]
 
 
 def test_the_user_dictionary_segments_the_index(rootdir, tmp_path):

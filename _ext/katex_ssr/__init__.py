@@ -209,6 +209,11 @@ def _on_builder_inited(app: Sphinx) -> None:
     app.config.html_static_path = [*app.config.html_static_path, str(staging)]
 
 
+def _prerendering(app: Sphinx) -> bool:
+    """Whether formulas are rendered at build time (Node.js found, our renderer chosen)."""
+    return app.config.html_math_renderer == RENDERER and bool(app._katex_ssr_node)
+
+
 def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     """Record the formulas of the document just read."""
     # a class per walk: docutils then tests it inline (a callable is called on every node)
@@ -225,8 +230,7 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
 def _start_renderer_early(app: Sphinx, found: list[tuple[str, bool, int | None]]) -> None:
     """Start the renderer at the first formula not in the cache, so that Node.js loads KaTeX
     while the other documents are read (not in a parallel reader: it would end with it)."""
-    if (app.parallel > 1 or "_katex_ssr_process" in app.__dict__
-            or app.config.html_math_renderer != RENDERER or not app._katex_ssr_node):
+    if app.parallel > 1 or "_katex_ssr_process" in app.__dict__ or not _prerendering(app):
         return
     cache: _Cache = app.builder._katex_ssr_cache
     if any(cache.key(tex, display) not in cache.entries for tex, display, _line in found):
@@ -262,7 +266,7 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 
 def _render_missing(app: Sphinx, env: BuildEnvironment, process: subprocess.Popen[str] | None) -> None:
-    if app.config.html_math_renderer != RENDERER or not app._katex_ssr_node:
+    if not _prerendering(app):
         return
     cache: _Cache = app.builder._katex_ssr_cache
     if (not environment_changed(app) and cache.loaded

@@ -213,6 +213,11 @@ def _on_env_merge_info(
             _archives(env).add(name)
 
 
+def shown_entries(env: BuildEnvironment, page: _Page) -> list[Any]:
+    """What a page of an index shows of its posts, cheaper than rendering it to compare."""
+    return [(p.docname, p.title, p.date.isoformat(), p.categories, excerpt_inputs(env, p)) for p in page.entries]
+
+
 def shown_posts(env: BuildEnvironment, docname: str) -> str:
     """A digest of what the index or archive on *docname* shows of the posts.
 
@@ -222,10 +227,7 @@ def shown_posts(env: BuildEnvironment, docname: str) -> str:
     shown: list[Any] = []
     if docname in _indexes(env):
         first = _pages(env, _indexes(env)[docname])[0]
-        shown.append([
-            first.count,
-            [(p.docname, p.title, p.date.isoformat(), p.categories, excerpt_inputs(env, p)) for p in first.entries],
-        ])
+        shown.append([first.count, shown_entries(env, first)])
     if docname in _archives(env):
         shown.append([(p.docname, p.title, p.date.isoformat()) for p in published_posts(env)])
     return digest(shown)
@@ -585,11 +587,7 @@ def _on_html_collect_pages(app: Sphinx):
         title = app.env.titles[index_doc].astext() if index_doc in app.env.titles else ""
         for page in _pages(app.env, options)[1:]:
             pagename = page_name(index_doc, page.number)
-            # what the page shows, cheaper than rendering it to compare
-            shown = [
-                (post.docname, post.title, post.date.isoformat(), post.categories, excerpt_inputs(app.env, post))
-                for post in page.entries
-            ]
+            shown = shown_entries(app.env, page)
             if cache.keep(pagename, cache.fingerprint(pagename, "page.html", title, page.number, page.count, shown)):
                 continue
             body = render_index(app.builder, pagename, index_doc, page, level=2)  # under the <h1>

@@ -33,10 +33,14 @@ _MARKUP_SOURCE = (Path(__file__).resolve().parent / "entries.py").read_bytes()
 _COLLECTIONS = ("author", "location", "language", "category", "tags")
 
 
+def _linked_pages(post: Any) -> frozenset[str]:
+    """The pages *post*'s entry links to: its authors', locations', languages', categories' and tags'."""
+    return frozenset(c.docname for field in _COLLECTIONS for c in getattr(post, field) or ())
+
+
 def linked_here(post: Any, pagename: str) -> str:
     """*pagename* if *post*'s entry links to it (Sphinx writes such a link as ``#``), else ``""``."""
-    linked = any(c.docname == pagename for field in _COLLECTIONS for c in getattr(post, field) or ())
-    return pagename if linked else ""
+    return pagename if pagename in _linked_pages(post) else ""
 
 
 def entry_digests(
@@ -60,7 +64,7 @@ def entry_digests(
             collections = [[(c.docname, str(c.name), len(c) > 0) for c in getattr(post, field) or ()]
                            for field in _COLLECTIONS]
             shown[key] = (
-                frozenset(docname for collection in collections for docname, _, _ in collection),
+                _linked_pages(post),
                 pickle.dumps((
                     post.docname, post.section, post.external_link, post.title, post.date, post.update,
                     post.published, collections, summary,

@@ -33,20 +33,24 @@ _LIST_CLASSES = ("nav", "section-nav", "flex-column")
 _ENTRY_CLASSES = ("nav-item", "toc-entry")
 
 
-def _add_classes(element: etree._Element, classes: list[str] | tuple[str, ...]) -> None:
-    element.set("class", " ".join([*element.get("class", "").split(), *classes]))
+def element_classes(element: etree._Element) -> list[str]:
+    return element.get("class", "").split()
+
+
+def add_classes(element: etree._Element, classes: list[str] | tuple[str, ...]) -> None:
+    element.set("class", " ".join([*element_classes(element), *classes]))
 
 
 def _classify(ul: etree._Element, level: int, show_toc_level: int) -> int:
     """Add pydata's classes to ``ul`` and its sub-lists; return how many lists and entries were reached."""
-    _add_classes(ul, ([_SHOWN] if level <= show_toc_level + 1 else []) + list(_LIST_CLASSES))
+    add_classes(ul, ([_SHOWN] if level <= show_toc_level + 1 else []) + list(_LIST_CLASSES))
     reached = 1
     for li in ul.iterchildren("li"):
-        _add_classes(li, [f"toc-h{level}", *_ENTRY_CLASSES])
+        add_classes(li, [f"toc-h{level}", *_ENTRY_CLASSES])
         reached += 1
         link = next(li.iter("a"), None)
         if link is not None:
-            _add_classes(link, ["nav-link"])
+            add_classes(link, ["nav-link"])
         sublist = li.find("ul")
         if sublist is not None:
             reached += _classify(sublist, level + 1, show_toc_level)

@@ -26,9 +26,7 @@ import lxml.html
 from lxml import etree
 from markupsafe import Markup
 
-
-def _classes(element: etree._Element) -> list[str]:
-    return element.get("class", "").split()
+from .page_toc import add_classes, element_classes
 
 
 def _add_text(element: etree._Element, text: str | None) -> None:
@@ -63,15 +61,16 @@ def _attached(element: etree._Element, root: etree._Element) -> bool:
     return False
 
 
-def _collapse(li: etree._Element, classes: list[str]) -> None:
+def _collapse(li: etree._Element) -> None:
     """pydata's ``add_collapse_checkboxes`` for one entry with a sub-list."""
-    li.set("class", " ".join([*classes, "has-children"]))
+    current = "current" in element_classes(li)
+    add_classes(li, ["has-children"])
     details = etree.Element("details")
     details.text, li.text = li.text, None
     for child in list(li):
         details.append(child)  # with its tail
     li.append(details)
-    link = next((child for child in details if child.tag == "a" and "reference" in _classes(child)), None)
+    link = next((child for child in details if child.tag == "a" and "reference" in element_classes(child)), None)
     if link is not None:
         _detach(link)
         li.insert(0, link)
@@ -80,7 +79,7 @@ def _collapse(li: etree._Element, classes: list[str]) -> None:
     etree.SubElement(toggle, "i", {"class": "fa-solid fa-chevron-down"})
     summary.tail, details.text = details.text, None
     details.insert(0, summary)
-    if "current" in classes:
+    if current:
         details.set("open", "open")
 
 
@@ -96,11 +95,11 @@ def sidebar_nav(fragment: str, show_nav_level: int) -> Markup | None:
     except (etree.ParserError, ValueError):
         return None
     entries = list(root.iter("li"))
-    if any("toctree-l0" in _classes(li) or li.find(".//p") is not None for li in entries):
+    if any("toctree-l0" in element_classes(li) or li.find(".//p") is not None for li in entries):
         return None
     for li in entries:
-        if "current" in _classes(li):
-            li.set("class", " ".join([*_classes(li), "active"]))
+        if "current" in element_classes(li):
+            add_classes(li, ["active"])
     for li in entries:
         if not _attached(li, root):  # in an entry dropped above
             continue
@@ -112,13 +111,13 @@ def sidebar_nav(fragment: str, show_nav_level: int) -> Markup | None:
             if "#" in href and href != "#":
                 _detach(li)
     for ul in root.iterchildren("ul"):
-        ul.set("class", " ".join([*_classes(ul), "nav", "bd-sidenav"]))
+        add_classes(ul, ["nav", "bd-sidenav"])
     for li in list(root.iter("li")):
         if li.find(".//ul") is not None:
-            _collapse(li, _classes(li))
+            _collapse(li)
     for level in range(show_nav_level):
         for li in root.iter("li"):
-            if f"toctree-l{level}" in _classes(li):
+            if f"toctree-l{level}" in element_classes(li):
                 for details in li.iterchildren("details"):
                     details.set("open", "open")
     html = (root.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
