@@ -99,3 +99,34 @@ def test_a_retitled_page_shows_its_new_title_in_every_navigation_written_after(s
 
 def _nav_in(src, page: str):
     return soup(src / "_build/html" / f"{page}.html").select_one("nav.bd-docs-nav")
+
+
+# -- pages linking otherwise -------------------------------------------------
+
+
+def test_the_404_page_gets_the_navigation_with_its_absolute_links_without_beautifulsoup(rootdir, tmp_path, monkeypatch):
+    """notfound's page links from the site root; its navigation is built by sidebar_nav too (pydata's
+    function would parse it with BeautifulSoup and compile soupsieve's patterns for this one page)."""
+    import pydata_sphinx_theme.toctree
+
+    parsed = []
+
+    class CountedSoup(pydata_sphinx_theme.toctree.BeautifulSoup):
+        def __init__(self, markup="", *args, **kwargs):
+            parsed.append(markup)
+            super().__init__(markup, *args, **kwargs)
+
+    monkeypatch.setattr(pydata_sphinx_theme.toctree, "BeautifulSoup", CountedSoup)
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-navigation", src)
+    app = build(src, freshenv=True, confoverrides={
+        "extensions": ["myst_parser", "portal_theme", "notfound.extension"],
+        "notfound_urls_prefix": "/site/",
+    })
+    assert app.warning.getvalue() == ""
+    assert parsed == []
+    nav = soup(app.outdir / "404.html").select_one("nav.bd-docs-nav")
+    links = {a.get_text(strip=True): a["href"] for a in nav.select("a.reference.internal")}
+    assert {title: links[title] for title in ("入门", "进阶", "关于")} == {
+        "入门": "/site/guide/intro.html", "进阶": "/site/guide/advanced.html", "关于": "/site/about.html"}
+    assert str(nav) == str(_nav(app, "posts/2025/one")).replace("../../", "/site/")

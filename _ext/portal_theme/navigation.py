@@ -18,7 +18,7 @@ the toctree, the titles and local tables of contents of the documents in it,
 the configuration, the templates, the package versions), so a build that
 changes a post's text or title, or adds a post, renders no navigation at all.
 Pages that link otherwise than Sphinx does (the 404 page's links are absolute)
-keep pydata's own rendering.
+get theirs built with lxml too, for that page alone.
 """
 
 from __future__ import annotations
@@ -93,25 +93,32 @@ def _navigations(app: Sphinx) -> _Navigations:
 
 def share_navigation(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """After pydata's ``add_toctree_functions``: the sidebar navigation of this page, its folder's if it is
-    outside the toctree, rendered once and kept."""
+    outside the toctree, rendered once and kept; a page linking otherwise, its own."""
     generate = context.get("generate_toctree_html")
-    if generate is None or not _sphinx_links(context):
+    if generate is None:
         return
-    navigations = _navigations(app)
-    if pagename in navigations.in_navigation:
-        scope = ("page", pagename)
-    else:
-        scope = ("folder", posixpath.dirname(app.builder.get_target_uri(pagename)))
-
-    def generate_toctree_html(kind: str, startdepth: int = 1, show_nav_level: int = 1, **kwargs: Any) -> Any:
-        if kind != "sidebar" or startdepth != 0:
-            return generate(kind, startdepth, show_nav_level, **kwargs)
-        key = (*scope, show_nav_level, tuple(sorted(kwargs.items())))
-        return navigations.get(key, lambda: render(show_nav_level, **kwargs))
 
     def render(show_nav_level: int, **kwargs: Any) -> Any:
         built = sidebar_nav(context["toctree"](**kwargs), show_nav_level)
         return built if built is not None else generate("sidebar", 0, show_nav_level, **kwargs)
+
+    if _sphinx_links(context):
+        navigations = _navigations(app)
+        if pagename in navigations.in_navigation:
+            scope = ("page", pagename)
+        else:
+            scope = ("folder", posixpath.dirname(app.builder.get_target_uri(pagename)))
+
+        def sidebar(show_nav_level: int, **kwargs: Any) -> Any:
+            key = (*scope, show_nav_level, tuple(sorted(kwargs.items())))
+            return navigations.get(key, lambda: render(show_nav_level, **kwargs))
+    else:
+        sidebar = render  # links of its own: rendered for this page alone
+
+    def generate_toctree_html(kind: str, startdepth: int = 1, show_nav_level: int = 1, **kwargs: Any) -> Any:
+        if kind != "sidebar" or startdepth != 0:
+            return generate(kind, startdepth, show_nav_level, **kwargs)
+        return sidebar(show_nav_level, **kwargs)
 
     context["generate_toctree_html"] = generate_toctree_html
 
