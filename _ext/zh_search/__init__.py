@@ -1,0 +1,164 @@
+"""Chinese full-text search that works on Sphinx 9.0, built faster, with a stable index.
+
+Sphinx 9.0's ``zh`` search language stems Latin words with the English
+Snowball stemmer but ends ``language_data.js`` with
+``window.Stemmer = ChineseStemmer;``, a class that does not exist, so every
+query in the browser fails (sphinx-doc/sphinx#14229; fixed by #14416 in
+Sphinx 9.1, which needs Python 3.12).  This registers the same language with
+the JavaScript class named after the stemmer it really uses.  Segmentation is
+unchanged: jieba, with ``html_search_options["dict"]`` as user dictionary.  What
+changes is when and where it runs:
+
+* a text is segmented once per build (the same code line or term comes back
+  on many pages);
+* with ``zh_search_helper`` (the default) and a second core, a helper process
+  (:mod:`.segmenter`) segments the text of each document as it is read, and of
+  each page about to be written, so jieba's model is loaded and most of the
+  words found on the other core; a build that neither reads nor writes a
+  document, such as a no-op rebuild, starts none;
+* otherwise the dictionary (and with it jieba's model, about a second) is loaded
+  at the first page indexed rather than when the builder prepares to write.
+
+On an incremental build Sphinx loads the previous index and removes the
+re-written pages from every term, but keeps a term whose only page no longer
+contains it, as an empty list (``"入门": []`` after a title edit).  Harmless for
+queries, it makes ``searchindex.js`` differ from a clean build's; such terms
+are dropped before the index is written.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.search import languages
+from sphinx.search.zh import JIEBA_DEFAULT_DICT, SearchChinese
+
+from .segmenter import Segmenter, can_fork, load_dictionary, segment
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+__version__ = "1.1"
+
+_SEGMENTER = "_zh_search_segmenter"
+
+
+class SearchChineseFixed(SearchChinese):
+    """``zh`` search whose JavaScript stemmer class exists, segmenting each text once."""
+
+    # names the JS class: ``window.Stemmer = EnglishStemmer`` (english-stemmer.js)
+    language_name = "English"
+
+    def __init__(self, options: dict[str, str]) -> None:
+        self._user_dict = options.get("dict", JIEBA_DEFAULT_DICT)
+        super().__init__({**options, "dict": ""})  # the parent would load it now
+        self.options = options
+        self._words: dict[str, list[str]] = {}
+        #: the build's helper, once documents are written (see _on_doctree_resolved)
+        self.segmenter: Segmenter | None = None
+
+    def split(self, input: str) -> list[str]:
+        # SearchChinese.split, with jieba's words looked up
+        chinese = self._words.get(input)
+        if chinese is None:
+            chinese = self._words[input] = self._segment(input)
+        latin1 = [term.strip() for term in self.latin1_letters.findall(input)]
+        self.latin_terms.update(latin1)  # read by stem(): kept for every text, as the parent does
+        return chinese + latin1
+
+    def _segment(self, text: str) -> list[str]:
+        words = self.segmenter.words(text) if self.segmenter is not None else None
+        if words is not None:
+            return words
+        if self._user_dict is not None:
+            load_dictionary(self._user_dict)
+            self._user_dict = None
+        return segment(text)
+
+
+def _indexes_with_us(app: Sphinx) -> bool:
+    """Whether this build writes a search index in our language."""
+    if not getattr(app.builder, "search", False) or app.builder.format != "html":
+        return False
+    lang = app.config.html_search_language or app.config.language or ""
+    return (languages.get(lang) or languages.get(lang.partition("_")[0])) is SearchChineseFixed
+
+
+def _wants_helper(app: Sphinx) -> bool:
+    """Whether a helper may segment this build's text: on, serial, another core, our index."""
+    return (app.config.zh_search_helper and app.parallel <= 1 and (os.cpu_count() or 1) > 1
+            and can_fork() and _indexes_with_us(app))
+
+
+def _helper(app: Sphinx) -> Segmenter | None:
+    """This build's helper, started when first wanted: before documents are read, or else before the
+    first is written (a build that reads and writes none starts none)."""
+    if _SEGMENTER not in app.__dict__:
+        options = app.config.html_search_options
+        app.__dict__[_SEGMENTER] = (
+            Segmenter(options.get("dict", JIEBA_DEFAULT_DICT)) if _wants_helper(app) else None
+        )
+    return app.__dict__[_SEGMENTER]
+
+
+def _texts(doctree: nodes.document) -> list[str]:
+    """The texts Sphinx's indexer splits: every text node's and every title's."""
+    return [*(node.astext() for node in doctree.findall(nodes.Text)),
+            *(node.astext() for node in doctree.findall(nodes.title))]
+
+
+def _on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Start the helper before the first document is read (see :class:`.Segmenter`)."""
+    if docnames:
+        _helper(app)
+
+
+def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
+    """Ask the helper for the words of the document just read, long before it is indexed."""
+    helper = app.__dict__.get(_SEGMENTER)
+    if helper is not None:
+        helper.ask(_texts(doctree))
+
+
+def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Before the document is written and indexed: ask for the texts not asked for yet (a document
+    not read in this build, text a post-transform made), while the page is rendered; hand the helper
+    to the indexer, which exists by now."""
+    helper = _helper(app)
+    lang = getattr(getattr(app.builder, "indexer", None), "lang", None)
+    if helper is None or not isinstance(lang, SearchChineseFixed):
+        return
+    helper.ask(_texts(doctree))
+    lang.segmenter = helper
+
+
+def _drop_emptied_terms(app: Sphinx):
+    """``html-collect-pages``, which runs before the index is dumped: forget terms left without pages."""
+    indexer = getattr(app.builder, "indexer", None)
+    if indexer is None:
+        return
+    for mapping in (indexer._mapping, indexer._title_mapping):
+        for term in [term for term, docnames in mapping.items() if not docnames]:
+            del mapping[term]
+    yield from ()
+
+
+def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
+    """Stop the helper."""
+    helper = app.__dict__.pop(_SEGMENTER, None)
+    if helper is not None:
+        helper.close()
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_search_language(SearchChineseFixed)
+    app.add_config_value("zh_search_helper", True, "", types=[bool])
+    app.connect("env-before-read-docs", _on_env_before_read_docs)
+    app.connect("doctree-read", _on_doctree_read)
+    app.connect("doctree-resolved", _on_doctree_resolved)
+    app.connect("html-collect-pages", _drop_emptied_terms)
+    app.connect("build-finished", _on_build_finished)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
