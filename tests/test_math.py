@@ -202,5 +202,5 @@ def test_the_search_helper_process_leaves_the_renderer_its_input(rootdir, tmp_pa
         "zh_search_helper": True,
     })
     assert app.warning.getvalue() == ""
-    assert isinstance(app.builder.indexer.lang.segmenter, Segmenter)
+    assert isinstance(app.builder.indexer.lang.words.helper, Segmenter)
     assert len(soup(app.outdir / "index.html").select("span.math .katex")) == 4

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import zh_search
 import zh_search.segmenter
+import zh_search.words
 from zh_search import SearchChineseFixed
 from zh_search.segmenter import Segmenter, load_dictionary, segment
 
@@ -79,11 +80,37 @@ def test_split_is_sphinxs_with_each_text_segmented_once(rootdir, texts):
 
 def test_each_text_is_segmented_once(rootdir, monkeypatch):
     segmented = []
-    monkeypatch.setattr(zh_search, "segment", lambda text: segmented.append(text) or segment(text))
+    monkeypatch.setattr(zh_search.words, "segment", lambda text: segmented.append(text) or segment(text))
     lang = SearchChineseFixed({"dict": str(rootdir / "test-zh-search" / "userdict.txt")})
     for text in ["梯度下降", "x_1", "梯度下降", "x_1", "策略"]:
         lang.split(text)
     assert segmented == ["梯度下降", "x_1", "策略"]
+
+
+def test_words_are_kept_between_builds_under_the_dictionary_they_came_from(rootdir, tmp_path, monkeypatch):
+    """A rebuild segments only new text; a changed user dictionary segments everything anew."""
+    segmented = []
+    monkeypatch.setattr(zh_search.words, "segment", lambda text: segmented.append(text) or segment(text))
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-zh-search", src)
+    overrides = {"zh_search_helper": False}
+    first = build(src, freshenv=True, confoverrides=overrides)
+    assert first.warning.getvalue() == "" and "梯度下降。" in segmented
+
+    segmented.clear()
+    with (src / "other.rst").open("a", encoding="utf-8") as other:
+        other.write("\n策略梯度。\n")
+    edit = build(src, confoverrides=overrides)
+    assert edit.warning.getvalue() == ""
+    assert segmented == ["策略梯度。"]  # the page's other text, its title among it, is known
+
+    segmented.clear()
+    (src / "userdict.txt").write_text("知源门户 100 n\n策略梯度 100 n\n", encoding="utf-8")
+    (src / "other.rst").write_text((src / "other.rst").read_text(encoding="utf-8") + "\n新段落。\n", encoding="utf-8")
+    redone = build(src, confoverrides=overrides)
+    assert redone.warning.getvalue() == ""
+    assert "梯度下降。" in segmented  # known, but under the old dictionary
+    assert "策略梯度" in _terms(redone)
 
 
 def test_the_helper_segments_as_jieba_does_here(rootdir):
@@ -109,7 +136,7 @@ def _build(rootdir, tmp_path, name: str, helper: bool):
 def alone(rootdir, tmp_path):
     app = _build(rootdir, tmp_path, "alone", False)
     assert app.warning.getvalue() == ""
-    assert app.builder.indexer.lang.segmenter is None
+    assert app.builder.indexer.lang.words.helper is None
     return app
 
 
@@ -122,7 +149,7 @@ def test_a_helper_process_segments_the_text_and_the_index_is_the_same(rootdir, t
     helped = _build(rootdir, tmp_path, "helped", True)
     assert helped.warning.getvalue() == ""
     lang = helped.builder.indexer.lang
-    assert isinstance(lang.segmenter, Segmenter) and not lang.segmenter.failed
+    assert isinstance(lang.words.helper, Segmenter) and not lang.words.helper.failed
     assert started == [str(tmp_path / "helped" / "userdict.txt")]
     assert loaded == []  # by the helper (forked: its calls are recorded in its own copy), not the builder
     assert search_index(Path(helped.outdir)) == search_index(Path(alone.outdir))

@@ -9,13 +9,14 @@ the JavaScript class named after the stemmer it really uses.  Segmentation is
 unchanged: jieba, with ``html_search_options["dict"]`` as user dictionary.  What
 changes is when and where it runs:
 
-* a text is segmented once per build (the same code line or term comes back
-  on many pages);
+* a text is segmented once, its words kept between builds (:mod:`.words`): the
+  same code line or term comes back on many pages, and an edit writes again
+  pages whose text did not change;
 * with ``zh_search_helper`` (the default) and a second core, a helper process
-  (:mod:`.segmenter`) segments the text of each document as it is read, and of
-  each page about to be written, so jieba's model is loaded and most of the
-  words found on the other core; a build that neither reads nor writes a
-  document, such as a no-op rebuild, starts none;
+  (:mod:`.segmenter`) segments the new text of each document as it is read, and
+  of each page about to be written, so jieba's model is loaded and the words
+  found on the other core; a build that neither reads nor writes a document,
+  such as a no-op rebuild, starts none;
 * otherwise the dictionary (and with it jieba's model, about a second) is loaded
   at the first page indexed rather than when the builder prepares to write.
 
@@ -35,7 +36,8 @@ from docutils import nodes
 from sphinx.search import languages
 from sphinx.search.zh import JIEBA_DEFAULT_DICT, SearchChinese
 
-from .segmenter import Segmenter, can_fork, load_dictionary, segment
+from .segmenter import Segmenter, can_fork
+from .words import Words
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -43,40 +45,27 @@ if TYPE_CHECKING:
 
 __version__ = "1.1"
 
-_SEGMENTER = "_zh_search_segmenter"
+_WORDS = "_zh_search_words"
+_INDEXED = "_zh_search_indexed"
 
 
 class SearchChineseFixed(SearchChinese):
-    """``zh`` search whose JavaScript stemmer class exists, segmenting each text once."""
+    """``zh`` search whose JavaScript stemmer class exists, its words looked up (:class:`.Words`)."""
 
     # names the JS class: ``window.Stemmer = EnglishStemmer`` (english-stemmer.js)
     language_name = "English"
 
     def __init__(self, options: dict[str, str]) -> None:
-        self._user_dict = options.get("dict", JIEBA_DEFAULT_DICT)
         super().__init__({**options, "dict": ""})  # the parent would load it now
         self.options = options
-        self._words: dict[str, list[str]] = {}
-        #: the build's helper, once documents are written (see _on_doctree_resolved)
-        self.segmenter: Segmenter | None = None
+        #: words by text; the build's own (kept between builds, helped) once documents are written
+        self.words = Words(options.get("dict", JIEBA_DEFAULT_DICT))
 
     def split(self, input: str) -> list[str]:
         # SearchChinese.split, with jieba's words looked up
-        chinese = self._words.get(input)
-        if chinese is None:
-            chinese = self._words[input] = self._segment(input)
         latin1 = [term.strip() for term in self.latin1_letters.findall(input)]
         self.latin_terms.update(latin1)  # read by stem(): kept for every text, as the parent does
-        return chinese + latin1
-
-    def _segment(self, text: str) -> list[str]:
-        words = self.segmenter.words(text) if self.segmenter is not None else None
-        if words is not None:
-            return words
-        if self._user_dict is not None:
-            load_dictionary(self._user_dict)
-            self._user_dict = None
-        return segment(text)
+        return self.words(input) + latin1
 
 
 def _indexes_with_us(app: Sphinx) -> bool:
@@ -93,15 +82,17 @@ def _wants_helper(app: Sphinx) -> bool:
             and can_fork() and _indexes_with_us(app))
 
 
-def _helper(app: Sphinx) -> Segmenter | None:
-    """This build's helper, started when first wanted: before documents are read, or else before the
-    first is written (a build that reads and writes none starts none)."""
-    if _SEGMENTER not in app.__dict__:
-        options = app.config.html_search_options
-        app.__dict__[_SEGMENTER] = (
-            Segmenter(options.get("dict", JIEBA_DEFAULT_DICT)) if _wants_helper(app) else None
+def _words(app: Sphinx) -> Words | None:
+    """This build's words, with the helper if wanted, made when first needed: before documents are
+    read, or else before the first is written (a build that reads and writes none makes none)."""
+    if _WORDS not in app.__dict__:
+        user_dict = app.config.html_search_options.get("dict", JIEBA_DEFAULT_DICT)
+        app.__dict__[_WORDS] = (
+            Words(user_dict, app.doctreedir, Segmenter(user_dict) if _wants_helper(app) else None)
+            if _indexes_with_us(app) else None
         )
-    return app.__dict__[_SEGMENTER]
+        app.__dict__[_INDEXED] = set()
+    return app.__dict__[_WORDS]
 
 
 def _texts(doctree: nodes.document) -> list[str]:
@@ -113,26 +104,27 @@ def _texts(doctree: nodes.document) -> list[str]:
 def _on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Start the helper before the first document is read (see :class:`.Segmenter`)."""
     if docnames:
-        _helper(app)
+        _words(app)
 
 
 def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     """Ask the helper for the words of the document just read, long before it is indexed."""
-    helper = app.__dict__.get(_SEGMENTER)
-    if helper is not None:
-        helper.ask(_texts(doctree))
+    words = app.__dict__.get(_WORDS)
+    if words is not None:
+        words.ask(_texts(doctree))
 
 
 def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Before the document is written and indexed: ask for the texts not asked for yet (a document
-    not read in this build, text a post-transform made), while the page is rendered; hand the helper
-    to the indexer, which exists by now."""
-    helper = _helper(app)
+    not read in this build, text a post-transform made), while the page is rendered; hand the
+    build's words to the indexer, which exists by now."""
+    words = _words(app)
     lang = getattr(getattr(app.builder, "indexer", None), "lang", None)
-    if helper is None or not isinstance(lang, SearchChineseFixed):
+    if words is None or not isinstance(lang, SearchChineseFixed):
         return
-    helper.ask(_texts(doctree))
-    lang.segmenter = helper
+    words.ask(_texts(doctree))
+    lang.words = words
+    app.__dict__[_INDEXED].add(docname)
 
 
 def _drop_emptied_terms(app: Sphinx):
@@ -147,10 +139,14 @@ def _drop_emptied_terms(app: Sphinx):
 
 
 def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
-    """Stop the helper."""
-    helper = app.__dict__.pop(_SEGMENTER, None)
-    if helper is not None:
-        helper.close()
+    """Keep the words for the next build; stop the helper."""
+    words, indexed = app.__dict__.pop(_WORDS, None), app.__dict__.pop(_INDEXED, set())
+    if words is None:
+        return
+    if words.helper is not None:
+        words.helper.close()
+    if exception is None:
+        words.save(every_page_indexed=indexed >= set(app.env.found_docs))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
