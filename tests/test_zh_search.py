@@ -1,7 +1,7 @@
 """Chinese search (_ext/zh_search): the user dictionary segments the index, and it is loaded
 (with jieba's model) only once a page is indexed, so a no-op rebuild skips it; each text is
-segmented once, by a helper process while documents are read when a build reads many, into the
-same index."""
+segmented once, its words kept between builds, by a helper process while documents are read,
+into the same index."""
 
 from __future__ import annotations
 

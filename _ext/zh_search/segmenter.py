@@ -7,8 +7,9 @@ each document as it is read.  A :class:`Segmenter` sends them to one helper
 process, forked from the builder as Sphinx's own parallel builds are (a process
 started afresh would import the builder's main script again), which loads
 jieba's model and the user dictionary and segments them while the builder goes
-on reading; the index then only looks the words up.  A text the helper was not
-asked about (one a post-transform changed) is asked for when it is indexed.
+on reading; the index then only looks the words up.  The texts of a page about
+to be written that it was not asked about (a page not read in this build, text a
+post-transform made) are asked for while the page is rendered.
 The words are jieba's own for the same text and dictionary, so the index is the
 same as without the helper; if the helper fails, that is a warning and the
 builder segments the rest itself.
