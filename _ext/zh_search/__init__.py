@@ -29,6 +29,7 @@ are dropped before the index is written.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -45,8 +46,12 @@ if TYPE_CHECKING:
 
 __version__ = "1.1"
 
-_WORDS = "_zh_search_words"
-_INDEXED = "_zh_search_indexed"
+_THIS_BUILD = "_zh_search_this_build"
+
+
+def _user_dict(options: dict[str, str]) -> str:
+    """The user dictionary named in ``html_search_options`` (Sphinx's default if none)."""
+    return options.get("dict", JIEBA_DEFAULT_DICT)
 
 
 class SearchChineseFixed(SearchChinese):
@@ -59,7 +64,7 @@ class SearchChineseFixed(SearchChinese):
         super().__init__({**options, "dict": ""})  # the parent would load it now
         self.options = options
         #: words by text; the build's own (kept between builds, helped) once documents are written
-        self.words = Words(options.get("dict", JIEBA_DEFAULT_DICT))
+        self.words = Words(_user_dict(options))
 
     def split(self, input: str) -> list[str]:
         # SearchChinese.split, with jieba's words looked up
@@ -77,54 +82,66 @@ def _indexes_with_us(app: Sphinx) -> bool:
 
 
 def _wants_helper(app: Sphinx) -> bool:
-    """Whether a helper may segment this build's text: on, serial, another core, our index."""
-    return (app.config.zh_search_helper and app.parallel <= 1 and (os.cpu_count() or 1) > 1
-            and can_fork() and _indexes_with_us(app))
+    """Whether a helper may segment this build's text: on, serial, on another core."""
+    return app.config.zh_search_helper and app.parallel <= 1 and (os.cpu_count() or 1) > 1 and can_fork()
 
 
-def _words(app: Sphinx) -> Words | None:
+@dataclasses.dataclass
+class _ThisBuild:
+    """The search index's share of a build."""
+
+    words: Words
+    #: documents read in this build, whose texts the helper was asked for then
+    read: set[str] = dataclasses.field(default_factory=set)
+    #: documents fed to the index in this build
+    indexed: set[str] = dataclasses.field(default_factory=set)
+
+    def ask(self, doctree: nodes.document) -> None:
+        """Have the helper, if any, segment the texts Sphinx's indexer splits: every text node's and
+        every title's."""
+        if self.words.helper is not None:
+            self.words.ask([*(node.astext() for node in doctree.findall(nodes.Text)),
+                            *(node.astext() for node in doctree.findall(nodes.title))])
+
+
+def _this_build(app: Sphinx) -> _ThisBuild | None:
     """This build's words, with the helper if wanted, made when first needed: before documents are
     read, or else before the first is written (a build that reads and writes none makes none)."""
-    if _WORDS not in app.__dict__:
-        user_dict = app.config.html_search_options.get("dict", JIEBA_DEFAULT_DICT)
-        app.__dict__[_WORDS] = (
-            Words(user_dict, app.doctreedir, Segmenter(user_dict) if _wants_helper(app) else None)
+    if _THIS_BUILD not in app.__dict__:
+        user_dict = _user_dict(app.config.html_search_options)
+        app.__dict__[_THIS_BUILD] = (
+            _ThisBuild(Words(user_dict, app.doctreedir, Segmenter(user_dict) if _wants_helper(app) else None))
             if _indexes_with_us(app) else None
         )
-        app.__dict__[_INDEXED] = set()
-    return app.__dict__[_WORDS]
-
-
-def _texts(doctree: nodes.document) -> list[str]:
-    """The texts Sphinx's indexer splits: every text node's and every title's."""
-    return [*(node.astext() for node in doctree.findall(nodes.Text)),
-            *(node.astext() for node in doctree.findall(nodes.title))]
+    return app.__dict__[_THIS_BUILD]
 
 
 def _on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Start the helper before the first document is read (see :class:`.Segmenter`)."""
     if docnames:
-        _words(app)
+        _this_build(app)
 
 
 def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     """Ask the helper for the words of the document just read, long before it is indexed."""
-    words = app.__dict__.get(_WORDS)
-    if words is not None:
-        words.ask(_texts(doctree))
+    this_build = app.__dict__.get(_THIS_BUILD)
+    if this_build is not None:
+        this_build.ask(doctree)
+        this_build.read.add(app.env.docname)
 
 
 def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Before the document is written and indexed: ask for the texts not asked for yet (a document
-    not read in this build, text a post-transform made), while the page is rendered; hand the
-    build's words to the indexer, which exists by now."""
-    words = _words(app)
+    """Before the document is written and indexed: ask for the texts of a document not read in this
+    build, while the page is rendered (those of one read were asked for then; a text a post-transform
+    made is asked for when it is indexed); hand the build's words to the indexer, which exists by now."""
+    this_build = _this_build(app)
     lang = getattr(getattr(app.builder, "indexer", None), "lang", None)
-    if words is None or not isinstance(lang, SearchChineseFixed):
+    if this_build is None or not isinstance(lang, SearchChineseFixed):
         return
-    words.ask(_texts(doctree))
-    lang.words = words
-    app.__dict__[_INDEXED].add(docname)
+    if docname not in this_build.read:
+        this_build.ask(doctree)
+    lang.words = this_build.words
+    this_build.indexed.add(docname)
 
 
 def _drop_emptied_terms(app: Sphinx):
@@ -140,13 +157,13 @@ def _drop_emptied_terms(app: Sphinx):
 
 def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     """Keep the words for the next build; stop the helper."""
-    words, indexed = app.__dict__.pop(_WORDS, None), app.__dict__.pop(_INDEXED, set())
-    if words is None:
+    this_build = app.__dict__.pop(_THIS_BUILD, None)
+    if this_build is None:
         return
-    if words.helper is not None:
-        words.helper.close()
+    if this_build.words.helper is not None:
+        this_build.words.helper.close()
     if exception is None:
-        words.save(every_page_indexed=indexed >= set(app.env.found_docs))
+        this_build.words.save(every_page_indexed=this_build.indexed >= set(app.env.found_docs))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
