@@ -13,6 +13,7 @@ Every session installs the exact versions locked in requirements/.
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 
@@ -26,12 +27,27 @@ SOURCE_DIR = "docs"
 HTML_DIR = os.path.join("_build", "html")
 DOCTREE_DIR = os.path.join("_build", "doctrees")
 LOCKED_GROUPS = ("docs", "test", "serve")
+# The articles' code runs on PyTorch's CPU build (torch==X+cpu), which PyPI does not carry:
+# a machine may hold its wheel in a local folder (PIP_FIND_LINKS), else PyTorch's CPU index serves it.
+TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+
+
+def _torch_cpu_source() -> list[str]:
+    """Installer options that find the CPU build of torch, locally where the machine has it."""
+    links = os.environ.get("PIP_FIND_LINKS", "").split()
+    options = [option for link in links for option in ("--find-links", link)]
+    if not any(glob.glob(os.path.join(link, "torch-*+cpu-*.whl")) for link in links):
+        options += ["--extra-index-url", TORCH_CPU_INDEX, "--index-strategy", "unsafe-best-match"]
+    return options
 
 
 def _install(session: nox.Session, group: str) -> None:
     """The locked requirements of *group*, with bytecode compiled (pip does that, uv only when asked):
     without it, and with PYTHONDONTWRITEBYTECODE set, every build compiles every module it imports."""
-    session.install("-r", f"requirements/{group}.txt", env={"UV_COMPILE_BYTECODE": "1"})
+    requirements = f"requirements/{group}.txt"
+    with open(requirements, encoding="utf-8") as lock:
+        torch_source = _torch_cpu_source() if "+cpu" in lock.read() else []
+    session.install("-r", requirements, *torch_source, env={"UV_COMPILE_BYTECODE": "1"})
 
 
 def _install_assets(session: nox.Session) -> None:
@@ -118,7 +134,7 @@ def lock(session: nox.Session) -> None:
         session.run(
             "uv", "pip", "compile", "--quiet", "--python-version", "3.11",
             "--group", group, "pyproject.toml",
-            "--no-header", "--annotation-style", "line",
+            "--no-header", "--annotation-style", "line", *_torch_cpu_source(),
             "-o", f"requirements/{group}.txt",
             external=True,
         )

@@ -1,8 +1,13 @@
-"""Reading the articles in posts/ as MyST tokens (front matter, code blocks, prose)."""
+"""Reading the articles in posts/ as MyST tokens (front matter, code blocks, prose), and
+running their Python blocks as a reader would (``python tests/articles.py posts/...`` runs
+an article's blocks as the tests do and prints what differs)."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -71,3 +76,174 @@ def prose_characters(path: Path) -> int:
         if token.type == "inline":
             count += sum(len(CJK.findall(child.content)) for child in token.children if child.type == "text")
     return count
+
+
+# ---------------------------------------------------------------------------
+# Running the articles' Python blocks as a reader would
+# ---------------------------------------------------------------------------
+
+PYCON = {"pycon"}
+
+#: A Python block that cannot run on a CI machine says why with one of these classes.
+NOT_RUN_REASONS = {
+    "needs-gpu": "needs a CUDA GPU",
+    "needs-cluster": "needs several processes or nodes (torchrun, NCCL)",
+    "needs-network": "needs an online service or an API key",
+}
+#: Every class a Python block may carry.
+BLOCK_CLASSES = {"runnable", "continues", *NOT_RUN_REASONS}
+
+#: OpenBLAS kernels to try for the second run, in order of preference; the first
+#: one that differs from the kernel the machine picks is used.
+_OTHER_BLAS_KERNELS = ("Sandybridge", "Nehalem")
+
+
+def python_blocks(path: Path) -> list[CodeBlock]:
+    """The article's Python scripts and interactive sessions (``pycon``), in order."""
+    return [b for b in code_blocks(path) if b.language in PYTHON | PYCON]
+
+
+def not_run_reason(block: CodeBlock) -> str | None:
+    """Why *block* is not run in CI, or None when it is."""
+    reasons = [NOT_RUN_REASONS[c] for c in block.classes if c in NOT_RUN_REASONS]
+    return reasons[0] if reasons else None
+
+
+def output_block(block: CodeBlock) -> CodeBlock | None:
+    """The block that follows *block* in its article (a ``runnable`` block's expected output)."""
+    blocks = code_blocks(block.path)
+    index = blocks.index(block)
+    return blocks[index + 1] if index + 1 < len(blocks) else None
+
+
+def program(block: CodeBlock) -> str:
+    """What runs for *block*: its code, after the chain of blocks it ``continues``."""
+    blocks = [b for b in python_blocks(block.path) if b.language in (PYCON if block.language in PYCON else PYTHON)]
+    chain = [block]
+    while "continues" in chain[0].classes:
+        index = blocks.index(chain[0])
+        assert index > 0, f"{chain[0]}: 'continues', but no earlier block of its kind"
+        chain.insert(0, blocks[index - 1])
+    return "\n\n".join(b.code for b in chain)
+
+
+# doctest's own parser and runner over a pycon block, in a fresh interpreter.
+_DOCTEST_DRIVER = """\
+import doctest, sys
+name = sys.argv[2]
+text = open(sys.argv[1], encoding="utf-8").read()
+test = doctest.DocTestParser().get_doctest(text, {"__name__": "__main__"}, name, name, 0)
+runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+runner.run(test)
+sys.exit(1 if runner.failures else 0)
+"""
+
+
+def _command(block: CodeBlock, code: str, cwd: Path) -> list[str]:
+    if block.language in PYCON:
+        session = cwd / "session.pycon"
+        session.write_text(code, encoding="utf-8")
+        return [sys.executable, "-c", _DOCTEST_DRIVER, str(session), str(block)]
+    return [sys.executable, "-c", code]
+
+
+def _base_env() -> dict[str, str]:
+    # breakpoint() in an article must not stop the run; the hash seed is fixed
+    # per run so that a block printing a set's order fails the comparison.
+    return {**os.environ, "PYTHONBREAKPOINT": "0", "PYTHONHASHSEED": "0", "PYTHONIOENCODING": "utf-8"}
+
+
+@cache
+def blas_kernel(coretype: str | None) -> str | None:
+    """The OpenBLAS kernel NumPy runs under OPENBLAS_CORETYPE=*coretype* (None: as the machine sets it)."""
+    env = _base_env()
+    if coretype:
+        env["OPENBLAS_CORETYPE"] = coretype
+    probe = "import numpy, threadpoolctl; print(*{i.get('architecture') for i in threadpoolctl.threadpool_info() if i['internal_api'] == 'openblas'})"
+    result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
+    return result.stdout.strip() or None
+
+
+@cache
+def other_kernels_env() -> dict[str, str]:
+    """The environment of the second run: other numerical kernels, as another CPU would pick.
+
+    Another OpenBLAS kernel (where the machine offers one), PyTorch's portable
+    kernels instead of AVX2/AVX-512, MKL limited to SSE4.2, one thread, and
+    another hash seed.
+    """
+    env = {**_base_env(), "ATEN_CPU_CAPABILITY": "default", "MKL_ENABLE_INSTRUCTIONS": "SSE4_2",
+           "OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "1"}
+    usual = blas_kernel(None)
+    for coretype in _OTHER_BLAS_KERNELS:
+        kernel = blas_kernel(coretype)
+        if kernel and kernel != usual:
+            env["OPENBLAS_CORETYPE"] = coretype
+            break
+    return env
+
+
+def run_block(block: CodeBlock, cwd: Path, timeout: float = 120) -> tuple[subprocess.CompletedProcess, ...]:
+    """Run *block* as a reader would, and again under other kernels when it is ``runnable``.
+
+    The two runs go side by side (the machines have two cores); each gets its own
+    working directory under *cwd*.
+    """
+    code = program(block)
+    envs = [_base_env()]
+    if "runnable" in block.classes or block.language in PYCON:
+        envs.append(other_kernels_env())
+    processes = []
+    for i, env in enumerate(envs):
+        folder = cwd / f"run{i}"
+        folder.mkdir()
+        processes.append(subprocess.Popen(
+            _command(block, code, folder), cwd=folder, env=env, text=True, encoding="utf-8",
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        ))
+    results = []
+    for process in processes:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            stdout, stderr = process.communicate()
+            stderr += f"\n(killed after {timeout} s)"
+        results.append(subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr))
+    return tuple(results)
+
+
+def _check(paths: list[str]) -> int:
+    """Run every Python block of the given articles as the tests do; print what differs."""
+    import tempfile
+    import time
+
+    print("second run:", {k: v for k, v in other_kernels_env().items() if k in (
+        "OPENBLAS_CORETYPE", "ATEN_CPU_CAPABILITY", "MKL_ENABLE_INSTRUCTIONS", "OMP_NUM_THREADS")})
+    failures = 0
+    for name in paths:
+        for block in python_blocks(Path(name).resolve()):
+            reason = not_run_reason(block)
+            if reason:
+                print(f"{block}: not run ({reason})")
+                continue
+            expected = output_block(block) if "runnable" in block.classes else None
+            start = time.perf_counter()
+            with tempfile.TemporaryDirectory() as folder:
+                results = run_block(block, Path(folder))
+            seconds = time.perf_counter() - start
+            problems = []
+            for label, result in zip(("usual kernels", "other kernels"), results):
+                if result.returncode != 0:
+                    problems.append(f"{label}: exit {result.returncode}\n{result.stdout}{result.stderr[-3000:]}")
+                elif expected is not None and result.stdout.rstrip() != expected.code.rstrip():
+                    problems.append(f"{label}: printed\n{result.stdout}")
+            print(f"{block}: {'FAIL' if problems else 'ok'} ({seconds:.1f} s)")
+            for problem in problems:
+                print("   " + problem.replace("\n", "\n   "))
+            failures += bool(problems)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(_check(sys.argv[1:]))

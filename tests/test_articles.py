@@ -1,14 +1,29 @@
-"""The articles themselves: front matter, length, labels, and code that compiles and runs."""
+"""The articles themselves: front matter, length, labels, and every Python block run as a reader
+would run it, its printed output compared under two sets of numerical kernels."""
 
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
+import platform
 import sys
 
 import pytest
 
-from articles import POSTS, PYTHON, code_blocks, prose_characters
+from articles import (
+    BLOCK_CLASSES,
+    NOT_RUN_REASONS,
+    POSTS,
+    PYCON,
+    PYTHON,
+    blas_kernel,
+    code_blocks,
+    not_run_reason,
+    other_kernels_env,
+    output_block,
+    prose_characters,
+    python_blocks,
+    run_block,
+)
 from helpers import REPO
 
 sys.path.insert(0, str(REPO / "_ext"))
@@ -60,18 +75,15 @@ def test_at_least_2000_chinese_characters_of_prose(path):
 
 
 PYTHON_BLOCKS = [b for p in POSTS for b in code_blocks(p) if b.language in PYTHON]
-RUNNABLE = [
-    (block, blocks[i + 1] if i + 1 < len(blocks) else None)
-    for p in POSTS
-    for blocks in [code_blocks(p)]
-    for i, block in enumerate(blocks)
-    if "runnable" in block.classes
-]
+SESSIONS = [b for p in POSTS for b in python_blocks(p) if b.language in PYCON]
+RUN = [b for p in POSTS for b in python_blocks(p) if not not_run_reason(b)]
+RUNNABLE = [b for b in RUN if "runnable" in b.classes]
 
 
 def test_there_is_code_to_check():
-    assert len(PYTHON_BLOCKS) >= 33
-    assert len(RUNNABLE) >= 20
+    assert len(PYTHON_BLOCKS) >= 100
+    assert len(RUNNABLE) >= 50
+    assert len(SESSIONS) >= 5
 
 
 @pytest.mark.parametrize("block", PYTHON_BLOCKS, ids=str)
@@ -79,11 +91,32 @@ def test_python_block_compiles(block):
     compile(block.code, str(block), "exec")
 
 
-@pytest.mark.parametrize("block,output", RUNNABLE, ids=lambda v: str(v) if v is not None else "")
-def test_runnable_block_prints_what_the_article_shows(block, output, tmp_path):
-    assert output is not None and "runnable-output" in output.classes, f"{block}: no runnable-output block follows"
-    result = subprocess.run(
-        [sys.executable, "-c", block.code], capture_output=True, text=True, timeout=120, cwd=tmp_path
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.rstrip() == output.code.rstrip()
+@pytest.mark.parametrize("block", [*PYTHON_BLOCKS, *SESSIONS], ids=str)
+def test_every_python_block_runs_or_says_why_not(block):
+    unknown = set(block.classes) - BLOCK_CLASSES
+    assert not unknown, f"{block}: unknown classes {sorted(unknown)}; known: {sorted(BLOCK_CLASSES)}"
+    reasons = [c for c in block.classes if c in NOT_RUN_REASONS]
+    assert len(reasons) <= 1, f"{block}: one reason not to run it, not {reasons}"
+    assert not (reasons and "runnable" in block.classes), f"{block}: runnable, yet {reasons[0]}"
+
+
+def test_the_second_run_uses_other_kernels():
+    """Where NumPy runs on OpenBLAS with a choice of kernels (x86-64), the second run takes another."""
+    env = other_kernels_env()
+    assert env["ATEN_CPU_CAPABILITY"] == "default" and env["OMP_NUM_THREADS"] == "1"
+    if platform.machine() in ("x86_64", "AMD64"):
+        other = blas_kernel(env.get("OPENBLAS_CORETYPE"))
+        assert other is not None and other != blas_kernel(None), "no other OpenBLAS kernel could be chosen"
+
+
+@pytest.mark.parametrize("block", RUN, ids=str)
+def test_python_block_runs_and_prints_what_the_article_shows(block, tmp_path):
+    """Each block runs as a script (pycon: as a doctest); a ``runnable`` one prints what the
+    ``runnable-output`` block after it shows, under the machine's kernels and under others."""
+    expected = output_block(block) if "runnable" in block.classes else None
+    if "runnable" in block.classes:
+        assert expected is not None and "runnable-output" in expected.classes, f"{block}: no runnable-output block follows"
+    for result, kernels in zip(run_block(block, tmp_path), ("the usual kernels", "other kernels")):
+        assert result.returncode == 0, f"{block} failed under {kernels}:\n{result.stdout}{result.stderr}"
+        if expected is not None:
+            assert result.stdout.rstrip() == expected.code.rstrip(), f"{block} under {kernels}"
