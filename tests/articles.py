@@ -116,6 +116,11 @@ def output_block(block: CodeBlock) -> CodeBlock | None:
     return blocks[index + 1] if index + 1 < len(blocks) else None
 
 
+# Printed between the blocks of a ``continues`` chain: what a block shows is what it printed
+# after the blocks it continues had run.
+_END_OF_EARLIER_BLOCKS = "\x1e(end of the earlier blocks)"
+
+
 def program(block: CodeBlock) -> str:
     """What runs for *block*: its code, after the chain of blocks it ``continues``."""
     blocks = [b for b in python_blocks(block.path) if b.language in (PYCON if block.language in PYCON else PYTHON)]
@@ -124,7 +129,15 @@ def program(block: CodeBlock) -> str:
         index = blocks.index(chain[0])
         assert index > 0, f"{chain[0]}: 'continues', but no earlier block of its kind"
         chain.insert(0, blocks[index - 1])
-    return "\n\n".join(b.code for b in chain)
+    if block.language in PYCON:
+        return "\n\n".join(b.code for b in chain)  # one doctest session checks every output
+    separator = f"\n\nprint({_END_OF_EARLIER_BLOCKS!r}, flush=True)\n\n"
+    return separator.join(b.code for b in chain)
+
+
+def own_output(stdout: str) -> str:
+    """What the last block of a program printed (all of it, for a block that continues none)."""
+    return stdout.rpartition(_END_OF_EARLIER_BLOCKS + "\n")[2]
 
 
 # doctest's own parser and runner over a pycon block, in a fresh interpreter.
@@ -187,7 +200,7 @@ def run_block(block: CodeBlock, cwd: Path, timeout: float = 120) -> tuple[subpro
     """Run *block* as a reader would, and again under other kernels when it is ``runnable``.
 
     The two runs go side by side (the machines have two cores); each gets its own
-    working directory under *cwd*.
+    working directory under *cwd*.  Their ``stdout`` is what the block itself printed.
     """
     code = program(block)
     envs = [_base_env()]
@@ -209,7 +222,7 @@ def run_block(block: CodeBlock, cwd: Path, timeout: float = 120) -> tuple[subpro
             process.kill()
             stdout, stderr = process.communicate()
             stderr += f"\n(killed after {timeout} s)"
-        results.append(subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr))
+        results.append(subprocess.CompletedProcess(process.args, process.returncode, own_output(stdout), stderr))
     return tuple(results)
 
 

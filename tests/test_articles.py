@@ -20,6 +20,7 @@ from articles import (
     not_run_reason,
     other_kernels_env,
     output_block,
+    program,
     prose_characters,
     python_blocks,
     run_block,
@@ -120,3 +121,16 @@ def test_python_block_runs_and_prints_what_the_article_shows(block, tmp_path):
         assert result.returncode == 0, f"{block} failed under {kernels}:\n{result.stdout}{result.stderr}"
         if expected is not None:
             assert result.stdout.rstrip() == expected.code.rstrip(), f"{block} under {kernels}"
+
+
+def test_a_continuing_block_shows_only_what_it_prints_itself(tmp_path):
+    post = tmp_path / "post.md"
+    post.write_text(
+        "# t\n\n```python\nx = 2\nprint('first')\n```\n\n"
+        "```{code-block} python\n:class: runnable continues\n\nprint(x * 21)\n```\n\n"
+        "```{code-block} text\n:class: runnable-output\n\n42\n```\n", encoding="utf-8")
+    first, second = python_blocks(post)
+    assert program(first).strip() == "x = 2\nprint('first')"
+    results = run_block(second, tmp_path)
+    assert [r.stdout for r in results] == ["42\n", "42\n"]
+    assert output_block(second).code.strip() == "42"
