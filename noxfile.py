@@ -67,12 +67,12 @@ def build(session: nox.Session) -> None:
     """Build the site into _build/html with warnings as errors.
 
     The build runs in a staging folder and replaces _build/html only when it
-    succeeded (_ext/staged_build.py), so a failed build leaves the last good site.
+    succeeded (_ext/zhiyuan/tools/staged_build.py), so a failed build leaves the last good site.
     """
     _install(session, "docs")
     _install_assets(session)
     session.run(
-        "python", "_ext/staged_build.py", SOURCE_DIR, HTML_DIR, DOCTREE_DIR,
+        "python", "_ext/zhiyuan/tools/staged_build.py", SOURCE_DIR, HTML_DIR, DOCTREE_DIR,
         "-b", "html", "-W", "--keep-going", *session.posargs,
     )
 
@@ -105,7 +105,7 @@ def serve(session: nox.Session) -> None:
 @nox.session(python=False)
 def new(session: nox.Session) -> None:
     """Create posts/<year>/<slug>.md with its front matter; never overwrites."""
-    session.run("python3", "_ext/new_post.py", *session.posargs, external=True)
+    session.run("python3", "_ext/zhiyuan/tools/new_post.py", *session.posargs, external=True)
 
 
 @nox.session

@@ -38,31 +38,8 @@ extensions = [
     "ablog",
     "sphinx_copybutton",
     "sphinxcontrib.katex",
-    # ours, in _ext/
-    "katex_ssr",
-    "icon_font",
-    "stable_ids",
-    "post_frontmatter",
-    "post_body",
-    "portal_theme",
-    "archive_slugs",
-    "ablog_incremental",
-    "ablog_labels",
-    "latest_updates",
-    "zh_search",
-    # sitemap, social meta, 404, feeds, post extras (issue 8)
-    "sphinx_sitemap",
-    "notfound.extension",
-    "robots_txt",
-    "social_meta",
-    "feeds_extra",
-    "post_extras",
-    # safe pages (issue 7)
-    "external_links",
-    "strict_csp",
-    # fast rebuilds (issue 6)
-    "template_cache",
-    "sitemap_queue",
+    # ours, in _ext/zhiyuan/: sets up its parts in one explicit order (see PARTS there)
+    "zhiyuan",
 ]
 
 root_doc = "index"
@@ -98,7 +75,7 @@ post_auto_excerpt = 1
 # changes between runs makes Sphinx re-read every page.
 fontawesome_included = True
 
-# -- LATEST UPDATES index (_ext/latest_updates) ------------------------------
+# -- LATEST UPDATES index (_ext/zhiyuan/pages/latest_updates) ------------------------------
 
 latest_updates_per_page = 10
 latest_updates_excerpt_length = 350
@@ -151,7 +128,7 @@ html_sidebars = {
 sitemap_url_scheme = "{link}"
 sitemap_locales = [None]
 sitemap_excludes = ["search.html", "genindex.html", "404.html", "blog/drafts.html"]
-# sphinxext-opengraph (loaded by _ext/social_meta.py, which adds what it lacks)
+# sphinxext-opengraph (loaded by _ext/zhiyuan/web/social_meta.py, which adds what it lacks)
 ogp_site_url = SITE_URL
 ogp_site_name = "知源"
 ogp_type = "article"
@@ -174,7 +151,7 @@ notfound_context = {
     ),
 }
 
-# -- Post extras and feeds (_ext/post_extras, _ext/feeds_extra) -------------
+# -- Post extras and feeds (_ext/zhiyuan/pages/post_extras, _ext/feeds_extra) -------------
 
 post_extras_related_count = 5
 post_extras_series_titles = {"rl-foundations": "强化学习：从基本概念到 TRPO"}
@@ -188,7 +165,7 @@ html_search_language = "zh"
 html_search_options = {"dict": str(DOCS_DIR / "_search" / "userdict.txt")}
 html_search_scorer = str(DOCS_DIR / "_search" / "scorer.js")
 
-# -- Math (sphinxcontrib-katex, prerendered by _ext/katex_ssr) ---------------
+# -- Math (sphinxcontrib-katex, prerendered by _ext/zhiyuan/math/katex_ssr) ---------------
 
 katex_prerender = True
 # KaTeX's CSS and fonts, from the npm package pinned in package.json (`npm ci`)

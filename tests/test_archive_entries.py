@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from bs4 import BeautifulSoup
 
-from portal_theme.entries import render_catalog_item, render_entry
+from zhiyuan.theme.portal.entries import render_catalog_item, render_entry
 
 LABELS = {"draft": "草稿", "update": "更新", "author": "作者", "location": "地点", "language": "语言",
           "category": "分类", "tag": "标签", "tags": "标签们", "more": "阅读全文"}
@@ -96,7 +96,7 @@ def test_catalog_item_escapes_the_title_and_link():
 
 
 def _digest(posts, summaries=None, pagename="blog/tag/a", labels=LABELS, kind="entry", folder="blog/tag"):
-    from portal_theme.entries_cache import entry_digests, list_digest
+    from zhiyuan.theme.portal.entries_cache import entry_digests, list_digest
 
     digests = entry_digests(kind, folder, pagename, posts, summaries or ["摘要"] * len(posts), labels, "%Y-%m-%d")
     return list_digest(pagename, digests)
@@ -124,7 +124,7 @@ def test_entries_digest_follows_everything_an_entry_shows():
 
 
 def test_an_entry_is_shared_by_the_pages_of_a_folder_unless_it_links_to_the_page():
-    from portal_theme.entries_cache import entry_digests
+    from zhiyuan.theme.portal.entries_cache import entry_digests
 
     def digest(post, pagename):
         return entry_digests("entry", "blog/tag", pagename, [post], ["摘要"], LABELS, "%Y-%m-%d")[0]
@@ -135,7 +135,7 @@ def test_an_entry_is_shared_by_the_pages_of_a_folder_unless_it_links_to_the_page
 
 
 def test_entries_cache_reuses_a_list_only_under_its_digest(tmp_path):
-    from portal_theme.entries_cache import EntriesCache
+    from zhiyuan.theme.portal.entries_cache import EntriesCache
 
     rendered = []
 
@@ -153,7 +153,7 @@ def test_entries_cache_reuses_a_list_only_under_its_digest(tmp_path):
 
 
 def test_entries_cache_reuses_an_entry_only_under_its_digest_and_in_its_slot(tmp_path):
-    from portal_theme.entries_cache import EntriesCache
+    from zhiyuan.theme.portal.entries_cache import EntriesCache
 
     rendered = []
 
@@ -175,7 +175,7 @@ def test_entries_cache_reuses_an_entry_only_under_its_digest_and_in_its_slot(tmp
 def test_a_cache_file_of_another_format_is_no_cache(tmp_path):
     import pickle
 
-    from portal_theme.entries_cache import EntriesCache
+    from zhiyuan.theme.portal.entries_cache import EntriesCache
 
     path = tmp_path / "entries.pickle"
     path.write_bytes(pickle.dumps({"blog": ("l1", "旧格式".encode())}))

@@ -28,7 +28,7 @@ from articles import (
 from helpers import REPO
 
 sys.path.insert(0, str(REPO / "_ext"))
-from post_frontmatter import read_front_matter  # noqa: E402
+from zhiyuan.posts.frontmatter import read_front_matter  # noqa: E402
 
 CATEGORIES = {"Python", "Large Model", "Reinforcement Learning", "Machine Learning"}
 TODAY = dt.date.today()

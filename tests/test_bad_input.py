@@ -31,19 +31,19 @@ from markdown_it.renderer import RendererHTML
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
-from archive_slugs import archive_slug
+from zhiyuan.pages.archive_slugs import archive_slug
 from helpers import REPO, build, resolve, search_index, soup
-from post_body import unclosed_fences
-from post_frontmatter import FrontMatterError, read_front_matter, scan_post
+from zhiyuan.posts.body import unclosed_fences
+from zhiyuan.posts.frontmatter import FrontMatterError, read_front_matter, scan_post
 
 BASE = "https://example.org/site/"
 KATEX_ASSETS = REPO / "node_modules" / "katex" / "dist"
 
 CONF = f"""
 extensions = [
-    "myst_parser", "ablog", "sphinxcontrib.katex", "katex_ssr", "post_frontmatter", "post_body",
-    "portal_theme", "archive_slugs", "ablog_incremental", "ablog_labels", "latest_updates",
-    "post_extras", "feeds_extra", "robots_txt", "social_meta",
+    "myst_parser", "ablog", "sphinxcontrib.katex", "zhiyuan.math.katex_ssr", "zhiyuan.posts.frontmatter", "zhiyuan.posts.body",
+    "zhiyuan.theme.portal", "zhiyuan.pages.archive_slugs", "zhiyuan.pages.ablog_incremental", "zhiyuan.pages.ablog_labels", "zhiyuan.pages.latest_updates",
+    "zhiyuan.pages.post_extras", "zhiyuan.pages.feeds", "zhiyuan.web.robots_txt", "zhiyuan.web.social_meta",
 ]
 language = "zh_CN"
 project = "测试站"

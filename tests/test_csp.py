@@ -1,4 +1,4 @@
-"""The built site works under a strict Content-Security-Policy (_ext/strict_csp).
+"""The built site works under a strict Content-Security-Policy (_ext/zhiyuan/theme/strict_csp).
 
 Static checks over every page (no inline script, event handler, javascript: URL
 or <style> element), then headless Chromium against the site served with
@@ -16,7 +16,7 @@ import pytest
 
 from browser import serve
 from helpers import REPO, math_and_code_post, soup
-from strict_csp import POLICY
+from zhiyuan.theme.strict_csp import POLICY
 
 pytestmark = [pytest.mark.site]
 
@@ -142,7 +142,7 @@ def _check_common(page, pagename: str) -> None:
     assert page.evaluate("DOCUMENTATION_OPTIONS.search_as_you_type") is False
     assert page.evaluate("document.documentElement.dataset.mode") in {"auto", "light", "dark"}
     assert page.evaluate("document.documentElement.dataset.theme") in {"light", "dark"}
-    # the icons are Font Awesome's web font (_ext/icon_font.py), drawn by our
+    # the icons are Font Awesome's web font (_ext/zhiyuan/theme/icon_font.py), drawn by our
     # stylesheet and our font file, with no script and no <style>
     assert page.evaluate("typeof FontAwesome") == "undefined"
     assert page.evaluate("document.querySelectorAll('style').length") == 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from latest_updates.excerpt_cache import ExcerptCache
+from zhiyuan.pages.latest_updates.excerpt_cache import ExcerptCache
 
 
 def test_an_excerpt_is_rendered_once_and_kept_for_the_next_build(tmp_path):

@@ -1,4 +1,4 @@
-"""External links carry rel="noopener" (_ext/external_links.py), with the theme's translator intact."""
+"""External links carry rel="noopener" (_ext/zhiyuan/web/external_links.py), with the theme's translator intact."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import zlib
 import pytest
 from docutils import nodes
 
-from external_links import add_rel
+from zhiyuan.web.external_links import add_rel
 from helpers import build, soup
 
 INVENTORY = (

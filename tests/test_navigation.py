@@ -120,7 +120,7 @@ def test_the_404_page_gets_the_navigation_with_its_absolute_links_without_beauti
     src = tmp_path / "src"
     shutil.copytree(rootdir / "test-navigation", src)
     app = build(src, freshenv=True, confoverrides={
-        "extensions": ["myst_parser", "portal_theme", "notfound.extension"],
+        "extensions": ["myst_parser", "zhiyuan.theme.portal", "notfound.extension"],
         "notfound_urls_prefix": "/site/",
     })
     assert app.warning.getvalue() == ""

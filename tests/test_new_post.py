@@ -10,15 +10,23 @@ import sys
 from helpers import REPO
 
 
+SCRIPT = "_ext/zhiyuan/tools/new_post.py"
+
+
+def _repo_with_the_script(tmp_path):
+    """A repository holding only the scaffold script, where it lives in ours."""
+    root = tmp_path / "repo"
+    (root / SCRIPT).parent.mkdir(parents=True)
+    shutil.copy(REPO / SCRIPT, root / SCRIPT)
+    return root
+
+
 def _run(root, *args):
-    return subprocess.run([sys.executable, str(root / "_ext/new_post.py"), *args],
-                          capture_output=True, text=True, cwd=root)
+    return subprocess.run([sys.executable, str(root / SCRIPT), *args], capture_output=True, text=True, cwd=root)
 
 
 def test_creates_a_post_with_front_matter_label_and_title(tmp_path):
-    root = tmp_path / "repo"
-    (root / "_ext").mkdir(parents=True)
-    shutil.copy(REPO / "_ext/new_post.py", root / "_ext/new_post.py")
+    root = _repo_with_the_script(tmp_path)
     result = _run(root, "FlashAttention 3 详解", "--category", "Large Model", "--tags", "Attention, llm")
     assert result.returncode == 0, result.stderr
     relative = result.stdout.strip()
@@ -37,9 +45,7 @@ def test_creates_a_post_with_front_matter_label_and_title(tmp_path):
 
 
 def test_chinese_only_title_needs_a_slug(tmp_path):
-    root = tmp_path / "repo"
-    (root / "_ext").mkdir(parents=True)
-    shutil.copy(REPO / "_ext/new_post.py", root / "_ext/new_post.py")
+    root = _repo_with_the_script(tmp_path)
     failed = _run(root, "强化学习入门", "--category", "Reinforcement Learning", "--tags", "rl")
     assert failed.returncode == 1 and "--slug" in failed.stderr
     ok = _run(root, "强化学习入门", "--category", "Reinforcement Learning", "--tags", "rl", "--slug", "rl-intro")

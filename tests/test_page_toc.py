@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pydata_sphinx_theme.toctree import add_toctree_functions
 
 from helpers import soup
-from portal_theme.page_toc import page_toc, use_page_toc
+from zhiyuan.theme.portal.page_toc import page_toc, use_page_toc
 
 
 @pytest.fixture(scope="module")

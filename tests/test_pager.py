@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from latest_updates import pager_numbers
+from zhiyuan.pages.latest_updates import pager_numbers
 
 pages = st.integers(min_value=1, max_value=400).flatmap(
     lambda count: st.tuples(st.integers(min_value=1, max_value=count), st.just(count))

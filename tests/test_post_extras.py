@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from helpers import build, resolve, soup
-from post_extras import _extras
-from post_extras.reading_time import ReadingStats
+from zhiyuan.pages.post_extras import _extras
+from zhiyuan.pages.post_extras.reading_time import ReadingStats
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +127,7 @@ def _extras_html(outdir: Path) -> dict[str, str]:
 
 
 # ablog is not parallel-safe (Sphinx would fall back to a serial read): leave it out here
-_PARALLEL = {"extensions": ["myst_parser", "latest_updates", "post_extras"]}
+_PARALLEL = {"extensions": ["myst_parser", "zhiyuan.pages.latest_updates", "zhiyuan.pages.post_extras"]}
 
 
 def test_parallel_read_equals_serial(rootdir, tmp_path):

@@ -1,4 +1,4 @@
-"""The sidebar's site navigation built with lxml (_ext/portal_theme/sidebar_nav.py) is pydata's, on
+"""The sidebar's site navigation built with lxml (_ext/zhiyuan/theme/portal/sidebar_nav.py) is pydata's, on
 random toctrees as Sphinx renders them; the full site's navigation is checked by the site tests."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydata_sphinx_theme.toctree import add_toctree_functions
 
-from portal_theme.sidebar_nav import sidebar_nav
+from zhiyuan.theme.portal.sidebar_nav import sidebar_nav
 
 _ids = itertools.count()
 _titles = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), min_size=1, max_size=10)

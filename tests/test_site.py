@@ -12,7 +12,7 @@ import pytest
 from helpers import REPO, resolve, search_index, soup
 
 sys.path.insert(0, str(REPO / "_ext"))
-from post_frontmatter import read_front_matter  # noqa: E402
+from zhiyuan.posts.frontmatter import read_front_matter  # noqa: E402
 
 pytestmark = pytest.mark.site
 

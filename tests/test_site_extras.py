@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 
 from browser import QuietHandler, serve
 from helpers import REPO, resolve, soup
-from post_frontmatter import read_front_matter
+from zhiyuan.posts.frontmatter import read_front_matter
 
 pytestmark = pytest.mark.site
 

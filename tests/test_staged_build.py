@@ -1,4 +1,4 @@
-"""`nox -s build` publishes a build only when it succeeded (_ext/staged_build.py)."""
+"""`nox -s build` publishes a build only when it succeeded (_ext/zhiyuan/tools/staged_build.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from helpers import REPO, soup
 
-SCRIPT = REPO / "_ext" / "staged_build.py"
+SCRIPT = REPO / "_ext" / "zhiyuan" / "tools" / "staged_build.py"
 
 
 def _staged_build(src: Path, out: Path, verbosity: str = "-q") -> subprocess.CompletedProcess:

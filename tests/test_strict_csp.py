@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from helpers import build, soup
-from strict_csp import fontawesome_css
+from zhiyuan.theme.strict_csp import fontawesome_css
 
 
 def _build(rootdir, tmp_path, **confoverrides):

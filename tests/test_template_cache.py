@@ -1,4 +1,4 @@
-"""Compiled Jinja templates are kept between builds (_ext/template_cache.py), and an edited one is compiled again."""
+"""Compiled Jinja templates are kept between builds (_ext/zhiyuan/theme/template_cache.py), and an edited one is compiled again."""
 
 from __future__ import annotations
 

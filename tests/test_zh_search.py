@@ -1,4 +1,4 @@
-"""Chinese search (_ext/zh_search): the user dictionary segments the index, and it is loaded
+"""Chinese search (_ext/zhiyuan/search): the user dictionary segments the index, and it is loaded
 (with jieba's model) only once a page is indexed, so a no-op rebuild skips it; each text is
 segmented once, its words kept between builds, by a helper process while documents are read,
 into the same index."""
@@ -15,11 +15,9 @@ import sphinx.search.zh
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import zh_search
-import zh_search.segmenter
-import zh_search.words
-from zh_search import SearchChineseFixed
-from zh_search.segmenter import Segmenter, load_dictionary, segment
+import zhiyuan.search as zh_search
+from zhiyuan.search import SearchChineseFixed
+from zhiyuan.search.segmenter import Segmenter, load_dictionary, segment
 
 from helpers import build, search_index
 

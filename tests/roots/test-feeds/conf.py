@@ -1,4 +1,4 @@
-extensions = ["myst_parser", "ablog", "post_frontmatter", "portal_theme", "latest_updates", "feeds_extra"]
+extensions = ["myst_parser", "ablog", "zhiyuan.posts.frontmatter", "zhiyuan.theme.portal", "zhiyuan.pages.latest_updates", "zhiyuan.pages.feeds"]
 language = "zh_CN"
 project = "测试站"
 html_theme = "basic"

@@ -1,4 +1,4 @@
-extensions = ["myst_parser", "ablog", "post_frontmatter", "portal_theme", "latest_updates"]
+extensions = ["myst_parser", "ablog", "zhiyuan.posts.frontmatter", "zhiyuan.theme.portal", "zhiyuan.pages.latest_updates"]
 language = "zh_CN"
 html_theme = "basic"
 myst_enable_extensions = ["dollarmath", "colon_fence"]

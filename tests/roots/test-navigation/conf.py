@@ -1,4 +1,4 @@
-extensions = ["myst_parser", "portal_theme"]
+extensions = ["myst_parser", "zhiyuan.theme.portal"]
 language = "zh_CN"
 html_theme = "sphinx_book_theme"
 fontawesome_included = True

@@ -1,4 +1,4 @@
-extensions = ["myst_parser", "ablog", "post_frontmatter", "portal_theme", "ablog_incremental", "latest_updates"]
+extensions = ["myst_parser", "ablog", "zhiyuan.posts.frontmatter", "zhiyuan.theme.portal", "zhiyuan.pages.ablog_incremental", "zhiyuan.pages.latest_updates"]
 language = "zh_CN"
 html_theme = "sphinx_book_theme"
 blog_path = "blog"

@@ -1,5 +1,5 @@
-extensions = ["myst_parser", "ablog", "post_frontmatter", "portal_theme", "latest_updates",
-              "sphinx_sitemap", "sitemap_queue", "notfound.extension", "robots_txt", "social_meta"]
+extensions = ["myst_parser", "ablog", "zhiyuan.posts.frontmatter", "zhiyuan.theme.portal", "zhiyuan.pages.latest_updates",
+              "sphinx_sitemap", "zhiyuan.web.sitemap_queue", "notfound.extension", "zhiyuan.web.robots_txt", "zhiyuan.web.social_meta"]
 language = "zh_CN"
 project = "测试站"
 html_theme = "sphinx_book_theme"

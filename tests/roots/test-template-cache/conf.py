@@ -1,2 +1,2 @@
-extensions = ["template_cache"]
+extensions = ["zhiyuan.theme.template_cache"]
 templates_path = ["_templates"]

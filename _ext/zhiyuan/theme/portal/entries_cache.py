@@ -23,8 +23,7 @@ import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import doctree_pickle
-
+from zhiyuan import caches
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
 
@@ -100,7 +99,7 @@ class EntriesCache:
 
     def _loaded(self) -> tuple[_Kept, _Kept]:
         if self._kept is None:
-            stored = doctree_pickle.read(self._path)
+            stored = caches.read(self._path)
             if isinstance(stored, tuple) and len(stored) == 3 and stored[0] == self._FORMAT:
                 self._kept = stored[1], stored[2]
             else:
@@ -130,5 +129,5 @@ class EntriesCache:
         self.shown = {}
         if not self._changed or self._kept is None:
             return
-        doctree_pickle.write(self._path, (self._FORMAT, *self._kept))
+        caches.write(self._path, (self._FORMAT, *self._kept))
         self._changed = False

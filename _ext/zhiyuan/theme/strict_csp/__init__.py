@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
-from theme_files import theme_file
+from zhiyuan.theme.theme_files import theme_file
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -125,7 +125,7 @@ def _on_builder_inited(app: Sphinx) -> None:
     """Write Font Awesome's stylesheet as a file, when the theme uses Font Awesome."""
     app.builder._strict_csp_fontawesome_css = False
     app.builder._strict_csp_warned = set()
-    if app.builder.format != "html" or "icon_font" in app.extensions:
+    if app.builder.format != "html" or "zhiyuan.theme.icon_font" in app.extensions:
         return  # icon_font serves Font Awesome as CSS and a font: no script to feed
     script = theme_file(app, "static/scripts/fontawesome.js")
     if script is None:

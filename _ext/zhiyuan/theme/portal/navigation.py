@@ -27,8 +27,8 @@ import posixpath
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import doctree_pickle
-from generated_pages import site_inputs
+from zhiyuan import caches
+from zhiyuan.pages.generated import site_inputs
 from markupsafe import Markup
 
 from .sidebar_nav import sidebar_nav
@@ -64,7 +64,7 @@ class _Navigations:
         self.path = path
         self.site = site
         self.in_navigation = in_navigation
-        stored = doctree_pickle.read(path)
+        stored = caches.read(path)
         self.html: dict[tuple[Any, ...], str] = stored[1] if isinstance(stored, tuple) and stored[0] == site else {}
         self.changed = False
 
@@ -79,7 +79,7 @@ class _Navigations:
 
     def save(self) -> None:
         if self.changed:
-            doctree_pickle.write(self.path, (self.site, self.html))
+            caches.write(self.path, (self.site, self.html))
             self.changed = False
 
 

@@ -34,7 +34,7 @@ from docutils.frontend import get_default_settings
 from docutils.utils import new_document
 from sphinx.locale import _
 
-from latest_updates import _posts, post_excerpt
+from zhiyuan.pages.latest_updates import _posts, post_excerpt
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -118,7 +118,7 @@ def _on_html_page_context_after(
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("latest_updates")
+    app.setup_extension("zhiyuan.pages.latest_updates")
     # sphinxext-opengraph print()s a note when matplotlib is missing; social cards are off anyway
     with contextlib.redirect_stdout(io.StringIO()):
         app.setup_extension("sphinxext.opengraph")

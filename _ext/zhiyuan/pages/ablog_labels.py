@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ablog.blog import os_path_join
 
-from ablog_incremental import published_posts
-from archive_slugs import archive_slug
+from zhiyuan.pages.ablog_incremental import published_posts
+from zhiyuan.pages.archive_slugs import archive_slug
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -57,6 +57,6 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("ablog")
-    app.setup_extension("archive_slugs")  # the archive pages these labels point at
+    app.setup_extension("zhiyuan.pages.archive_slugs")  # the archive pages these labels point at
     app.connect("env-updated", _on_env_updated)
     return {"version": __version__, "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -50,10 +50,10 @@ from typing import TYPE_CHECKING, Any
 from ablog.blog import Blog
 from ablog.post import PostList, generate_archive_pages, generate_atom_feeds, process_posts, register_posts
 from docutils import nodes
-from generated_pages import add_template_inputs, digest, page_cache, sidebars, site_inputs
+from zhiyuan.pages.generated import add_template_inputs, digest, page_cache, sidebars, site_inputs
 from lxml import etree
 from sphinx.util import logging
-from wrapped_listeners import wrap_listener
+from zhiyuan.compat.listeners import wrap_listener
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -150,7 +150,7 @@ def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 def _excerpts(env: BuildEnvironment) -> dict[str, str]:
     """A digest of what each post's excerpt is rendered from, computed once: pages list a post
     up to seven times."""
-    from latest_updates import excerpt_inputs
+    from zhiyuan.pages.latest_updates import excerpt_inputs
 
     return {
         doc: digest([record.title, excerpt_inputs(env, record)])
@@ -308,7 +308,7 @@ def _use_site_excerpts(app: Sphinx) -> None:
     records = getattr(app.env, "latest_updates_posts", {})
     if not records:
         return
-    from latest_updates import post_excerpt
+    from zhiyuan.pages.latest_updates import post_excerpt
 
     for post in Blog(app).posts:
         record = records.get(post.docname)
@@ -426,7 +426,7 @@ def _replace_ablog_page_handlers(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("ablog")
-    app.setup_extension("generated_pages")
+    app.setup_extension("zhiyuan.pages.generated")
     _replace_ablog_page_handlers(app)
     wrap_listener(app, "doctree-read", process_posts, _without_doctree_copy)
     for name, fingerprint in (("ablog", sidebar_fingerprint), ("browse", browse_fingerprint)):

@@ -61,9 +61,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from docutils import nodes
 from sphinx.util import logging
 
-from archive_slugs import archive_slug
-from generated_pages import environment_changed, page_cache
-from latest_updates import (
+from zhiyuan.pages.archive_slugs import archive_slug
+from zhiyuan.pages.generated import environment_changed, page_cache
+from zhiyuan.pages.latest_updates import (
     PostRecord,
     _posts,
     _slugify,
@@ -548,8 +548,8 @@ def _validate_config(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("latest_updates")
-    app.setup_extension("generated_pages")
+    app.setup_extension("zhiyuan.pages.latest_updates")
+    app.setup_extension("zhiyuan.pages.generated")
     app.add_config_value("post_extras_reading_rates", {}, "html", types=[dict])
     app.add_config_value("post_extras_related_count", 5, "html", types=[int])
     app.add_config_value("post_extras_series_titles", {}, "html", types=[dict])

@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tags", required=True, help="comma-separated, e.g. llm,rlhf")
     parser.add_argument("--slug", help="English kebab-case; default: from the title's Latin words")
     args = parser.parse_args(argv)
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[3]  # _ext/zhiyuan/tools/ -> the repository
     try:
         path = create(root, args.title, args.category, args.tags.split(","), args.slug)
     except ValueError as exc:

@@ -40,10 +40,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from weakref import WeakKeyDictionary
 
 from ablog.blog import slugify as ablog_slugify
-from archive_slugs import archive_slug
+from zhiyuan.pages.archive_slugs import archive_slug
 from docutils import nodes
 from docutils.parsers.rst import directives
-from generated_pages import digest, page_cache
+from zhiyuan.pages.generated import digest, page_cache
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
@@ -638,8 +638,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("latest_updates_post_pattern", ["posts/*"], "env", types=[list])
     app.add_config_value("latest_updates_category_page", "blog/category/{slug}", "html", types=[str])
     app.add_config_value("latest_updates_title", "LATEST UPDATES", "html", types=[str])
-    app.setup_extension("archive_slugs")  # the category pages the index links to
-    app.setup_extension("generated_pages")
+    app.setup_extension("zhiyuan.pages.archive_slugs")  # the category pages the index links to
+    app.setup_extension("zhiyuan.pages.generated")
     add_html_node(app, latest_updates_node)
     app.add_directive("latest-updates", LatestUpdatesDirective)
     add_html_node(app, post_archive_node)

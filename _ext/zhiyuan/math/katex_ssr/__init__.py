@@ -39,8 +39,8 @@ from sphinx.util import logging
 
 import sphinxcontrib.katex as sphinx_katex
 
-import doctree_pickle
-from generated_pages import environment_changed
+from zhiyuan import caches
+from zhiyuan.pages.generated import environment_changed
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -96,7 +96,7 @@ class _Cache:
         self.entries: dict[_Key, tuple[str, str]] = {}
         self.rendered_this_build = 0
         self.loaded = False
-        stored = doctree_pickle.read(path)
+        stored = caches.read(path)
         if isinstance(stored, dict) and stored.get("renderer") == self.renderer:
             self.entries = stored["entries"]
             self.loaded = True
@@ -111,7 +111,7 @@ class _Cache:
         if len(kept) == len(self.entries) and not self.rendered_this_build and self.loaded:
             return
         self.entries = kept
-        doctree_pickle.write(self.path, {"renderer": self.renderer, "entries": self.entries})
+        caches.write(self.path, {"renderer": self.renderer, "entries": self.entries})
         self.loaded = True
 
 
@@ -339,7 +339,7 @@ def _visit_math_block(self, node: nodes.math_block) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinxcontrib.katex")
-    app.setup_extension("generated_pages")  # whether this build changed the environment
+    app.setup_extension("zhiyuan.pages.generated")  # whether this build changed the environment
     app.add_config_value("katex_ssr_macros", {}, "env", types=[dict])
     app.add_config_value("katex_ssr_node", "node", "", types=[str])
     app.add_config_value("katex_ssr_assets", "node_modules/katex/dist", "", types=[str])

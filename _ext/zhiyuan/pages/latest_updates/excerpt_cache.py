@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import doctree_pickle
-
+from zhiyuan import caches
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from pathlib import Path
@@ -30,7 +29,7 @@ class ExcerptCache:
 
     def _loaded(self) -> dict[str, str]:
         if self._entries is None:
-            stored = doctree_pickle.read(self._path)
+            stored = caches.read(self._path)
             self._entries = stored if stored is not None else {}
         return self._entries
 
@@ -48,5 +47,5 @@ class ExcerptCache:
             return
         wanted = set(keys())
         self._entries = {key: text for key, text in self._entries.items() if key in wanted}
-        doctree_pickle.write(self._path, self._entries)
+        caches.write(self._path, self._entries)
         self._added = False

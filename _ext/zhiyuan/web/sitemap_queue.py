@@ -18,7 +18,7 @@ import queue
 from typing import TYPE_CHECKING, Any
 
 import sphinx_sitemap
-from wrapped_listeners import wrap_listener
+from zhiyuan.compat.listeners import wrap_listener
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 __version__ = "1.0"
 
 _STATE_FILE = "generated_pages_{name}.json"
-_THEME_TEMPLATES = Path(__file__).resolve().parent / "portal_theme"
+_THEME_TEMPLATES = Path(__file__).resolve().parents[1] / "theme" / "portal"
 _PACKAGES = ("sphinx", "ablog", "pydata-sphinx-theme", "sphinx-book-theme", "myst-parser")
 
 

@@ -32,13 +32,13 @@ from zoneinfo import ZoneInfo
 
 from sphinx.util import logging
 
-from latest_updates import _split_list, post_excerpt, published_posts
+from zhiyuan.pages.latest_updates import _split_list, post_excerpt, published_posts
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
-    from latest_updates import PostRecord
+    from zhiyuan.pages.latest_updates import PostRecord
 
 __version__ = "1.0"
 
@@ -192,7 +192,7 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("ablog")
-    app.setup_extension("latest_updates")
+    app.setup_extension("zhiyuan.pages.latest_updates")
     app.add_config_value("feeds_extra_base_url", "", "html", types=[str])
     app.add_config_value("feeds_extra_length", 50, "html", types=[int])
     # after ablog has put its own feed link into the context

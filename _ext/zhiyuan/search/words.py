@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING
 
 import jieba
 
-import doctree_pickle
-
+from zhiyuan import caches
 from .segmenter import load_dictionary, segment
 
 if TYPE_CHECKING:
@@ -48,7 +47,7 @@ class Words:
         self.helper = helper
         self._path = Path(doctreedir) / CACHE_FILE if doctreedir is not None else None
         self._inputs = _inputs(user_dict) if self._path is not None else None
-        stored = doctree_pickle.read(self._path) if self._path is not None else None
+        stored = caches.read(self._path) if self._path is not None else None
         #: the words of each text, joined, as kept between builds
         self._kept: dict[str, str] = (
             stored[1] if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == self._inputs else {}
@@ -95,5 +94,5 @@ class Words:
             self._kept = {text: joined for text, joined in self._kept.items() if text in self._words}
             self._changed = True
         if self._changed:
-            doctree_pickle.write(self._path, (self._inputs, self._kept))
+            caches.write(self._path, (self._inputs, self._kept))
             self._changed = False

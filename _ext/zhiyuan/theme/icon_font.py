@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
-from theme_files import theme_file
+from zhiyuan.theme.theme_files import theme_file
 
 if TYPE_CHECKING:
     from docutils import nodes

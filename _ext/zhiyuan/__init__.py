@@ -1,0 +1,72 @@
+"""知源's Sphinx extension: every part of the portal, set up in one explicit order.
+
+``docs/conf.py`` loads MyST-Parser, ablog, sphinx-copybutton and sphinxcontrib-katex,
+then this package.  Its parts are Sphinx extensions of their own (a test project can
+load one part alone), grouped by job:
+
+* ``posts/``  — front matter (drafts, validation) and checks of a post's body;
+* ``pages/``  — the LATEST UPDATES index and excerpts, the post meta line, related
+  posts and series, ablog's archives and feeds written incrementally, archive slugs
+  and labels, RSS and JSON Feed, and the cache of generated pages;
+* ``theme/``  — templates and their cache, icons, the strict Content-Security-Policy;
+* ``math/``   — KaTeX at build time, stable ids of amsmath blocks;
+* ``search/`` — Chinese search;
+* ``web/``    — sitemap, robots.txt, social meta, external links;
+* ``compat/`` — replacing other packages' event handlers in place;
+* ``tools/``  — the scripts behind ``nox -s build`` (staged build) and ``nox -s new``.
+
+ARCHITECTURE.md describes how a post becomes each output.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+#: The parts, in the order they are set up.  Sphinx calls the listeners of one event
+#: by priority and, within a priority, in the order they were connected, so this order
+#: is part of the behaviour: keep it unless a listener's priority makes it irrelevant.
+PARTS = (
+    # KaTeX first: its doctree-read records a document's formulas before anything else
+    # reads the doctree, and its renderer starts only after the search helper is forked.
+    "zhiyuan.math.katex_ssr",
+    "zhiyuan.theme.icon_font",
+    "zhiyuan.math.stable_ids",
+    # Posts: front matter is checked (config-inited, priority 400) before ablog's
+    # readers see it; the body checks run at source-read and doctree-read.
+    "zhiyuan.posts.frontmatter",
+    "zhiyuan.posts.body",
+    # The theme's templates, then what ablog's pages and records need of it.
+    "zhiyuan.theme.portal",
+    "zhiyuan.pages.archive_slugs",
+    "zhiyuan.pages.ablog_incremental",
+    "zhiyuan.pages.ablog_labels",
+    "zhiyuan.pages.latest_updates",
+    "zhiyuan.search",
+    # Sitemap, 404 page, robots.txt, social meta, feeds, post extras: sphinx-sitemap
+    # before robots_txt, which keeps its list complete; social meta after latest_updates,
+    # whose excerpts it uses.
+    "sphinx_sitemap",
+    "notfound.extension",
+    "zhiyuan.web.robots_txt",
+    "zhiyuan.web.social_meta",
+    "zhiyuan.pages.feeds",
+    "zhiyuan.pages.post_extras",
+    # Safe pages: rel="noopener" on external links; no inline script or style
+    # (strict_csp's html-page-context runs last, at priority 900).
+    "zhiyuan.web.external_links",
+    "zhiyuan.theme.strict_csp",
+    # Fast rebuilds: compiled templates kept between builds; sphinx-sitemap's page list
+    # in process (it wraps sphinx-sitemap's handler, so it comes after it).
+    "zhiyuan.theme.template_cache",
+    "zhiyuan.web.sitemap_queue",
+)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Set up every part, in :data:`PARTS` order."""
+    for part in PARTS:
+        app.setup_extension(part)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

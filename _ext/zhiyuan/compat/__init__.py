@@ -1,0 +1,1 @@
+"""Where our code reaches into other packages' internals."""

@@ -1,0 +1,1 @@
+"""Posts: front matter (drafts, validation, normalisation) and checks of a post's body."""
