@@ -32,9 +32,10 @@ from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
 from zhiyuan.pages.archive_slugs import archive_slug
-from helpers import REPO, build, resolve, search_index, soup
 from zhiyuan.posts.body import unclosed_fences
 from zhiyuan.posts.frontmatter import FrontMatterError, read_front_matter, scan_post
+
+from helpers import REPO, build, resolve, search_index, soup
 
 BASE = "https://example.org/site/"
 KATEX_ASSETS = REPO / "node_modules" / "katex" / "dist"

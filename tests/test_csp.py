@@ -14,9 +14,10 @@ from urllib.parse import quote, urlparse
 
 import pytest
 
+from zhiyuan.theme.strict_csp import POLICY
+
 from browser import serve
 from helpers import REPO, math_and_code_post, soup
-from zhiyuan.theme.strict_csp import POLICY
 
 pytestmark = [pytest.mark.site]
 

@@ -9,6 +9,7 @@ import pytest
 from docutils import nodes
 
 from zhiyuan.web.external_links import add_rel
+
 from helpers import build, soup
 
 INVENTORY = (

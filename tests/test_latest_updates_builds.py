@@ -6,9 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
-
 from helpers import build, soup
-
 
 
 def _index_snapshot(outdir: Path, descriptions: bool = True) -> dict[str, str]:

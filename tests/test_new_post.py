@@ -9,7 +9,6 @@ import sys
 
 from helpers import REPO
 
-
 SCRIPT = "_ext/zhiyuan/tools/new_post.py"
 
 

@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydata_sphinx_theme.toctree import add_toctree_functions
 
-from helpers import soup
 from zhiyuan.theme.portal.page_toc import page_toc, use_page_toc
+
+from helpers import soup
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import build, resolve, soup
 from zhiyuan.pages.post_extras import _extras
 from zhiyuan.pages.post_extras.reading_time import ReadingStats
+
+from helpers import build, resolve, soup
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zhiyuan.pages.latest_updates import PostRecord
-from zhiyuan.pages.post_extras import ExtraRecord, _Catalog, _catalog_inputs, _may_show_differently, _RelatedPosts, _shown
+from zhiyuan.pages.post_extras import (
+    ExtraRecord,
+    _Catalog,
+    _catalog_inputs,
+    _may_show_differently,
+    _RelatedPosts,
+    _shown,
+)
 from zhiyuan.pages.post_extras.reading_time import ReadingStats
 
 LABELS = ["a", "b", "c", "d", "e"]

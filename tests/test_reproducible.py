@@ -11,6 +11,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+
 from conftest import build_site
 
 

@@ -14,9 +14,10 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
+from zhiyuan.posts.frontmatter import read_front_matter
+
 from browser import QuietHandler, serve
 from helpers import REPO, resolve, soup
-from zhiyuan.posts.frontmatter import read_front_matter
 
 pytestmark = pytest.mark.site
 

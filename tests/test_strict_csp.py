@@ -7,8 +7,9 @@ import shutil
 
 import pytest
 
-from helpers import build, soup
 from zhiyuan.theme.strict_csp import fontawesome_css
+
+from helpers import build, soup
 
 
 def _build(rootdir, tmp_path, **confoverrides):

@@ -47,13 +47,15 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import ablog.blog as ablog_blog
 from ablog.blog import Blog
 from ablog.post import PostList, generate_archive_pages, generate_atom_feeds, process_posts, register_posts
 from docutils import nodes
-from zhiyuan.pages.generated import add_template_inputs, digest, page_cache, sidebars, site_inputs
 from lxml import etree
 from sphinx.util import logging
+
 from zhiyuan.compat.listeners import wrap_listener
+from zhiyuan.pages.generated import add_template_inputs, digest, page_cache, sidebars, site_inputs
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -71,13 +73,16 @@ _ENV_NEIGHBOURS = "ablog_incremental_neighbours"
 
 
 def published_posts(env: BuildEnvironment) -> list[dict[str, Any]]:
-    """ablog's records of published posts, oldest first (ablog's own order)."""
-    tomorrow = dt.datetime.combine(dt.date.today() + dt.timedelta(days=1), dt.time())
+    """ablog's records of published posts, oldest first (ablog's own order).
+
+    "Published" is ablog's own test (``Post.published``: dated before its ``TOMORROW``),
+    so that what we fingerprint is what ablog lists.
+    """
     posts = [
         info
         for infos in getattr(env, "ablog_posts", {}).values()
         for info in infos
-        if info["date"] and info["date"] < tomorrow
+        if info["date"] and info["date"] < ablog_blog.TOMORROW
     ]
     return sorted(posts, key=lambda info: (info["date"], info["title"]))
 

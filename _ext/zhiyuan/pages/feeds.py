@@ -32,7 +32,8 @@ from zoneinfo import ZoneInfo
 
 from sphinx.util import logging
 
-from zhiyuan.pages.latest_updates import _split_list, post_excerpt, published_posts
+from zhiyuan.pages.latest_updates import post_excerpt, published_posts
+from zhiyuan.posts.fields import author_names, local_datetime, site_timezone, split_list
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -57,20 +58,19 @@ def _feed_posts(app: Sphinx) -> list[PostRecord]:
 
 
 def _published(app: Sphinx, post: PostRecord) -> dt.datetime:
-    """The post's publication time, aware, in the site's time zone."""
-    tz = ZoneInfo(getattr(app.config, "post_frontmatter_timezone", None) or "UTC")
-    raw = str(app.env.metadata.get(post.docname, {}).get("date", ""))
+    """The post's publication time, aware, in the site's time zone (UTC where none is set)."""
+    tz = site_timezone(app.config) or ZoneInfo("UTC")
     try:
-        when = dt.datetime.fromisoformat(raw.strip())
+        when = local_datetime(app.env.metadata.get(post.docname, {}).get("date"), tz)
     except ValueError:
+        when = None
+    if when is None or when.date() != post.date:  # keep the date the rest of the site shows
         when = dt.datetime.combine(post.date, dt.time())
-    if when.date() != post.date:  # keep the date the rest of the site shows
-        when = dt.datetime.combine(post.date, dt.time())
-    return when.replace(tzinfo=tz) if when.tzinfo is None else when.astimezone(tz)
+    return when.replace(tzinfo=tz)
 
 
 def _terms(app: Sphinx, post: PostRecord) -> list[str]:
-    tags = _split_list(str(app.env.metadata.get(post.docname, {}).get("tags", "")))
+    tags = split_list(app.env.metadata.get(post.docname, {}).get("tags", ""))
     return list(dict.fromkeys([*post.categories, *tags]))
 
 
@@ -83,11 +83,8 @@ def _feed_url(app: Sphinx, name: str) -> str:
 
 
 def _authors(app: Sphinx, post: PostRecord) -> list[str]:
-    config = app.config
-    keys = _split_list(str(app.env.metadata.get(post.docname, {}).get("author", "")))
-    if not keys:
-        keys = (config.blog_default_author,) if isinstance(config.blog_default_author, str) else ()
-    return [config.blog_authors[k][0] if k in config.blog_authors else k for k in keys]
+    keys = split_list(app.env.metadata.get(post.docname, {}).get("author", ""))
+    return list(author_names(app.config, keys))
 
 
 def render_rss(app: Sphinx) -> bytes:

@@ -36,6 +36,8 @@ from docutils import nodes
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
+from zhiyuan.posts.fields import DateError, local_datetime, site_today
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
@@ -53,7 +55,7 @@ class _FrontMatterLoader(yaml.SafeLoader):
     """YAML's safe loader, except that an impossible date (``2026-13-45``) stays text.
 
     The stock loader raises a bare ValueError for it, with no position; as text
-    it reaches :func:`to_local_datetime`, which says what is wrong and where.
+    it reaches :func:`~zhiyuan.posts.fields.local_datetime`, which says what is wrong and where.
     """
 
 
@@ -131,29 +133,6 @@ def _mapping(data: Any) -> dict[str, Any]:
     return data
 
 
-def to_local_datetime(value: Any, tz: dt.tzinfo) -> dt.datetime | None:
-    """Interpret a front-matter ``date`` value; naive results are in *tz*'s local time."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        parsed = value
-    elif isinstance(value, dt.date):
-        parsed = dt.datetime(value.year, value.month, value.day)
-    elif isinstance(value, str):
-        try:
-            parsed = dt.datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise FrontMatterError(
-                f"date {value!r} is not a date; write it as YYYY-MM-DD "
-                "(optionally with a time, e.g. 2025-03-01 08:30 or 2025-03-01T08:30+08:00)"
-            ) from None
-    else:
-        raise FrontMatterError(f"date {value!r} is not a date; write it as YYYY-MM-DD")
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(tz).replace(tzinfo=None)
-    return parsed
-
-
 def scan_post(path: Path, docname: str, tz: dt.tzinfo) -> PostStatus:
     """Read *path*'s front matter and decide its date; raise FrontMatterError.
 
@@ -182,15 +161,10 @@ def scan_post(path: Path, docname: str, tz: dt.tzinfo) -> PostStatus:
         raise FrontMatterError("file is empty; write the post or delete the file", 1, "empty")
     data = read_front_matter(text)
     try:
-        date = to_local_datetime(data.get("date"), tz)
-    except FrontMatterError as exc:
-        exc.line = _field_line(text, "date")
-        raise
+        date = local_datetime(data.get("date"), tz)
+    except DateError as exc:
+        raise FrontMatterError(str(exc), _field_line(text, "date")) from None
     return PostStatus(docname, date)
-
-
-def _today(config: Config) -> dt.date:
-    return dt.datetime.now(ZoneInfo(config.post_frontmatter_timezone)).date()
 
 
 def _matched_posts(app: Sphinx, config: Config) -> list[tuple[str, str, str, os.stat_result]]:
@@ -247,7 +221,7 @@ class _ScanCache:
 def _on_config_inited(app: Sphinx, config: Config) -> None:
     """Pre-scan posts: exclude drafts and posts whose front matter is broken."""
     tz = ZoneInfo(config.post_frontmatter_timezone)
-    today = _today(config)
+    today = site_today(config)
     drafts: list[str] = []
     excluded: list[str] = []
     cache = _ScanCache(app, tz)
@@ -346,8 +320,8 @@ class NormalisePostFrontMatter(SphinxTransform):
     def _normalise_date(self, node: nodes.Element) -> None:
         tz = ZoneInfo(self.config.post_frontmatter_timezone)
         try:
-            local = to_local_datetime(node.astext(), tz)
-        except FrontMatterError as exc:
+            local = local_datetime(node.astext(), tz)
+        except DateError as exc:
             self._warn(node, str(exc), "date")
             return
         if local is not None:

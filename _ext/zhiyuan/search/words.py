@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import jieba
 
 from zhiyuan import caches
+
 from .segmenter import load_dictionary, segment
 
 if TYPE_CHECKING:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
+
 from zhiyuan.theme.theme_files import theme_file
 
 if TYPE_CHECKING:

@@ -18,6 +18,7 @@ import queue
 from typing import TYPE_CHECKING, Any
 
 import sphinx_sitemap
+
 from zhiyuan.compat.listeners import wrap_listener
 
 if TYPE_CHECKING:

@@ -34,7 +34,7 @@ from docutils.frontend import get_default_settings
 from docutils.utils import new_document
 from sphinx.locale import _
 
-from zhiyuan.pages.latest_updates import _posts, post_excerpt
+from zhiyuan.pages.latest_updates import post_excerpt, post_records
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -72,7 +72,7 @@ def _fields(app: Sphinx, pagename: str, context: dict[str, Any]) -> dict[str, An
     # a copy: context["meta"] is the environment's own metadata of the page
     fields = dict(context.get("meta") or {})
     fields["og:title"] = html.escape(_text(_title(context)), quote=False)
-    record = _posts(app.env).get(pagename)
+    record = post_records(app.env).get(pagename)
     if record is not None:
         fields["og:description"] = html.escape(post_excerpt(app.env, record), quote=False)
     return fields

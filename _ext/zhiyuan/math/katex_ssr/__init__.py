@@ -33,11 +33,10 @@ import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import sphinxcontrib.katex as sphinx_katex
 from docutils import nodes
 from sphinx.locale import _
 from sphinx.util import logging
-
-import sphinxcontrib.katex as sphinx_katex
 
 from zhiyuan import caches
 from zhiyuan.pages.generated import environment_changed

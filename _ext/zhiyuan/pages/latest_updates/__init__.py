@@ -39,14 +39,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 from weakref import WeakKeyDictionary
 
-from ablog.blog import slugify as ablog_slugify
-from zhiyuan.pages.archive_slugs import archive_slug
 from docutils import nodes
 from docutils.parsers.rst import directives
-from zhiyuan.pages.generated import digest, page_cache
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+
+from zhiyuan.pages.archive_slugs import archive_slug
+from zhiyuan.pages.generated import digest, page_cache
+from zhiyuan.posts.fields import is_published, post_date, split_list
 
 from .excerpt import DEFAULT_PLACEHOLDERS, Token, collect_tokens, render_excerpt
 from .excerpt_cache import ExcerptCache
@@ -96,7 +97,8 @@ class IndexOptions:
     category: str | None = None
 
 
-def _posts(env: BuildEnvironment) -> dict[str, PostRecord]:
+def post_records(env: BuildEnvironment) -> dict[str, PostRecord]:
+    """The record of every post read, published or not, by docname."""
     if not hasattr(env, _ENV_POSTS):
         setattr(env, _ENV_POSTS, {})
     return getattr(env, _ENV_POSTS)
@@ -112,26 +114,6 @@ def _archives(env: BuildEnvironment) -> set[str]:
     if not hasattr(env, _ENV_ARCHIVES):
         setattr(env, _ENV_ARCHIVES, set())
     return getattr(env, _ENV_ARCHIVES)
-
-
-def _split_list(value: str) -> tuple[str, ...]:
-    value = value.strip()
-    if value.startswith("[") and value.endswith("]"):
-        value = value[1:-1]
-    return tuple(part.strip().strip("'\"").strip() for part in value.split(",") if part.strip())
-
-
-def _parse_date(value: Any) -> dt.date | None:
-    text = str(value).strip()
-    try:
-        return dt.datetime.fromisoformat(text).date()
-    except ValueError:
-        return None
-
-
-def _slugify(text: str) -> str:
-    """ablog's slug of *text* (for pages of our own; archive pages use ``archive_slug``)."""
-    return ablog_slugify(text)
 
 
 # -- Reading -----------------------------------------------------------------
@@ -167,7 +149,7 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     metadata = env.metadata.get(docname, {})
     if not _is_post(app.config, docname, metadata):
         return
-    date = _parse_date(metadata["date"])
+    date = post_date(metadata["date"], app.config)
     if date is None:
         logger.warning(
             "date %r of post is not an ISO date; it is left out of the latest updates",
@@ -183,11 +165,11 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
         # such a post either, and post_body warns about it
         return
     title = env.titles[docname].astext() if docname in env.titles else docname
-    _posts(env)[docname] = PostRecord(
+    post_records(env)[docname] = PostRecord(
         docname=docname,
         title=title,
         date=date,
-        categories=_split_list(str(metadata.get("category", ""))),
+        categories=split_list(metadata.get("category", "")),
         tokens=tuple(collect_tokens(doctree, limit=app.config.latest_updates_excerpt_length)),
         excerpt_override=doctree.get(_EXCERPT_FIELD),
     )
@@ -195,7 +177,7 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
 
 def _on_env_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     """Forget what a re-read or removed document contributed."""
-    _posts(env).pop(docname, None)
+    post_records(env).pop(docname, None)
     _indexes(env).pop(docname, None)
     _archives(env).discard(docname)
 
@@ -205,8 +187,8 @@ def _on_env_merge_info(
 ) -> None:
     """Take over the records a parallel reader collected."""
     for name in docnames:
-        if name in _posts(other):
-            _posts(env)[name] = _posts(other)[name]
+        if name in post_records(other):
+            post_records(env)[name] = post_records(other)[name]
         if name in _indexes(other):
             _indexes(env)[name] = _indexes(other)[name]
         if name in _archives(other):
@@ -302,22 +284,12 @@ class _Page:
     entries: list[PostRecord] = field(default_factory=list)
 
 
-def _today(config: Config) -> dt.date:
-    tz = getattr(config, "post_frontmatter_timezone", None)
-    if tz:
-        from zoneinfo import ZoneInfo
-
-        return dt.datetime.now(ZoneInfo(tz)).date()
-    return dt.date.today()
-
-
 def published_posts(env: BuildEnvironment, category: str | None = None) -> list[PostRecord]:
     """Published posts, newest first (then by title, then by path)."""
-    today = _today(env.config)
     posts = [
         post
-        for post in _posts(env).values()
-        if post.date <= today and (category is None or category in post.categories)
+        for post in post_records(env).values()
+        if is_published(post.date, env.config) and (category is None or category in post.categories)
     ]
     return sorted(posts, key=PostRecord.sort_key)
 
@@ -534,7 +506,7 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     """Keep this build's new excerpts, and those of the other current posts, for the next one."""
     cache = _EXCERPT_CACHES.get(app.env)
     if cache is not None and exception is None:
-        posts = [post for post in _posts(app.env).values() if post.excerpt_override is None]
+        posts = [post for post in post_records(app.env).values() if post.excerpt_override is None]
         cache.save(lambda: (_excerpt_key(app.env, post) for post in posts))
 
 
@@ -605,11 +577,11 @@ def _on_html_page_context(
     env = app.env
 
     def summary(post: Any) -> str:
-        record = _posts(env).get(getattr(post, "docname", post))
+        record = post_records(env).get(getattr(post, "docname", post))
         return post_excerpt(env, record) if record else ""
 
     context["post_summary"] = summary
-    record = _posts(env).get(pagename)
+    record = post_records(env).get(pagename)
     if record is None or 'name="description"' in context.get("metatags", ""):
         return
     description = escape(post_excerpt(env, record), quote=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from zhiyuan import caches
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from pathlib import Path

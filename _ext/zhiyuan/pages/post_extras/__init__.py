@@ -58,6 +58,7 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ablog.blog import slugify as ablog_slugify
 from docutils import nodes
 from sphinx.util import logging
 
@@ -65,13 +66,12 @@ from zhiyuan.pages.archive_slugs import archive_slug
 from zhiyuan.pages.generated import environment_changed, page_cache
 from zhiyuan.pages.latest_updates import (
     PostRecord,
-    _posts,
-    _slugify,
-    _split_list,
     add_html_node,
     post_excerpt,
+    post_records,
     published_posts,
 )
+from zhiyuan.posts.fields import author_names, split_list
 
 from .reading_time import DEFAULT_RATES, ReadingStats, count, minutes
 
@@ -111,14 +111,6 @@ def _extras(env: BuildEnvironment) -> dict[str, ExtraRecord]:
     return getattr(env, _ENV_EXTRAS)
 
 
-def _author_names(config: Config, keys: tuple[str, ...]) -> tuple[str, ...]:
-    authors = getattr(config, "blog_authors", {}) or {}
-    if not keys and getattr(config, "blog_default_author", None):
-        default = config.blog_default_author
-        keys = tuple(default) if isinstance(default, (list, tuple)) else (default,)
-    return tuple(authors[key][0] if key in authors else key for key in keys)
-
-
 # -- Reading -----------------------------------------------------------------
 
 
@@ -126,11 +118,11 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     """Count a post's reading time and keep its tags, author and series."""
     env = app.env
     docname = env.docname
-    if docname not in _posts(env):  # latest_updates decided it is not a post
+    if docname not in post_records(env):  # latest_updates decided it is not a post
         return
     metadata = env.metadata.get(docname, {})
     series = str(metadata.get("series", "")).strip() or None
-    if series is not None and not _slugify(series):
+    if series is not None and not ablog_slugify(series):
         logger.warning(
             "series name %r has no letters or digits for a URL; the post is left out of it",
             series,
@@ -142,8 +134,8 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     _extras(env)[docname] = ExtraRecord(
         docname=docname,
         stats=count(doctree),
-        tags=_split_list(str(metadata.get("tags", ""))),
-        authors=_split_list(str(metadata.get("author", ""))),
+        tags=split_list(metadata.get("tags", "")),
+        authors=split_list(metadata.get("author", "")),
         series=series,
     )
 
@@ -258,7 +250,7 @@ def _shown(config: Config, catalog: _Catalog, docnames: set[str]) -> dict[str, _
 
 def series_slug(name: str) -> str:
     """The slug of a series' overview page, ``series/<slug>``."""
-    return _slugify(name)
+    return ablog_slugify(name)
 
 
 def series_title(config: Config, name: str) -> str:
@@ -291,7 +283,7 @@ class _RelatedPosts:
     """
 
     def __init__(self, env: BuildEnvironment, published: list[PostRecord], limit: int) -> None:
-        self._extras, self._posts, self._limit = _extras(env), _posts(env), limit
+        self._extras, self._posts, self._limit = _extras(env), post_records(env), limit
         self._candidates = [post for post in published if post.docname in self._extras]
         self._position = {post.docname: index for index, post in enumerate(self._candidates)}
         self._by_tag: dict[str, list[int]] = {}
@@ -404,7 +396,7 @@ def _uri_maker(builder: Builder, current: str) -> Callable[[str], str]:
 
 def _render_header(app: Sphinx, docname: str, series: dict[str, list[PostRecord]]) -> str:
     env, config = app.env, app.config
-    post, extra = _posts(env)[docname], _extras(env)[docname]
+    post, extra = post_records(env)[docname], _extras(env)[docname]
     uri = _uri_maker(app.builder, docname)
     iso = post.date.isoformat()
     category_page = config.latest_updates_category_page
@@ -422,7 +414,7 @@ def _render_header(app: Sphinx, docname: str, series: dict[str, list[PostRecord]
             for t in extra.tags
         )
         parts.append(f'<span class="post-tags">{links}</span>')
-    names = _author_names(config, extra.authors)
+    names = author_names(config, extra.authors)
     if names:
         parts.append(f'<span class="post-author">{escape("、".join(names))}</span>')
     n = minutes(extra.stats, rates=config.post_extras_reading_rates)

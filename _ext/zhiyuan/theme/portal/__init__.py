@@ -52,6 +52,7 @@ from babel.messages.pofile import read_po
 from markupsafe import Markup
 from pydata_sphinx_theme import toctree as pydata_toctree
 from sphinx.util import logging
+
 from zhiyuan.compat.listeners import wrap_listener
 
 from .asset_tags import forget_asset_tags, share_asset_tags

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from zhiyuan import caches
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
 

@@ -27,9 +27,10 @@ import posixpath
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup
+
 from zhiyuan import caches
 from zhiyuan.pages.generated import site_inputs
-from markupsafe import Markup
 
 from .sidebar_nav import sidebar_nav
 
