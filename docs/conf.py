@@ -75,7 +75,7 @@ post_auto_excerpt = 1
 # changes between runs makes Sphinx re-read every page.
 fontawesome_included = True
 
-# -- LATEST UPDATES index (_ext/zhiyuan/pages/latest_updates) ------------------------------
+# -- LATEST UPDATES index (_ext/zhiyuan/pages/latest_updates) ----------------
 
 latest_updates_per_page = 10
 latest_updates_excerpt_length = 350
@@ -151,7 +151,7 @@ notfound_context = {
     ),
 }
 
-# -- Post extras and feeds (_ext/zhiyuan/pages/post_extras, _ext/feeds_extra) -------------
+# -- Post extras and feeds (_ext/zhiyuan/pages/post_extras, pages/feeds.py) --
 
 post_extras_related_count = 5
 post_extras_series_titles = {"rl-foundations": "强化学习：从基本概念到 TRPO"}
@@ -165,7 +165,7 @@ html_search_language = "zh"
 html_search_options = {"dict": str(DOCS_DIR / "_search" / "userdict.txt")}
 html_search_scorer = str(DOCS_DIR / "_search" / "scorer.js")
 
-# -- Math (sphinxcontrib-katex, prerendered by _ext/zhiyuan/math/katex_ssr) ---------------
+# -- Math (sphinxcontrib-katex, prerendered by zhiyuan/formulas/katex_ssr) --
 
 katex_prerender = True
 # KaTeX's CSS and fonts, from the npm package pinned in package.json (`npm ci`)

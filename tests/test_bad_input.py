@@ -42,7 +42,7 @@ KATEX_ASSETS = REPO / "node_modules" / "katex" / "dist"
 
 CONF = f"""
 extensions = [
-    "myst_parser", "ablog", "sphinxcontrib.katex", "zhiyuan.math.katex_ssr", "zhiyuan.posts.frontmatter", "zhiyuan.posts.body",
+    "myst_parser", "ablog", "sphinxcontrib.katex", "zhiyuan.formulas.katex_ssr", "zhiyuan.posts.frontmatter", "zhiyuan.posts.body",
     "zhiyuan.theme.portal", "zhiyuan.pages.archive_slugs", "zhiyuan.pages.ablog_incremental", "zhiyuan.pages.ablog_labels", "zhiyuan.pages.latest_updates",
     "zhiyuan.pages.post_extras", "zhiyuan.pages.feeds", "zhiyuan.web.robots_txt", "zhiyuan.web.social_meta",
 ]

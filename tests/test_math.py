@@ -70,7 +70,7 @@ def test_identical_formulas_render_once_and_are_cached(rootdir, tmp_path):
 def test_the_renderer_starts_while_documents_are_read(rootdir, tmp_path, monkeypatch):
     """At the first formula not in the cache, so that Node.js loads KaTeX while Sphinx reads on;
     not at all when every formula read is cached."""
-    from zhiyuan.math import katex_ssr
+    from zhiyuan.formulas import katex_ssr
     started = []
     start_renderer = katex_ssr.start_renderer
 
@@ -175,7 +175,7 @@ def test_without_node_the_browser_renders_from_local_assets(rootdir, tmp_path):
 
 
 def test_the_cache_holds_one_renderer_and_other_macros_start_afresh(tmp_path):
-    from zhiyuan.math.katex_ssr import _Cache
+    from zhiyuan.formulas.katex_ssr import _Cache
 
     path = tmp_path / "cache.pickle"
     cache = _Cache(path, {r"\RR": r"\mathbb{R}"})
@@ -191,12 +191,12 @@ def test_the_search_helper_process_leaves_the_renderer_its_input(rootdir, tmp_pa
     """zh_search's helper is forked before any document is read: forked after the renderer started
     (at the first formula, in katex_ssr's doctree-read, which runs first here), it would hold the
     write end of the renderer's input, and the renderer would wait for its end until the timeout."""
-    from zhiyuan.math import katex_ssr
+    from zhiyuan.formulas import katex_ssr
     from zhiyuan.search.segmenter import Segmenter
 
     monkeypatch.setattr(katex_ssr, "_RENDER_TIMEOUT", 30)
     app = build(_copy(rootdir, "math", tmp_path / "src"), freshenv=True, confoverrides={
-        "extensions": ["myst_parser", "zhiyuan.math.katex_ssr", "zhiyuan.search"],
+        "extensions": ["myst_parser", "zhiyuan.formulas.katex_ssr", "zhiyuan.search"],
         "html_search_language": "zh",
         "zh_search_helper": True,
     })

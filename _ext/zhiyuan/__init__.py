@@ -4,16 +4,16 @@
 then this package.  Its parts are Sphinx extensions of their own (a test project can
 load one part alone), grouped by job:
 
-* ``posts/``  — front matter (drafts, validation) and checks of a post's body;
-* ``pages/``  — the LATEST UPDATES index and excerpts, the post meta line, related
+* ``posts/``    — front matter (drafts, validation) and checks of a post's body;
+* ``pages/``    — the LATEST UPDATES index and excerpts, the post meta line, related
   posts and series, ablog's archives and feeds written incrementally, archive slugs
   and labels, RSS and JSON Feed, and the cache of generated pages;
-* ``theme/``  — templates and their cache, icons, the strict Content-Security-Policy;
-* ``math/``   — KaTeX at build time, stable ids of amsmath blocks;
-* ``search/`` — Chinese search;
-* ``web/``    — sitemap, robots.txt, social meta, external links;
-* ``compat/`` — replacing other packages' event handlers in place;
-* ``tools/``  — the scripts behind ``nox -s build`` (staged build) and ``nox -s new``.
+* ``theme/``    — templates and their cache, icons, the strict Content-Security-Policy;
+* ``formulas/`` — KaTeX at build time, stable ids of amsmath blocks;
+* ``search/``   — Chinese search;
+* ``web/``      — sitemap, robots.txt, social meta, external links;
+* ``compat/``   — replacing other packages' event handlers in place;
+* ``tools/``    — the scripts behind ``nox -s build`` (staged build) and ``nox -s new``.
 
 ARCHITECTURE.md describes how a post becomes each output.
 """
@@ -31,9 +31,9 @@ if TYPE_CHECKING:
 PARTS = (
     # KaTeX first: its doctree-read records a document's formulas before anything else
     # reads the doctree, and its renderer starts only after the search helper is forked.
-    "zhiyuan.math.katex_ssr",
+    "zhiyuan.formulas.katex_ssr",
     "zhiyuan.theme.icon_font",
-    "zhiyuan.math.stable_ids",
+    "zhiyuan.formulas.stable_ids",
     # Posts: front matter is checked (config-inited, priority 400) before ablog's
     # readers see it; the body checks run at source-read and doctree-read.
     "zhiyuan.posts.frontmatter",

@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 
 from sphinx.util import logging
 
+from zhiyuan.config import declare
 from zhiyuan.pages.latest_updates import post_excerpt, published_posts
 from zhiyuan.posts.fields import author_names, local_datetime, site_timezone, split_list
 
@@ -190,8 +191,7 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("ablog")
     app.setup_extension("zhiyuan.pages.latest_updates")
-    app.add_config_value("feeds_extra_base_url", "", "html", types=[str])
-    app.add_config_value("feeds_extra_length", 50, "html", types=[int])
+    declare(app, "zhiyuan.pages.feeds")
     # after ablog has put its own feed link into the context
     app.connect("html-page-context", _on_html_page_context, priority=600)
     app.connect("build-finished", _on_build_finished)

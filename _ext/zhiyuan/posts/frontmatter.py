@@ -36,6 +36,7 @@ from docutils import nodes
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
+from zhiyuan.config import declare
 from zhiyuan.posts.fields import DateError, local_datetime, site_today
 
 if TYPE_CHECKING:
@@ -330,7 +331,7 @@ class NormalisePostFrontMatter(SphinxTransform):
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.add_config_value("post_frontmatter_timezone", "Asia/Shanghai", "env", types=[str])
+    declare(app, "zhiyuan.posts.frontmatter")
     app.connect("config-inited", _on_config_inited, priority=400)
     app.add_transform(NormalisePostFrontMatter)
     return {

@@ -37,6 +37,8 @@ from docutils import nodes
 from sphinx.search import languages
 from sphinx.search.zh import JIEBA_DEFAULT_DICT, SearchChinese
 
+from zhiyuan.config import declare
+
 from .segmenter import Segmenter, can_fork
 from .words import Words
 
@@ -168,7 +170,7 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_search_language(SearchChineseFixed)
-    app.add_config_value("zh_search_helper", True, "", types=[bool])
+    declare(app, "zhiyuan.search")
     app.connect("env-before-read-docs", _on_env_before_read_docs)
     app.connect("doctree-read", _on_doctree_read)
     app.connect("doctree-resolved", _on_doctree_resolved)

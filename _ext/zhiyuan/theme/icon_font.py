@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
+from zhiyuan.config import declare
 from zhiyuan.theme.theme_files import theme_file
 
 if TYPE_CHECKING:
@@ -98,9 +99,7 @@ def _on_html_page_context(
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.add_config_value(
-        "icon_font_package", "node_modules/@fortawesome/fontawesome-free", "html", types=[str]
-    )
+    declare(app, "zhiyuan.theme.icon_font")
     app.connect("builder-inited", _on_builder_inited)
     app.connect("html-page-context", _on_html_page_context)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

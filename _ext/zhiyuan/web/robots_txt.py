@@ -22,6 +22,8 @@ from xml.etree import ElementTree
 
 from sphinx.util import logging
 
+from zhiyuan.config import declare
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
@@ -96,7 +98,7 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinx_sitemap")
-    app.add_config_value("robots_txt_disallow", [], "html", types=[list])
+    declare(app, "zhiyuan.web.robots_txt")
     app.connect("build-finished", _on_build_finished)
     return {
         "version": __version__,

@@ -1,6 +1,6 @@
 import os
 
-extensions = ["myst_parser", "zhiyuan.math.katex_ssr"]
+extensions = ["myst_parser", "zhiyuan.formulas.katex_ssr"]
 myst_enable_extensions = ["dollarmath", "amsmath"]
 katex_prerender = True
 katex_ssr_macros = {r"\RR": r"\mathbb{R}", r"\norm": r"\left\lVert #1 \right\rVert"}

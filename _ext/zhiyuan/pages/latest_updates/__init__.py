@@ -45,11 +45,12 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from zhiyuan.config import declare
 from zhiyuan.pages.archive_slugs import archive_slug
 from zhiyuan.pages.generated import digest, page_cache
 from zhiyuan.posts.fields import is_published, post_date, split_list
 
-from .excerpt import DEFAULT_PLACEHOLDERS, Token, collect_tokens, render_excerpt
+from .excerpt import Token, collect_tokens, render_excerpt
 from .excerpt_cache import ExcerptCache
 
 if TYPE_CHECKING:
@@ -588,28 +589,8 @@ def _on_html_page_context(
     context["metatags"] = context.get("metatags", "") + f'\n    <meta name="description" content="{description}" />'
 
 
-def _validate_config(app: Sphinx, config: Config) -> None:
-    """Reject configuration values the index cannot use."""
-    unknown = set(config.latest_updates_placeholders) - set(DEFAULT_PLACEHOLDERS)
-    if unknown:
-        raise ValueError(
-            f"latest_updates_placeholders: unknown keys {sorted(unknown)}; "
-            f"known keys are {sorted(DEFAULT_PLACEHOLDERS)}"
-        )
-    for name in ("latest_updates_per_page", "latest_updates_excerpt_length"):
-        if getattr(config, name) < 1:
-            raise ValueError(f"{name} must be a positive integer")
-    if "{slug}" not in config.latest_updates_category_page:
-        raise ValueError("latest_updates_category_page must contain '{slug}'")
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.add_config_value("latest_updates_per_page", 10, "html", types=[int])
-    app.add_config_value("latest_updates_excerpt_length", 350, "env", types=[int])
-    app.add_config_value("latest_updates_placeholders", {}, "html", types=[dict])
-    app.add_config_value("latest_updates_post_pattern", ["posts/*"], "env", types=[list])
-    app.add_config_value("latest_updates_category_page", "blog/category/{slug}", "html", types=[str])
-    app.add_config_value("latest_updates_title", "LATEST UPDATES", "html", types=[str])
+    declare(app, "zhiyuan.pages.latest_updates")
     app.setup_extension("zhiyuan.pages.archive_slugs")  # the category pages the index links to
     app.setup_extension("zhiyuan.pages.generated")
     add_html_node(app, latest_updates_node)
@@ -617,7 +598,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     add_html_node(app, post_archive_node)
     app.add_directive("post-archive", PostArchiveDirective)
     app.add_transform(ExcerptFieldTransform)
-    app.connect("config-inited", _validate_config)
     app.connect("doctree-read", _on_doctree_read)
     app.connect("env-purge-doc", _on_env_purge_doc)
     app.connect("env-merge-info", _on_env_merge_info)

@@ -62,6 +62,7 @@ from ablog.blog import slugify as ablog_slugify
 from docutils import nodes
 from sphinx.util import logging
 
+from zhiyuan.config import declare
 from zhiyuan.pages.archive_slugs import archive_slug
 from zhiyuan.pages.generated import environment_changed, page_cache
 from zhiyuan.pages.latest_updates import (
@@ -73,7 +74,7 @@ from zhiyuan.pages.latest_updates import (
 )
 from zhiyuan.posts.fields import author_names, split_list
 
-from .reading_time import DEFAULT_RATES, ReadingStats, count, minutes
+from .reading_time import ReadingStats, count, minutes
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -522,33 +523,19 @@ def _on_html_collect_pages(app: Sphinx):
             yield pagename, context, "page.html"
 
 
-def _validate_config(app: Sphinx, config: Config) -> None:
-    """Reject configuration values the extras cannot use; serve our stylesheet."""
+def _serve_stylesheet(app: Sphinx, config: Config) -> None:
+    """Serve our stylesheet (its values are checked by zhiyuan.config)."""
     # a new list: the default value object is shared by every Sphinx app in a process
     config.html_static_path = [*config.html_static_path, _STATIC]
-    unknown = set(config.post_extras_reading_rates) - set(DEFAULT_RATES)
-    if unknown:
-        raise ValueError(
-            f"post_extras_reading_rates: unknown keys {sorted(unknown)}; known keys are {sorted(DEFAULT_RATES)}"
-        )
-    if any(float(v) <= 0 for v in config.post_extras_reading_rates.values()):
-        raise ValueError("post_extras_reading_rates: every rate must be positive")
-    if config.post_extras_related_count < 0:
-        raise ValueError("post_extras_related_count must not be negative")
-    if "{slug}" not in config.post_extras_tag_page:
-        raise ValueError("post_extras_tag_page must contain '{slug}'")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("zhiyuan.pages.latest_updates")
     app.setup_extension("zhiyuan.pages.generated")
-    app.add_config_value("post_extras_reading_rates", {}, "html", types=[dict])
-    app.add_config_value("post_extras_related_count", 5, "html", types=[int])
-    app.add_config_value("post_extras_series_titles", {}, "html", types=[dict])
-    app.add_config_value("post_extras_tag_page", "blog/tag/{slug}", "html", types=[str])
+    declare(app, "zhiyuan.pages.post_extras")
     app.add_css_file("post_extras.css")
     add_html_node(app, post_extras_node)
-    app.connect("config-inited", _validate_config)
+    app.connect("config-inited", _serve_stylesheet)
     # after latest_updates (priority 500) has recorded the post
     app.connect("doctree-read", _on_doctree_read, priority=600)
     app.connect("env-purge-doc", _on_env_purge_doc)

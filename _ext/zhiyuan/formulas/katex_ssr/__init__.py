@@ -39,6 +39,7 @@ from sphinx.locale import _
 from sphinx.util import logging
 
 from zhiyuan import caches
+from zhiyuan.config import declare
 from zhiyuan.pages.generated import environment_changed
 
 if TYPE_CHECKING:
@@ -339,9 +340,7 @@ def _visit_math_block(self, node: nodes.math_block) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinxcontrib.katex")
     app.setup_extension("zhiyuan.pages.generated")  # whether this build changed the environment
-    app.add_config_value("katex_ssr_macros", {}, "env", types=[dict])
-    app.add_config_value("katex_ssr_node", "node", "", types=[str])
-    app.add_config_value("katex_ssr_assets", "node_modules/katex/dist", "", types=[str])
+    declare(app, "zhiyuan.formulas.katex_ssr")
     app.add_html_math_renderer(
         RENDERER,
         inline_renderers=(_visit_math, None),

@@ -1,0 +1,181 @@
+"""Every configuration value of ours, declared once.
+
+Each :class:`Setting` names its value, default, rebuild condition (Sphinx's ``"env"``,
+``"html"`` or ``""``), accepted types, a one-line description and, where the type is not
+enough, the check a value must pass.  A part of the site declares its settings with
+:func:`declare` in its ``setup()``; a value of the wrong type or one that fails its check
+stops the build with a :class:`~sphinx.errors.ConfigError` naming the value, before any
+post is read.  ARCHITECTURE.md lists them (``tests/test_config.py`` keeps the two equal).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sphinx.errors import ConfigError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configuration value: what it is, and what a value of it must be."""
+
+    name: str
+    default: Any
+    rebuild: str
+    types: tuple[type, ...]
+    doc: str
+    #: a problem with the value, or None; run after the type check
+    check: Callable[[Any], str | None] | None = None
+
+
+# -- Checks ---------------------------------------------------------------------
+
+
+def _positive(value: int) -> str | None:
+    return None if value >= 1 else "must be a positive integer"
+
+
+def _not_negative(value: int) -> str | None:
+    return None if value >= 0 else "must not be negative"
+
+
+def _with_slug(value: str) -> str | None:
+    return None if "{slug}" in value else "must contain '{slug}'"
+
+
+def _time_zone(value: str) -> str | None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "is not a time zone of the IANA database, such as 'Asia/Shanghai'"
+    return None
+
+
+def _strings(value: list) -> str | None:
+    return None if all(isinstance(item, str) for item in value) else "must be a list of strings"
+
+
+def _string_map(value: dict) -> str | None:
+    ok = all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+    return None if ok else "must map strings to strings"
+
+
+def _known_keys(known: Callable[[], dict[str, Any]], *, positive: bool = False) -> Callable[[dict], str | None]:
+    """A check that a dict's keys are among *known()*'s (and, if *positive*, its values > 0)."""
+
+    def check(value: dict) -> str | None:
+        unknown = set(value) - set(known())
+        if unknown:
+            return f"has unknown keys {sorted(unknown)}; known keys are {sorted(known())}"
+        if positive and not all(isinstance(v, (int, float)) and v > 0 for v in value.values()):
+            return "must map each key to a positive number"
+        return None
+
+    return check
+
+
+def _placeholders() -> dict[str, Any]:
+    from zhiyuan.pages.latest_updates.excerpt import DEFAULT_PLACEHOLDERS
+
+    return DEFAULT_PLACEHOLDERS
+
+
+def _reading_rates() -> dict[str, Any]:
+    from zhiyuan.pages.post_extras.reading_time import DEFAULT_RATES
+
+    return DEFAULT_RATES
+
+
+# -- The settings, by the part that declares them ----------------------------------
+
+SETTINGS: dict[str, tuple[Setting, ...]] = {
+    "zhiyuan.posts.frontmatter": (
+        Setting("post_frontmatter_timezone", "Asia/Shanghai", "env", (str,),
+                "the site's time zone: post dates, drafts and 'today' are read in it", _time_zone),
+    ),
+    "zhiyuan.pages.latest_updates": (
+        Setting("latest_updates_per_page", 10, "html", (int,), "posts on each page of a LATEST UPDATES index",
+                _positive),
+        Setting("latest_updates_excerpt_length", 350, "env", (int,),
+                "an excerpt's length in user-perceived characters", _positive),
+        Setting("latest_updates_placeholders", {}, "html", (dict,),
+                "replacements for the excerpt's placeholders ([代码], [公式], [Math], [图片], [表格])",
+                _known_keys(_placeholders)),
+        Setting("latest_updates_post_pattern", ["posts/*"], "env", (list, tuple),
+                "glob patterns of the documents that are posts (when they have a date)", _strings),
+        Setting("latest_updates_category_page", "blog/category/{slug}", "html", (str,),
+                "the page a post's category links to", _with_slug),
+        Setting("latest_updates_title", "LATEST UPDATES", "html", (str,), "the heading of an index's pages 2…n"),
+    ),
+    "zhiyuan.pages.post_extras": (
+        Setting("post_extras_reading_rates", {}, "html", (dict,),
+                "reading speeds for the reading time (cjk_per_minute, words_per_minute, …)",
+                _known_keys(_reading_rates, positive=True)),
+        Setting("post_extras_related_count", 5, "html", (int,), "related posts shown at a post's end",
+                _not_negative),
+        Setting("post_extras_series_titles", {}, "html", (dict,), "the title readers see of each series id",
+                _string_map),
+        Setting("post_extras_tag_page", "blog/tag/{slug}", "html", (str,), "the page a post's tag links to",
+                _with_slug),
+    ),
+    "zhiyuan.pages.feeds": (
+        Setting("feeds_extra_base_url", "", "html", (str,),
+                "the site's absolute URL for the RSS and JSON feeds (default: html_baseurl)"),
+        Setting("feeds_extra_length", 50, "html", (int,), "posts in the RSS and JSON feeds", _positive),
+    ),
+    "zhiyuan.formulas.katex_ssr": (
+        Setting("katex_ssr_macros", {}, "env", (dict,), "TeX macros every formula can use", _string_map),
+        Setting("katex_ssr_node", "node", "", (str,), "the Node.js program that renders formulas"),
+        Setting("katex_ssr_assets", "node_modules/katex/dist", "", (str,), "KaTeX's CSS and fonts (npm)"),
+    ),
+    "zhiyuan.theme.icon_font": (
+        Setting("icon_font_package", "node_modules/@fortawesome/fontawesome-free", "html", (str,),
+                "Font Awesome's web font and stylesheet (npm)"),
+    ),
+    "zhiyuan.search": (
+        Setting("zh_search_helper", True, "", (bool,), "segment the search text in a helper process"),
+    ),
+    "zhiyuan.web.robots_txt": (
+        Setting("robots_txt_disallow", [], "html", (list, tuple), "paths robots.txt asks crawlers to skip",
+                _strings),
+    ),
+}
+
+
+def check_value(setting: Setting, value: Any) -> str | None:
+    """What is wrong with *value* for *setting*, or None."""
+    wrong_type = not isinstance(value, setting.types) or (isinstance(value, bool) and bool not in setting.types)
+    if wrong_type:
+        expected = " or ".join(t.__name__ for t in setting.types)
+        return f"must be of type {expected}, not {type(value).__name__}"
+    return setting.check(value) if setting.check else None
+
+
+def _check(settings: tuple[Setting, ...], app: Sphinx, config: Config) -> None:
+    """Stop the build on the first value that is of the wrong type or fails its check."""
+    for setting in settings:
+        value = getattr(config, setting.name)
+        problem = check_value(setting, value)
+        if problem:
+            raise ConfigError(f"{setting.name} = {value!r} {problem}")
+
+
+def declare(app: Sphinx, part: str) -> None:
+    """Add the settings of *part* (a module name) and check their values when the
+    configuration has been read, before any other part uses them."""
+    settings = SETTINGS[part]
+    for setting in settings:
+        # a copy: a default object would otherwise be shared by every Sphinx app in a process
+        app.add_config_value(setting.name, copy.deepcopy(setting.default), setting.rebuild, types=setting.types,
+                             description=setting.doc)
+    app.connect("config-inited", functools.partial(_check, settings), priority=300)

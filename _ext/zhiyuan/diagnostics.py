@@ -1,0 +1,64 @@
+"""Every warning our code gives, by Sphinx warning type and subtype.
+
+Each warning is logged with ``type=`` and ``subtype=`` from this table and a ``location=``
+naming the file (and line, where there is one), so a site can silence exactly one kind
+with ``suppress_warnings = ["latest_updates.date"]``.  ``tests/test_config.py`` checks that
+the code logs no pair missing here and that ARCHITECTURE.md lists every pair.
+"""
+
+from __future__ import annotations
+
+#: type -> subtype -> when it is given
+WARNINGS: dict[str, dict[str, str]] = {
+    "post_frontmatter": {
+        "invalid": "front matter that is not YAML or not a mapping, or a date that is not a date "
+                   "(the post is left out)",
+        "encoding": "a post that is not UTF-8 text, or holds a NUL byte (left out)",
+        "empty": "an empty post file (left out)",
+        "list": "a category, tag or author list with an item ablog cannot keep",
+        "date": "a date that cannot be read while the post is read",
+    },
+    "post_body": {
+        "unclosed_fence": "a code fence that is never closed",
+        "no_title": "a post without a title",
+    },
+    "latest_updates": {
+        "date": "a post's date that is not an ISO date (left out of the index)",
+        "duplicate": "a second latest-updates index on one page (ignored)",
+    },
+    "post_extras": {
+        "series": "a series name with no letters or digits, or a page named like a series overview",
+    },
+    "archive_slugs": {
+        "collision": "category, tag or author names that would share one archive page",
+    },
+    "feeds_extra": {
+        "config": "no absolute base URL for the RSS and JSON feeds",
+    },
+    "robots_txt": {
+        "config": "no absolute base URL for robots.txt's sitemap line",
+    },
+    "portal_theme": {
+        "blog_path": "a page with the name of a page ablog generates",
+    },
+    "katex_ssr": {
+        "assets": "KaTeX's CSS and fonts not installed (npm ci)",
+        "version": "KaTeX's assets of another version than sphinxcontrib-katex's",
+        "render": "a formula KaTeX cannot render",
+    },
+    "icon_font": {
+        "assets": "Font Awesome's web font not installed (npm ci)",
+        "version": "Font Awesome's web font of another version than the theme's icons",
+    },
+    "strict_csp": {
+        "fontawesome": "no Font Awesome stylesheet to serve instead of its inline one",
+        "inline_script": "an inline script the Content-Security-Policy would block",
+    },
+    "zh_search": {
+        "helper": "the search's helper process failed (the builder segments the rest)",
+    },
+}
+
+
+def is_registered(type_: str, subtype: str) -> bool:
+    return subtype in WARNINGS.get(type_, {})
