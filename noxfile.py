@@ -7,6 +7,7 @@
     nox -s linkcheck  # check the articles' external links (needs the network; not in CI)
     nox -s bench      # build-time benchmark against bare Sphinx (-- --posts 1000)
     nox -s lock       # re-resolve requirements/*.txt from pyproject.toml
+    nox -s tests-latest  # upstream canary: every test on the newest releases (needs PyPI)
 
 Every session installs the exact versions locked in requirements/.
 """
@@ -15,7 +16,9 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import shutil
+import tomllib
 
 import nox
 
@@ -83,6 +86,55 @@ def tests(session: nox.Session) -> None:
     _install(session, "test")
     _install_assets(session)
     session.run("pytest", *session.posargs)
+
+
+# Packages the canary keeps at their locked version, and why: torch's newest release on
+# PyPI is the multi-GB CUDA build, and it only runs the articles' code, not the site.
+CANARY_KEEPS_LOCKED = ("torch",)
+# Themes whose newest release a pin keeps out (sphinx-book-theme 1.4 pins pydata-sphinx-theme
+# exactly): the canary also runs the tests of our patches to them against that release alone.
+CANARY_PINNED_THEMES = {"pydata-sphinx-theme": ["tests/test_page_toc.py", "tests/test_sidebar_nav.py"]}
+
+
+def _uncapped(group: str) -> list[str]:
+    """The requirements of dependency group *group*, without upper bounds or exact pins."""
+    with open("pyproject.toml", "rb") as file:
+        groups = tomllib.load(file)["dependency-groups"]
+    requirements = []
+    for item in groups[group]:
+        if isinstance(item, dict):
+            requirements += _uncapped(item["include-group"])
+            continue
+        name = re.match(r"[A-Za-z0-9._-]+", item).group(0)
+        if name in CANARY_KEEPS_LOCKED:
+            with open("requirements/test.txt", encoding="utf-8") as lock:  # holds every group
+                requirements += [line.split("#")[0].strip() for line in lock if line.startswith(f"{name}==")]
+            continue
+        floors = [part.strip() for part in item[len(name):].split(",") if part.strip().startswith(">")]
+        requirements.append(name + ",".join(floors))
+    return requirements
+
+
+_PRINT_VERSIONS = (
+    "import importlib.metadata as m; print('\\n'.join(sorted(f'{d.metadata[\"Name\"]}=={d.version}' "
+    "for d in m.distributions())))"
+)
+
+
+@nox.session(name="tests-latest")
+def tests_latest(session: nox.Session) -> None:
+    """Upstream canary: the whole suite on the newest release of every dependency, no upper caps.
+
+    What it cannot reach (a package pinned by another) is named in UPSTREAM.md; our patches
+    to a pinned theme are then also tested against that theme's newest release on its own.
+    """
+    session.install("--upgrade", *_uncapped("test"), *_torch_cpu_source())
+    _install_assets(session)
+    session.run("python", "-c", _PRINT_VERSIONS)
+    session.run("pytest", *session.posargs)
+    for theme, tests in CANARY_PINNED_THEMES.items():
+        session.install("--upgrade", "--no-deps", theme)
+        session.run("pytest", *tests)
 
 
 @nox.session
