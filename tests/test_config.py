@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import shutil
-from pathlib import Path
 
 import pytest
 from sphinx.errors import ConfigError

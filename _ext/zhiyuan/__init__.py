@@ -33,7 +33,7 @@ PARTS = (
     # reads the doctree, and its renderer starts only after the search helper is forked.
     "zhiyuan.formulas.katex_ssr",
     "zhiyuan.theme.icon_font",
-    "zhiyuan.formulas.stable_ids",
+    "zhiyuan.compat.myst_parser",
     # Posts: front matter is checked (config-inited, priority 400) before ablog's
     # readers see it; the body checks run at source-read and doctree-read.
     "zhiyuan.posts.frontmatter",
@@ -61,7 +61,7 @@ PARTS = (
     # Fast rebuilds: compiled templates kept between builds; sphinx-sitemap's page list
     # in process (it wraps sphinx-sitemap's handler, so it comes after it).
     "zhiyuan.theme.template_cache",
-    "zhiyuan.web.sitemap_queue",
+    "zhiyuan.compat.sphinx_sitemap",
 )
 
 

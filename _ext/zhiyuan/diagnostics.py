@@ -54,6 +54,10 @@ WARNINGS: dict[str, dict[str, str]] = {
         "fontawesome": "no Font Awesome stylesheet to serve instead of its inline one",
         "inline_script": "an inline script the Content-Security-Policy would block",
     },
+    "compat": {
+        "version": "an upstream package of another version than our patch of it was written for "
+                   "(the patch is left out)",
+    },
     "zh_search": {
         "helper": "the search's helper process failed (the builder segments the rest)",
     },

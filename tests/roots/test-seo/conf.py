@@ -1,5 +1,5 @@
 extensions = ["myst_parser", "ablog", "zhiyuan.posts.frontmatter", "zhiyuan.theme.portal", "zhiyuan.pages.latest_updates",
-              "sphinx_sitemap", "zhiyuan.web.sitemap_queue", "notfound.extension", "zhiyuan.web.robots_txt", "zhiyuan.web.social_meta"]
+              "sphinx_sitemap", "zhiyuan.compat.sphinx_sitemap", "notfound.extension", "zhiyuan.web.robots_txt", "zhiyuan.web.social_meta"]
 language = "zh_CN"
 project = "测试站"
 html_theme = "sphinx_book_theme"

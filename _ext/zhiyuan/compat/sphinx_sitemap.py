@@ -1,4 +1,4 @@
-"""sphinx-sitemap's list of written pages kept in this process when pages are written here.
+"""sphinx-sitemap: its list of written pages kept in this process when pages are written here.
 
 sphinx-sitemap collects the pages a build writes in a queue that worker
 processes can share: at every builder-inited it starts a
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import sphinx_sitemap
 
+from zhiyuan.compat import Patch, applies
 from zhiyuan.compat.listeners import wrap_listener
 
 if TYPE_CHECKING:
@@ -27,6 +28,11 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 __version__ = "1.0"
+
+PATCH = Patch(
+    "sphinx-sitemap", ">=2.9,<2.10",
+    "its multiprocessing.Manager queue is started on every build (a few tenths of a second)",
+)
 
 
 def _in_process_queue(record_builder_type: Callable[[Sphinx], None]) -> Callable[[Sphinx], None]:
@@ -45,7 +51,8 @@ def _in_process_queue(record_builder_type: Callable[[Sphinx], None]) -> Callable
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinx_sitemap")
-    wrap_listener(app, "builder-inited", sphinx_sitemap.record_builder_type, _in_process_queue)
+    if applies(app, PATCH):
+        wrap_listener(app, "builder-inited", sphinx_sitemap.record_builder_type, _in_process_queue)
     return {
         "version": __version__,
         "parallel_read_safe": True,

@@ -1,4 +1,4 @@
-"""Stable equation ids for MyST's ``amsmath`` blocks.
+"""MyST-Parser: stable equation ids for its ``amsmath`` blocks.
 
 MyST-Parser numbers an unlabelled ``\\begin{align}`` block by giving it a random
 label (``uuid4``), which lands in the page as ``id="equation-<uuid>"``: two
@@ -16,10 +16,18 @@ from typing import TYPE_CHECKING, Any
 
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 
+from zhiyuan.compat import Patch, applies
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 __version__ = "1.0"
+
+PATCH = Patch(
+    "myst-parser", ">=5.0,<5.3",
+    "unlabelled amsmath blocks get random ids, so two builds differ and links to them break",
+)
+_UPSTREAM_LABEL = SphinxRenderer._random_label
 
 
 def _positional_label(renderer: SphinxRenderer) -> str:
@@ -32,5 +40,6 @@ def _positional_label(renderer: SphinxRenderer) -> str:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("myst_parser")
-    SphinxRenderer._random_label = _positional_label
+    # a class attribute, so one process's apps share it: set it either way
+    SphinxRenderer._random_label = _positional_label if applies(app, PATCH) else _UPSTREAM_LABEL
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
