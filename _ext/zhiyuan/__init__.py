@@ -9,11 +9,14 @@ load one part alone), grouped by job:
   posts and series, ablog's archives and feeds written incrementally, archive slugs
   and labels, RSS and JSON Feed, and the cache of generated pages;
 * ``theme/``    — templates and their cache, icons, the strict Content-Security-Policy;
-* ``formulas/`` — KaTeX at build time, stable ids of amsmath blocks;
+* ``formulas/`` — KaTeX at build time;
 * ``search/``   — Chinese search;
-* ``web/``      — sitemap, robots.txt, social meta, external links;
-* ``compat/``   — replacing other packages' event handlers in place;
-* ``tools/``    — the scripts behind ``nox -s build`` (staged build) and ``nox -s new``.
+* ``web/``      — robots.txt and the sitemap's completeness, social meta, external links;
+* ``compat/``   — patches of other packages, each applied only to the versions it was
+  written for (UPSTREAM.md lists every patch and why);
+* ``tools/``    — the scripts behind ``nox -s build`` (staged build) and ``nox -s new``;
+* ``config.py`` (every setting, declared once), ``diagnostics.py`` (every warning type),
+  ``caches.py`` (the caches kept in the doctree folder).
 
 ARCHITECTURE.md describes how a post becomes each output.
 """
@@ -33,6 +36,7 @@ PARTS = (
     # reads the doctree, and its renderer starts only after the search helper is forked.
     "zhiyuan.formulas.katex_ssr",
     "zhiyuan.theme.icon_font",
+    # stable ids of MyST's unlabelled amsmath blocks (a patch of MyST-Parser)
     "zhiyuan.compat.myst_parser",
     # Posts: front matter is checked (config-inited, priority 400) before ablog's
     # readers see it; the body checks run at source-read and doctree-read.

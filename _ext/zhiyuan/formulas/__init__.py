@@ -1,1 +1,1 @@
-"""Math: formulas typeset by KaTeX at build time; stable ids of amsmath blocks."""
+"""Math: formulas typeset by KaTeX at build time."""
