@@ -18,6 +18,8 @@ import glob
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tomllib
 
 import nox
@@ -35,9 +37,19 @@ LOCKED_GROUPS = ("docs", "test", "serve")
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 
 
+def _local_wheel_folders() -> list[str]:
+    """The folders of wheels this machine offers pip (PIP_FIND_LINKS, else pip's configuration)."""
+    links = os.environ.get("PIP_FIND_LINKS", "").split()
+    if not links:
+        found = subprocess.run([sys.executable, "-m", "pip", "config", "get", "global.find-links"],
+                               capture_output=True, text=True, check=False)
+        links = found.stdout.split() if found.returncode == 0 else []
+    return links
+
+
 def _torch_cpu_source() -> list[str]:
     """Installer options that find the CPU build of torch, locally where the machine has it."""
-    links = os.environ.get("PIP_FIND_LINKS", "").split()
+    links = _local_wheel_folders()
     options = [option for link in links for option in ("--find-links", link)]
     if not any(glob.glob(os.path.join(link, "torch-*+cpu-*.whl")) for link in links):
         options += ["--extra-index-url", TORCH_CPU_INDEX, "--index-strategy", "unsafe-best-match"]
