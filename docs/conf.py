@@ -56,6 +56,11 @@ myst_dmath_allow_space = False
 myst_dmath_allow_digits = False
 myst_heading_anchors = 3
 
+# -- Posts (front matter: _ext/zhiyuan/posts/frontmatter.py) ------------------
+
+# The categories a post may name (a warning otherwise); `nox -s new` offers the same.
+post_frontmatter_categories = ["Python", "Large Model", "Reinforcement Learning", "Machine Learning"]
+
 # -- ablog -------------------------------------------------------------------
 
 blog_path = "blog"

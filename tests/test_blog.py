@@ -122,3 +122,34 @@ def test_ablog_labels_are_chinese(app):
     postcard = page.select_one(".ablog__postcard2").get_text(" ", strip=True)
     assert "作者" in postcard and "分类" in postcard and "标签" in postcard
     assert soup(app.outdir / "blog.html").select_one(".ablog-post-expand").get_text(strip=True) == "阅读全文…"
+
+
+def test_categories_and_tag_counts_follow_the_sites_rules(build_root):
+    """A category outside post_frontmatter_categories and too many tags are warnings naming
+    the file and line; the list form (rl-intro) is checked item by item."""
+    app = build_root("blog", freshenv=True, confoverrides={
+        "post_frontmatter_categories": ["Machine Learning", "Python"], "post_frontmatter_max_tags": 1})
+    warnings = app.warning.getvalue()
+    assert warnings.count("[post_frontmatter.category]") == 1
+    assert "rl-intro.md:3: WARNING: category 'Reinforcement Learning' is not one of the site's categories" \
+           " (Machine Learning, Python)" in warnings
+    assert warnings.count("[post_frontmatter.tags]") == 2  # gradient-descent and rl-intro have two
+    assert "gradient-descent.md:4: WARNING: 2 tags; a post has at most 1" in warnings
+
+
+def test_the_sites_rules_pass_by_default(app):
+    assert "post_frontmatter.category" not in app.warning.getvalue()
+    assert "post_frontmatter.tags" not in app.warning.getvalue()
+
+
+def test_a_list_item_ablog_cannot_keep_is_a_warning_naming_file_and_line(rootdir, tmp_path):
+    import shutil
+
+    from helpers import build
+
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-blog", src)
+    (src / "posts" / "2025" / "comma.md").write_text(
+        "---\ndate: 2025-06-01\ncategory: Python\ntags: [\"a,b\", c]\n---\n\n# 逗号\n\n正文。\n", encoding="utf-8")
+    warnings = build(src, freshenv=True).warning.getvalue()
+    assert "comma.md:4: WARNING: front matter field 'tags': list item 'a,b' contains a comma" in warnings

@@ -12,11 +12,16 @@ from helpers import REPO
 SCRIPT = "_ext/zhiyuan/tools/new_post.py"
 
 
-def _repo_with_the_script(tmp_path):
-    """A repository holding only the scaffold script, where it lives in ours."""
+def _repo_with_the_script(tmp_path, conf: str | None = None):
+    """A repository holding only the scaffold script and the site's configuration (or *conf*)."""
     root = tmp_path / "repo"
     (root / SCRIPT).parent.mkdir(parents=True)
     shutil.copy(REPO / SCRIPT, root / SCRIPT)
+    (root / "docs").mkdir()
+    if conf is None:
+        shutil.copy(REPO / "docs" / "conf.py", root / "docs" / "conf.py")
+    else:
+        (root / "docs" / "conf.py").write_text(conf, encoding="utf-8")
     return root
 
 
@@ -51,3 +56,14 @@ def test_chinese_only_title_needs_a_slug(tmp_path):
     assert ok.returncode == 0 and ok.stdout.strip().endswith("/rl-intro.md")
     bad = _run(root, "标题", "--category", "Python", "--tags", "x", "--slug", "Not_Kebab")
     assert bad.returncode == 1 and "kebab-case" in bad.stderr
+
+
+def test_the_categories_and_the_tag_limit_are_the_sites(tmp_path):
+    """`nox -s new` takes the categories and the tag limit from docs/conf.py, as the build does."""
+    root = _repo_with_the_script(tmp_path, 'post_frontmatter_categories = ["随笔"]\npost_frontmatter_max_tags = 2\n')
+    refused = _run(root, "Note on Python", "--category", "Python", "--tags", "a")
+    assert refused.returncode == 1 and "category must be one of: 随笔" in refused.stderr
+    too_many = _run(root, "Note on Python", "--category", "随笔", "--tags", "a,b,c")
+    assert too_many.returncode == 1 and "give 1 to 2 tags" in too_many.stderr
+    ok = _run(root, "Note on Python", "--category", "随笔", "--tags", "a,b")
+    assert ok.returncode == 0, ok.stderr

@@ -102,6 +102,9 @@ SETTINGS: dict[str, tuple[Setting, ...]] = {
     "zhiyuan.posts.frontmatter": (
         Setting("post_frontmatter_timezone", "Asia/Shanghai", "env", (str,),
                 "the site's time zone: post dates, drafts and 'today' are read in it", _time_zone),
+        Setting("post_frontmatter_categories", [], "env", (list, tuple),
+                "the categories a post may name (empty: any); `nox -s new` offers the same", _strings),
+        Setting("post_frontmatter_max_tags", 5, "env", (int,), "the most tags a post may have", _positive),
     ),
     "zhiyuan.pages.latest_updates": (
         Setting("latest_updates_per_page", 10, "html", (int,), "posts on each page of a LATEST UPDATES index",

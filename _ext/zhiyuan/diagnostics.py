@@ -17,6 +17,8 @@ WARNINGS: dict[str, dict[str, str]] = {
         "empty": "an empty post file (left out)",
         "list": "a category, tag or author list with an item ablog cannot keep",
         "date": "a date that cannot be read while the post is read",
+        "category": "a category that is not one of post_frontmatter_categories",
+        "tags": "more tags than post_frontmatter_max_tags",
     },
     "post_body": {
         "unclosed_fence": "a code fence that is never closed",

@@ -37,7 +37,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 from zhiyuan.config import declare
-from zhiyuan.posts.fields import DateError, local_datetime, site_today
+from zhiyuan.posts.fields import DateError, local_datetime, site_today, split_list
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -291,6 +291,7 @@ class NormalisePostFrontMatter(SphinxTransform):
                 name = field[0].astext()
                 if name in _LIST_FIELDS:
                     self._normalise_list(field[-1], name)
+                    self._check_site_rules(field[-1], name)
                 elif name == "date":
                     self._normalise_date(field[-1])
             for author in list(docinfo.findall(nodes.author)):
@@ -298,8 +299,15 @@ class NormalisePostFrontMatter(SphinxTransform):
             for date in list(docinfo.findall(nodes.date)):
                 self._normalise_date(date)
 
-    def _warn(self, node: nodes.Node, message: str, subtype: str) -> None:
-        logger.warning(message, type="post_frontmatter", subtype=subtype, location=node)
+    def _warn(self, node: nodes.Node, message: str, subtype: str, field: str | None = None) -> None:
+        location: Any = node
+        if field is not None:  # a docinfo field carries no line: find it in the file
+            try:
+                text = Path(self.document["source"]).read_text(encoding="utf-8-sig")
+            except OSError:
+                text = ""
+            location = (self.env.docname, _field_line(text, field))
+        logger.warning(message, type="post_frontmatter", subtype=subtype, location=location)
 
     @staticmethod
     def _replace_text(node: nodes.Element, text: str) -> None:
@@ -313,17 +321,32 @@ class NormalisePostFrontMatter(SphinxTransform):
         try:
             normalised = _normalised_list(node.astext())
         except FrontMatterError as exc:
-            self._warn(node, f"front matter field {name!r}: {exc}", "list")
+            self._warn(node, f"front matter field {name!r}: {exc}", "list", name)
             return
         if normalised is not None:
             self._replace_text(node, normalised)
+
+    def _check_site_rules(self, node: nodes.Element, name: str) -> None:
+        """The site's own rules: categories from its list, at most so many tags."""
+        values = split_list(node.astext())
+        allowed = self.config.post_frontmatter_categories
+        if name == "category" and allowed:
+            for category in values:
+                if category not in allowed:
+                    self._warn(node, f"category {category!r} is not one of the site's categories "
+                               f"({', '.join(allowed)}); use one of them, or add it to "
+                               "post_frontmatter_categories in conf.py", "category", name)
+        limit = self.config.post_frontmatter_max_tags
+        if name == "tags" and len(values) > limit:
+            self._warn(node, f"{len(values)} tags; a post has at most {limit} "
+                       "(post_frontmatter_max_tags in conf.py)", "tags", name)
 
     def _normalise_date(self, node: nodes.Element) -> None:
         tz = ZoneInfo(self.config.post_frontmatter_timezone)
         try:
             local = local_datetime(node.astext(), tz)
         except DateError as exc:
-            self._warn(node, str(exc), "date")
+            self._warn(node, str(exc), "date", "date")
             return
         if local is not None:
             text = local.strftime("%Y-%m-%d") if local.time() == dt.time() else local.isoformat(" ")

@@ -12,12 +12,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
+import runpy
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-CATEGORIES = ("Python", "Large Model", "Reinforcement Learning", "Machine Learning")
 TIMEZONE = "Asia/Shanghai"
+MAX_TAGS = 5
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -25,6 +26,14 @@ def slug_from_title(title: str) -> str | None:
     """Kebab-case of the title's Latin letters and digits, or None if it has none."""
     words = re.findall(r"[A-Za-z0-9]+", title)
     return "-".join(word.lower() for word in words) or None
+
+
+def site_rules(root: Path) -> tuple[tuple[str, ...], str, int]:
+    """The categories, time zone and tag limit the site's ``docs/conf.py`` sets (the build checks
+    posts against the same values); our extension's defaults where it sets none."""
+    conf = runpy.run_path(str(root / "docs" / "conf.py"))
+    return (tuple(conf.get("post_frontmatter_categories", ())), conf.get("post_frontmatter_timezone", TIMEZONE),
+            conf.get("post_frontmatter_max_tags", MAX_TAGS))
 
 
 def render(title: str, slug: str, date: dt.date, category: str, tags: list[str]) -> str:
@@ -38,20 +47,21 @@ def render(title: str, slug: str, date: dt.date, category: str, tags: list[str])
 def create(root: Path, title: str, category: str, tags: list[str], slug: str | None = None,
            today: dt.date | None = None) -> Path:
     """Write the new post under *root*/posts and return its path; raise ValueError on bad input."""
+    categories, timezone, max_tags = site_rules(root)
     title = title.strip()
     if not title:
         raise ValueError("the title is empty")
-    if category not in CATEGORIES:
-        raise ValueError(f"category must be one of: {', '.join(CATEGORIES)}")
+    if categories and category not in categories:
+        raise ValueError(f"category must be one of: {', '.join(categories)}")
     tags = [tag.strip().lower() for tag in tags if tag.strip()]
-    if not 1 <= len(tags) <= 5:
-        raise ValueError("give 1 to 5 tags, comma-separated (--tags llm,rlhf)")
+    if not 1 <= len(tags) <= max_tags:
+        raise ValueError(f"give 1 to {max_tags} tags, comma-separated (--tags llm,rlhf)")
     slug = slug or slug_from_title(title)
     if not slug:
         raise ValueError("the title has no Latin words to make a slug from: pass --slug in-english-kebab-case")
     if not _SLUG.match(slug):
         raise ValueError(f"slug {slug!r} must be lowercase English kebab-case (e.g. flash-attention)")
-    today = today or dt.datetime.now(ZoneInfo(TIMEZONE)).date()
+    today = today or dt.datetime.now(ZoneInfo(timezone)).date()
     path = root / "posts" / str(today.year) / f"{slug}.md"
     existing = sorted((root / "posts").glob(f"*/{slug}.md"))
     if existing:
@@ -65,7 +75,7 @@ def create(root: Path, title: str, category: str, tags: list[str], slug: str | N
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nox -s new --", description="Create a new post.")
     parser.add_argument("title")
-    parser.add_argument("--category", required=True, choices=CATEGORIES)
+    parser.add_argument("--category", required=True, help="one of the categories docs/conf.py lists")
     parser.add_argument("--tags", required=True, help="comma-separated, e.g. llm,rlhf")
     parser.add_argument("--slug", help="English kebab-case; default: from the title's Latin words")
     args = parser.parse_args(argv)
