@@ -15,7 +15,9 @@ Two jobs, at two moments:
   and ``author`` fields (``tags: [a, b]``) into the comma-separated form ablog
   parses; stock ablog turns ``category: [a, b]`` into ``["a`` and ``b"]``.
   Dates with a time zone are converted to ``post_frontmatter_timezone``, because
-  ablog compares post dates with naive datetimes.
+  ablog compares post dates with naive datetimes.  The site's own rules are
+  checked here too: categories from ``post_frontmatter_categories``, at most
+  ``post_frontmatter_max_tags`` tags (warnings naming the field's line).
 """
 
 from __future__ import annotations
