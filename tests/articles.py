@@ -32,7 +32,8 @@ class CodeBlock:
     code: str
 
     def __str__(self) -> str:
-        return f"{self.path.relative_to(REPO)}:{self.line}"
+        path = self.path.relative_to(REPO) if self.path.is_relative_to(REPO) else self.path
+        return f"{path}:{self.line}"
 
 
 @cache
@@ -226,6 +227,25 @@ def run_block(block: CodeBlock, cwd: Path, timeout: float = 120) -> tuple[subpro
     return tuple(results)
 
 
+#: The two runs of a ``runnable`` block, in the order :func:`run_block` returns them.
+KERNELS = ("the usual kernels", "other kernels")
+
+
+def problems(block: CodeBlock, results: tuple[subprocess.CompletedProcess, ...]) -> list[str]:
+    """What is wrong with *block*'s runs: a run that failed, or a ``runnable`` block that has no
+    ``runnable-output`` block after it or printed something else."""
+    expected = output_block(block) if "runnable" in block.classes else None
+    if "runnable" in block.classes and (expected is None or "runnable-output" not in expected.classes):
+        return [f"{block}: no runnable-output block follows"]
+    found = []
+    for result, kernels in zip(results, KERNELS):
+        if result.returncode != 0:
+            found.append(f"{block} failed under {kernels} (exit {result.returncode}):\n{result.stdout}{result.stderr}")
+        elif expected is not None and result.stdout.rstrip() != expected.code.rstrip():
+            found.append(f"{block} under {kernels} printed:\n{result.stdout}")
+    return found
+
+
 def _check(paths: list[str]) -> int:
     """Run every Python block of the given articles as the tests do; print what differs."""
     import tempfile
@@ -240,21 +260,13 @@ def _check(paths: list[str]) -> int:
             if reason:
                 print(f"{block}: not run ({reason})")
                 continue
-            expected = output_block(block) if "runnable" in block.classes else None
             start = time.perf_counter()
             with tempfile.TemporaryDirectory() as folder:
-                results = run_block(block, Path(folder))
-            seconds = time.perf_counter() - start
-            problems = []
-            for label, result in zip(("usual kernels", "other kernels"), results):
-                if result.returncode != 0:
-                    problems.append(f"{label}: exit {result.returncode}\n{result.stdout}{result.stderr[-3000:]}")
-                elif expected is not None and result.stdout.rstrip() != expected.code.rstrip():
-                    problems.append(f"{label}: printed\n{result.stdout}")
-            print(f"{block}: {'FAIL' if problems else 'ok'} ({seconds:.1f} s)")
-            for problem in problems:
+                found = problems(block, run_block(block, Path(folder)))
+            print(f"{block}: {'FAIL' if found else 'ok'} ({time.perf_counter() - start:.1f} s)")
+            for problem in found:
                 print("   " + problem.replace("\n", "\n   "))
-            failures += bool(problems)
+            failures += bool(found)
     return 1 if failures else 0
 
 

@@ -39,7 +39,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 from zhiyuan.config import declare
-from zhiyuan.posts.fields import DateError, local_datetime, site_today, split_list
+from zhiyuan.posts.fields import DateError, local_datetime, site_timezone, site_today, split_list
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -223,7 +223,7 @@ class _ScanCache:
 
 def _on_config_inited(app: Sphinx, config: Config) -> None:
     """Pre-scan posts: exclude drafts and posts whose front matter is broken."""
-    tz = ZoneInfo(config.post_frontmatter_timezone)
+    tz = site_timezone(config)
     today = site_today(config)
     drafts: list[str] = []
     excluded: list[str] = []
@@ -344,7 +344,7 @@ class NormalisePostFrontMatter(SphinxTransform):
                        "(post_frontmatter_max_tags in conf.py)", "tags", name)
 
     def _normalise_date(self, node: nodes.Element) -> None:
-        tz = ZoneInfo(self.config.post_frontmatter_timezone)
+        tz = site_timezone(self.config)
         try:
             local = local_datetime(node.astext(), tz)
         except DateError as exc:
