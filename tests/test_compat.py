@@ -3,6 +3,7 @@ for; outside those, upstream's behaviour stays and one warning names the package
 
 from __future__ import annotations
 
+import ast
 import importlib
 import re
 import shutil
@@ -30,8 +31,23 @@ def _amsmath_site(rootdir, tmp_path, monkeypatch):
     return src
 
 
+def _patches():
+    """Every Patch declared in compat/, with its module's name."""
+    for path in sorted((REPO / "_ext/zhiyuan/compat").glob("*.py")):
+        if path.stem != "__init__":
+            module = importlib.import_module(f"zhiyuan.compat.{path.stem}")
+            for value in vars(module).values():
+                if isinstance(value, Patch):
+                    yield path.stem, value
+
+
 def test_the_installed_versions_are_those_the_patches_were_written_for():
-    for patch in (MYST_PATCH, SITEMAP_PATCH):
+    patches = list(_patches())
+    assert {name for name, _ in patches} == {
+        "ablog", "myst_parser", "notfound", "pydata_sphinx_theme", "sphinx", "sphinx_sitemap",
+        "sphinxcontrib_katex", "sphinxext_opengraph",
+    }
+    for _, patch in patches:
         assert installed(patch.package) in SpecifierSet(patch.tested), patch
 
 
@@ -56,10 +72,70 @@ def test_outside_its_versions_upstream_behaviour_stays_and_a_warning_says_why(ro
 
 def test_every_patch_module_declares_its_versions_and_upstream_md_lists_it():
     upstream = (REPO / "UPSTREAM.md").read_text(encoding="utf-8")
-    modules = sorted(p.stem for p in (REPO / "_ext/zhiyuan/compat").glob("*.py") if p.stem not in ("__init__", "listeners"))
-    assert modules == ["myst_parser", "sphinx_sitemap"]
-    for name in modules:
-        patch = importlib.import_module(f"zhiyuan.compat.{name}").PATCH
-        assert isinstance(patch, Patch) and SpecifierSet(patch.tested) and patch.without_it
+    for name, patch in _patches():
+        assert SpecifierSet(patch.tested) and patch.without_it
         assert f"compat/{name}.py" in upstream, name
     assert installed("no-such-package-zhiyuan") is None
+
+
+# Other packages' modules, which only compat/ imports (Sphinx's and docutils' public API aside;
+# jieba and feedgen are used through their public API).
+_UPSTREAM_MODULES = {
+    "ablog", "myst_parser", "notfound", "pydata_sphinx_theme", "sphinx_book_theme", "sphinx_sitemap",
+    "sphinxcontrib", "sphinxext",
+}
+# Internal attributes of other packages (Sphinx's included) that only compat/ touches.
+_UPSTREAM_INTERNALS = {
+    "listeners", "_dict", "_mapping", "_title_mapping", "build_info", "ablog_posts", "_random_label",
+    "handle_page", "catalogs", "references",
+}
+
+
+def _outside_compat():
+    for path in sorted((REPO / "_ext/zhiyuan").rglob("*.py")):
+        if "compat" not in path.relative_to(REPO / "_ext/zhiyuan").parts:
+            yield path, ast.parse(path.read_text(encoding="utf-8"))
+
+
+def test_only_compat_imports_other_packages_or_touches_their_internals():
+    found = []
+    for path, tree in _outside_compat():
+        where = path.relative_to(REPO).as_posix()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module or ""]
+            else:
+                names = []
+            found += [f"{where}:{node.lineno} imports {n}" for n in names if n.split(".")[0] in _UPSTREAM_MODULES]
+            if isinstance(node, ast.Attribute) and node.attr in _UPSTREAM_INTERNALS:
+                found.append(f"{where}:{node.lineno} reads .{node.attr}")
+            if isinstance(node, ast.Constant) and node.value in _UPSTREAM_INTERNALS - {"catalogs", "references"}:
+                found.append(f"{where}:{node.lineno} names {node.value!r}")
+    assert found == []
+
+
+def test_the_scan_finds_what_it_looks_for():
+    tree = ast.parse("import ablog.blog\nfrom sphinxext.opengraph import get_tags\napp.events.listeners\n")
+    kinds = [type(n).__name__ for n in ast.walk(tree)
+             if isinstance(n, (ast.Import, ast.ImportFrom)) or (isinstance(n, ast.Attribute) and n.attr in _UPSTREAM_INTERNALS)]
+    assert kinds == ["Import", "ImportFrom", "Attribute"]
+
+
+def test_outside_its_versions_ablog_writes_its_own_pages_and_a_warning_says_why(rootdir, tmp_path, monkeypatch):
+    real = zhiyuan.compat.installed
+    monkeypatch.setattr(zhiyuan.compat, "installed", lambda package: "99.0" if package == "ablog" else real(package))
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-incremental", src)
+    app = build(src, freshenv=True)
+    warnings = app.warning.getvalue()
+    assert warnings.count("[compat.version]") == 1, warnings
+    assert "ablog 99.0 is not a version our patch of it was written for (>=0.11.13,<0.12)" in warnings
+    assert "every archive page and feed is written on every build" in warnings
+    # ablog's own listeners are still connected, and wrote its pages and feeds
+    handlers = {listener.handler.__module__ for listener in app.events.listeners["html-collect-pages"]}
+    assert "ablog.post" in handlers
+    assert (app.outdir / "blog/category/machine-learning.html").is_file() or list((app.outdir / "blog/category").glob("*.html"))
+    assert (app.outdir / "blog/atom.xml").is_file()
+    assert not app.extensions["ablog"].parallel_read_safe

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from zhiyuan.theme.strict_csp import fontawesome_css
+from zhiyuan.compat.pydata_sphinx_theme import fontawesome_css
 
 from helpers import build, soup
 

@@ -13,6 +13,7 @@ reason and what would let us delete it.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
@@ -45,14 +46,21 @@ def installed(package: str) -> str | None:
         return None
 
 
+# per application, the patches already decided: several parts ask about one patch
+_decided: weakref.WeakKeyDictionary[Sphinx, dict[Patch, bool]] = weakref.WeakKeyDictionary()
+
+
 def applies(app: Sphinx, patch: Patch) -> bool:
-    """Whether *patch* may be applied to the installed version of its package; if not, say so once."""
-    found = installed(patch.package)
-    if found is not None and Version(found) in SpecifierSet(patch.tested):
-        return True
-    logger.warning(
-        "%s %s is not a version our patch of it was written for (%s); left as %s does it: %s",
-        patch.package, found or "(not installed)", patch.tested, patch.package, patch.without_it,
-        type="compat", subtype="version",
-    )
-    return False
+    """Whether *patch* may be applied to the installed version of its package; if not, say so
+    once per application."""
+    decided = _decided.setdefault(app, {})
+    if patch not in decided:
+        found = installed(patch.package)
+        decided[patch] = found is not None and Version(found) in SpecifierSet(patch.tested)
+        if not decided[patch]:
+            logger.warning(
+                "%s %s is not a version our patch of it was written for (%s); left as %s does it: %s",
+                patch.package, found or "(not installed)", patch.tested, patch.package, patch.without_it,
+                type="compat", subtype="version",
+            )
+    return decided[patch]

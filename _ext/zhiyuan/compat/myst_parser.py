@@ -1,4 +1,4 @@
-"""MyST-Parser: stable equation ids for its ``amsmath`` blocks.
+"""MyST-Parser: stable equation ids for its ``amsmath`` blocks; its block parser for body checks.
 
 MyST-Parser numbers an unlabelled ``\\begin{align}`` block by giving it a random
 label (``uuid4``), which lands in the page as ``id="equation-<uuid>"``: two
@@ -7,6 +7,9 @@ breaks at the next build.  MyST draws that label from one overridable method,
 ``SphinxRenderer._random_label``; this extension replaces it by a label made of
 the document's name and the block's position in it, unique across the project
 (the math domain refuses duplicates) and the same in every build.
+
+``posts/body.py`` looks for fences never closed with MyST's own markdown-it parser,
+configured as MyST configured it (:func:`block_parser`).
 """
 
 from __future__ import annotations
@@ -36,6 +39,20 @@ def _positional_label(renderer: SphinxRenderer) -> str:
     renderer._stable_ids_count = count
     docname = renderer.sphinx_env.docname
     return f"{hashlib.sha256(docname.encode('utf-8')).hexdigest()[:12]}-{count}"
+
+
+def block_parser(app: Sphinx) -> Any:
+    """A markdown-it parser configured as MyST parses this project's Markdown, for block
+    tokens only (``map`` gives each token's lines), or None outside :data:`PATCH`'s versions."""
+    if not applies(app, PATCH) or not hasattr(app.env, "myst_config"):
+        return None
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.parsers.mdit import create_md_parser
+
+    parser = create_md_parser(app.env.myst_config, RendererHTML)
+    # fences are blocks: the inline pass would double the cost of reading a post
+    parser.disable("inline")
+    return parser
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

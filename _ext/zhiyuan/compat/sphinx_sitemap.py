@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import sphinx_sitemap
 
 from zhiyuan.compat import Patch, applies
-from zhiyuan.compat.listeners import wrap_listener
+from zhiyuan.compat.sphinx import wrap_listener
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -40,26 +40,17 @@ stale until a clean build.  This extension
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import functools
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import ablog.blog as ablog_blog
-from ablog.blog import Blog
-from ablog.post import PostList, generate_archive_pages, generate_atom_feeds, process_posts, register_posts
-from docutils import nodes
-from lxml import etree
 from sphinx.util import logging
 
-from zhiyuan.compat.listeners import wrap_listener
+from zhiyuan.compat import ablog
 from zhiyuan.pages.generated import add_template_inputs, digest, page_cache, sidebars, site_inputs
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
+    from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
@@ -72,21 +63,6 @@ _ENV_SIDEBAR = "ablog_incremental_sidebar"
 _ENV_NEIGHBOURS = "ablog_incremental_neighbours"
 
 
-def published_posts(env: BuildEnvironment) -> list[dict[str, Any]]:
-    """ablog's records of published posts, oldest first (ablog's own order).
-
-    "Published" is ablog's own test (``Post.published``: dated before its ``TOMORROW``),
-    so that what we fingerprint is what ablog lists.
-    """
-    posts = [
-        info
-        for infos in getattr(env, "ablog_posts", {}).values()
-        for info in infos
-        if info["date"] and info["date"] < ablog_blog.TOMORROW
-    ]
-    return sorted(posts, key=lambda info: (info["date"], info["title"]))
-
-
 def _counts(posts: list[dict[str, Any]], key: str) -> list[tuple[str, int]]:
     counts: dict[str, int] = {}
     for info in posts:
@@ -97,7 +73,7 @@ def _counts(posts: list[dict[str, Any]], key: str) -> list[tuple[str, int]]:
 
 def sidebar_fingerprint(env: BuildEnvironment) -> str:
     """What ablog's sidebars show: recent posts, category, tag, author and year counts."""
-    posts = published_posts(env)
+    posts = ablog.published_records(env)
     recent = [(i["docname"], i["title"], i["date"]) for i in posts[-6:]]
     years = _counts([{**i, "year": [i["date"].year]} for i in posts], "year")
     return digest([recent, years, *(_counts(posts, k) for k in ("category", "tags", "author"))])
@@ -105,7 +81,7 @@ def sidebar_fingerprint(env: BuildEnvironment) -> str:
 
 def neighbour_fingerprints(env: BuildEnvironment) -> dict[str, str]:
     """Per post, its previous and next post as the post navigation shows them."""
-    posts = published_posts(env)
+    posts = ablog.published_records(env)
     result = {}
     for index, info in enumerate(posts):
         prev = posts[index - 1] if index > 0 else None
@@ -116,7 +92,7 @@ def neighbour_fingerprints(env: BuildEnvironment) -> dict[str, str]:
 
 def browse_fingerprint(env: BuildEnvironment) -> str:
     """What a post page's browse sidebar (``portal/browse.html``) shows: category names and years."""
-    posts = published_posts(env)
+    posts = ablog.published_records(env)
     return digest([sorted({c for i in posts for c in i.get("category") or []}), sorted({i["date"].year for i in posts})])
 
 
@@ -134,6 +110,8 @@ _SIDEBARS_SHOWING_POSTS = {
 
 def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Pages that show other posts and must be rewritten although they were not re-read."""
+    if not ablog.active(app):
+        return sorted(env.found_docs)  # without the fingerprints, every page may be stale
     fingerprints = {"ablog": sidebar_fingerprint(env), "browse": browse_fingerprint(env)}
     neighbours = neighbour_fingerprints(env)
     old_fingerprints = getattr(env, _ENV_SIDEBAR, None) or {}
@@ -155,19 +133,16 @@ def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 def _excerpts(env: BuildEnvironment) -> dict[str, str]:
     """A digest of what each post's excerpt is rendered from, computed once: pages list a post
     up to seven times."""
-    from zhiyuan.pages.latest_updates import excerpt_inputs
+    from zhiyuan.pages.latest_updates import excerpt_inputs, post_records
 
-    return {
-        doc: digest([record.title, excerpt_inputs(env, record)])
-        for doc, record in sorted(getattr(env, "latest_updates_posts", {}).items())
-    }
+    return {doc: digest([record.title, excerpt_inputs(env, record)]) for doc, record in sorted(post_records(env).items())}
 
 
 def archive_fingerprint(env: BuildEnvironment, site_inputs: str, excerpts: dict[str, str]) -> str:
     """Everything ablog's archive pages and feeds show or depend on."""
     posts = [
         (i["docname"], i["title"], i["date"], i["update"], i.get("category"), i.get("tags"), i.get("author"))
-        for i in published_posts(env)
+        for i in ablog.published_records(env)
     ]
     return digest([posts, excerpts, site_inputs])
 
@@ -199,42 +174,6 @@ def page_content(
     return [template, str(context.get("title")), str(context.get("header")), shown]
 
 
-# The catalogs ablog writes a feed for, per collection (``blog_feed_archives``).
-_FEED_CATALOGS = ("author", "location", "language", "category", "archive", "tags")
-
-
-def feed_contents(blog: Blog, excerpts: dict[str, str], rows: dict[tuple[str, str], str]) -> dict[str, Any]:
-    """What each Atom feed ablog writes shows, by its path in the output folder: its collection
-    and the newest ``blog_feed_length`` posts, ordered as ablog orders them."""
-    if not blog.blog_baseurl:
-        return {}  # ablog writes no feed
-    collections = [blog.posts]
-    if blog.blog_feed_archives:
-        collections += [coll for name in _FEED_CATALOGS for coll in getattr(blog, name) if len(coll)]
-    feeds = {}
-    for coll in collections:
-        newest = sorted(coll, key=lambda post: post.date, reverse=True)[: blog.blog_feed_length or None]
-        shown = [str(coll), coll.path, [_row(post, excerpts, rows) for post in newest]]
-        for root in blog.blog_feed_templates:
-            feeds[f"{coll.path}/{root}.xml"] = [root, shown]
-    return feeds
-
-
-@contextlib.contextmanager
-def _feeds_of(blog: Blog, paths: set[str]) -> Iterator[None]:
-    """Let ablog's feed writer see only the collections whose feeds are among *paths* (the
-    site-wide feed it writes always)."""
-    folders = {path.rpartition("/")[0] for path in paths}
-    shared = vars(blog)  # ablog's Blog is one state shared by all its instances
-    catalogs = {name: shared[name] for name in _FEED_CATALOGS}
-    for name, catalog in catalogs.items():
-        shared[name] = [coll for coll in catalog if coll.path in folders]
-    try:
-        yield
-    finally:
-        shared.update(catalogs)
-
-
 def _state_path(app: Sphinx) -> Path:
     return Path(app.doctreedir) / _STATE_FILE
 
@@ -246,58 +185,27 @@ def _load_state(app: Sphinx) -> dict[str, Any]:
         return {}
 
 
-def _no_copy() -> nodes.Element:
-    return nodes.container()
-
-
-def _without_doctree_copy(process_posts: Any) -> Any:
-    """ablog's doctree-read handler, without the deep copy of the whole document it keeps for
-    full-text feeds (:func:`_on_doctree_read` drops it right after when they are off)."""
-
-    @functools.wraps(process_posts)
-    def process_posts_without_doctree_copy(app: Sphinx, doctree: nodes.document) -> None:
-        if app.config.blog_feed_fulltext:
-            process_posts(app, doctree)
-            return
-        doctree.deepcopy = _no_copy  # this document only, for this call only
-        try:
-            process_posts(app, doctree)
-        finally:
-            del doctree.deepcopy
-
-    return process_posts_without_doctree_copy
-
-
 def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     """Drop the doctree copies ablog just stored for this post; keep the excerpt's text,
     or nothing where the site's excerpt (latest_updates) replaces it."""
     if app.config.blog_feed_fulltext:
         return
-    site_excerpt = app.env.docname in getattr(app.env, "latest_updates_posts", {})
-    for info in getattr(app.env, "ablog_posts", {}).get(app.env.docname, []):
-        text = "" if site_excerpt else " ".join(
-            node.astext() for node in info["excerpt"] if isinstance(node, nodes.paragraph)
-        )
-        info["excerpt"] = [nodes.paragraph(text, text)] if text else []
-        info["doctree"] = None
+    from zhiyuan.pages.latest_updates import post_records
+
+    ablog.shrink_records(app.env, app.env.docname, keep_excerpt=app.env.docname not in post_records(app.env))
 
 
 def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Before ablog fills a post list that shows excerpts, give its posts the site's excerpts."""
-    if any(node.get("excerpts") for node in doctree.findall(PostList)):
-        if not Blog(app):
-            register_posts(app)
+    if ablog.wants_excerpts(doctree):
         _use_site_excerpts(app)
 
 
 def _on_env_merge_info(
     app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
 ) -> None:
-    """Take over the post records a parallel reader collected, in document order."""
-    records = getattr(env, "ablog_posts", {})
-    records.update((doc, infos) for doc, infos in getattr(other, "ablog_posts", {}).items() if doc in docnames)
-    # Readers finish in any order; a stable order keeps same-date posts in place.
-    env.ablog_posts = dict(sorted(records.items()))
+    """Take over the post records a parallel reader collected."""
+    ablog.merge_records(env, docnames, other)
 
 
 def _on_env_get_outdated(
@@ -310,31 +218,13 @@ def _on_env_get_outdated(
 
 def _use_site_excerpts(app: Sphinx) -> None:
     """Give ablog's feed entries the site's excerpt (home page, meta description) as summary."""
-    records = getattr(app.env, "latest_updates_posts", {})
-    if not records:
-        return
-    from zhiyuan.pages.latest_updates import post_excerpt
+    from zhiyuan.pages.latest_updates import post_excerpt, post_records
 
-    for post in Blog(app).posts:
-        record = records.get(post.docname)
-        if record is not None:
-            text = post_excerpt(app.env, record)
-            post.excerpt = [nodes.paragraph(text, text)]
-
-
-_ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-def _stamp_feed(path: Path) -> None:
-    """Date an Atom feed by its newest entry (feedgen stamps it with the current time)."""
-    parser = etree.XMLParser(remove_blank_text=True)
-    tree = etree.parse(str(path), parser)
-    feed_updated = tree.getroot().find(f"{_ATOM}updated")
-    entries = [dt.datetime.fromisoformat(e.text) for e in tree.getroot().iterfind(f"{_ATOM}entry/{_ATOM}updated")]
-    if feed_updated is None or not entries:
-        return
-    feed_updated.text = max(entries).isoformat()
-    path.write_bytes(etree.tostring(tree, pretty_print=True, encoding="UTF-8", xml_declaration=True))
+    records = post_records(app.env)
+    if records:
+        ablog.use_excerpts(
+            app, lambda docname: post_excerpt(app.env, records[docname]) if docname in records else None
+        )
 
 
 def _write_feeds(app: Sphinx, contents: dict[str, Any], written: dict[str, str]) -> dict[str, str]:
@@ -348,11 +238,7 @@ def _write_feeds(app: Sphinx, contents: dict[str, Any], written: dict[str, str])
                 path.unlink()  # a tag or category whose last post went
     stale = {path for path, value in digests.items() if written.get(path) != value or not (outdir / path).is_file()}
     if stale:
-        blog = Blog(app)
-        with _feeds_of(blog, stale):
-            list(generate_atom_feeds(app))  # writes the feeds itself
-        for path in sorted(stale | {f"{blog.posts.path}/{root}.xml" for root in blog.blog_feed_templates}):
-            _stamp_feed(outdir / path)
+        ablog.write_feeds(app, stale)
     logger.info("ablog feeds: %d of %d written", len(stale), len(digests))
     return digests
 
@@ -361,8 +247,7 @@ def _on_html_collect_pages(app: Sphinx):
     """ablog's archive pages and feeds, unless nothing they show changed since they were written."""
     if app.builder.format != "html":
         return
-    if not Blog(app):
-        register_posts(app)
+    ablog.blog(app)
     excerpts = _excerpts(app.env)
     site = site_inputs(app)
     fingerprint = archive_fingerprint(app.env, site, excerpts)
@@ -379,12 +264,15 @@ def _on_html_collect_pages(app: Sphinx):
         logger.info("ablog archive pages and feeds are up to date (%d files)",
                     len(cache.pages()) + len(state.get("feeds", {})))
         return
-    pages = list(generate_archive_pages(app))
+    pages = ablog.archive_pages(app)
     _use_site_excerpts(app)
     # Feeds and pages: only those whose own posts, or anything they share
     # (sidebars, navigation, configuration, templates), changed.
     rows: dict[tuple[str, str], str] = {}
-    contents = {path: [shown, site] for path, shown in feed_contents(Blog(app), excerpts, rows).items()}
+    contents = {
+        path: [shown, site]
+        for path, shown in ablog.feed_contents(app, lambda post: _row(post, excerpts, rows)).items()
+    }
     written = state.get("feeds", {}) if state.get("outdir") == str(outdir) else {}
     feeds = _write_feeds(app, contents, written if isinstance(written, dict) else {})
     app._ablog_incremental_pending = {"fingerprint": fingerprint, "outdir": str(outdir), "feeds": feeds}
@@ -422,34 +310,25 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
         (outdir / name).unlink(missing_ok=True)
 
 
-def _replace_ablog_page_handlers(app: Sphinx) -> None:
-    ablog_handlers = {generate_archive_pages, generate_atom_feeds}
-    for listener in list(app.events.listeners["html-collect-pages"]):
-        if listener.handler in ablog_handlers:
-            app.disconnect(listener.id)
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("ablog")
     app.setup_extension("zhiyuan.pages.generated")
-    _replace_ablog_page_handlers(app)
-    wrap_listener(app, "doctree-read", process_posts, _without_doctree_copy)
+    # Removed documents' pages go whatever ablog's version (a gap of Sphinx's own).
+    app.connect("env-get-outdated", _on_env_get_outdated)
+    app.connect("build-finished", _on_build_finished)
+    app.connect("env-get-updated", _on_env_get_updated)
+    metadata = {"version": __version__, "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
+    if not ablog.active(app):
+        return metadata  # ablog writes its pages and feeds itself, every build
+    ablog.take_over_page_writers(app)
+    ablog.read_posts_without_doctree_copies(app)
     for name, fingerprint in (("ablog", sidebar_fingerprint), ("browse", browse_fingerprint)):
         templates = [t for t, covered_by in _SIDEBARS_SHOWING_POSTS.items() if covered_by == name]
         add_template_inputs(app, templates, lambda app, fingerprint=fingerprint: fingerprint(app.env))
-    # ablog purges its records per document but has no merge handler, so it
-    # says it is not parallel-read safe; with the handler below it is.
-    app.extensions["ablog"].parallel_read_safe = True
+    # With the merge handler below, ablog's records survive parallel reads.
+    ablog.declare_parallel_read_safe(app)
     app.connect("env-merge-info", _on_env_merge_info)
     app.connect("doctree-read", _on_doctree_read, priority=600)  # after ablog's (500)
     app.connect("doctree-resolved", _on_doctree_resolved, priority=400)  # before ablog's post lists (500)
-    app.connect("env-get-outdated", _on_env_get_outdated)
-    app.connect("env-get-updated", _on_env_get_updated)
     app.connect("html-collect-pages", _on_html_collect_pages)
-    app.connect("build-finished", _on_build_finished)
-    return {
-        "version": __version__,
-        "env_version": 2,
-        "parallel_read_safe": True,
-        "parallel_write_safe": True,
-    }
+    return metadata

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ablog.blog import os_path_join
-
-from zhiyuan.pages.ablog_incremental import published_posts
+from zhiyuan.compat import ablog
 from zhiyuan.pages.archive_slugs import archive_slug
 
 if TYPE_CHECKING:
@@ -28,18 +26,20 @@ _CATALOGS = (("category", "category", "category"), ("tags", "tag", "tag"))
 
 def archive_labels(app: Sphinx, env: BuildEnvironment) -> dict[str, tuple[str, str]]:
     """``{label: (archive docname, display name)}`` for every category and tag in use."""
-    posts = published_posts(env)
+    posts = ablog.published_records(env)
     labels = {}
     for key, xref, path in _CATALOGS:
         # a name once, however many posts carry it
         for name in dict.fromkeys(name for info in posts for name in info.get(key) or []):
             slug = archive_slug(name)
-            labels[f"{xref}-{slug}"] = (os_path_join(app.config.blog_path, path, slug), name)
+            labels[f"{xref}-{slug}"] = (ablog.os_path_join(app.config.blog_path, path, slug), name)
     return labels
 
 
 def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Replace last build's archive labels by this build's."""
+    if not ablog.active(app):
+        return []
     std = env.domains.standard_domain
     for label in getattr(env, _ENV_ADDED, []):
         std.labels.pop(label, None)

@@ -27,8 +27,9 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
-from ablog.blog import Blog, os_path_join, slugify
 from sphinx.util import logging
+
+from zhiyuan.compat import ablog
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -46,45 +47,22 @@ _DROPPED_BY_SLUGIFY = re.compile(r"[^\w\s-]")
 def archive_slug(name: str) -> str:
     """The slug of *name*'s archive page: ablog's, made unique if ablog's loses characters."""
     name = str(name)
-    slug = slugify(name)
+    slug = ablog.slugify(name)
     if unicodedata.normalize("NFKD", name) == name and not _DROPPED_BY_SLUGIFY.search(name) and slug:
         return slug
     digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
     return f"{slug}-{digest}" if slug else digest
 
 
-def _labels(env: BuildEnvironment, key: str) -> dict[str, list[str]]:
-    """``{label: [docnames]}`` of every label in front-matter field *key* of ablog's posts."""
-    found: dict[str, list[str]] = {}
-    for docname, infos in sorted(getattr(env, "ablog_posts", {}).items()):
-        for info in infos:
-            for label in info.get(key) or []:
-                found.setdefault(str(label), []).append(docname)
-    return found
-
-
 def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Give ablog's collections our slugs before it files posts into them; report clashes."""
-    if "ablog" not in app.extensions:
+    if "ablog" not in app.extensions or not ablog.active(app):
         return []
-    blog = Blog(app)
-    refs = blog.references
     for key, kind in _CATALOGS.items():
-        catalog = blog.catalogs[key]
-        labels = _labels(env, key)
-        # ablog creates a collection on first access, registering its own slug's
-        # cross-reference target; drop those before registering ours.  Configured
-        # authors without posts already have a collection.
-        collections = [catalog[label] for label in sorted(set(labels) | set(catalog.collections))]
-        for coll in collections:
-            refs.pop(coll.xref, None)
+        labels = ablog.record_labels(env, key)
         pages: dict[str, list[Any]] = {}
-        for coll in collections:
-            coll._path = os_path_join(catalog.path, archive_slug(coll.name))
-            coll.xref = f"{catalog.xref}-{archive_slug(coll.label)}"
-            refs[coll.xref] = (coll.docname, coll.name)
-            if coll.label in labels:  # only collections with posts get a page
-                pages.setdefault(coll.docname, []).append(coll)
+        for coll in ablog.reslug_collections(app, key, set(labels), archive_slug):
+            pages.setdefault(coll.docname, []).append(coll)
         for docname, sharing in sorted(pages.items()):
             if len(sharing) < 2:
                 continue

@@ -46,6 +46,9 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from zhiyuan.compat import notfound
+from zhiyuan.compat import sphinx as sphinx_compat
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
@@ -96,7 +99,7 @@ def site_inputs(app: Sphinx) -> str:
         cached = digest([
             app.builder.name,
             _navigation(app.env),
-            app.builder.build_info.config_hash,
+            sphinx_compat.config_hash(app),
             _templates(app),
             _package_versions(),
         ])
@@ -217,8 +220,9 @@ def _sphinx_pages(app: Sphinx) -> set[str]:
     names = {"search", "genindex", "genindex-all"}
     names |= {name for name, *_ in getattr(builder, "domain_indices", [])}
     names |= set(builder.config.html_additional_pages)
-    if "notfound.extension" in app.extensions:  # its page shows its context and nothing else
-        names.add(builder.config.notfound_pagename)
+    notfound_page = notfound.cacheable_page(app)  # it shows its context and nothing else
+    if notfound_page is not None:
+        names.add(notfound_page)
     return names
 
 
@@ -229,21 +233,23 @@ def _is_sphinx_page(pagename: str, names: set[str]) -> bool:
 def _on_builder_inited(app: Sphinx) -> None:
     """Let Sphinx's own generated pages skip rendering when their fingerprint is the last build's."""
     builder = app.builder
-    if builder.format != "html" or not hasattr(builder, "handle_page"):
+    if builder.format != "html" or not sphinx_compat.active(app):
         return
-    handle_page = builder.handle_page
 
-    def handle_page_unless_unchanged(
-        pagename: str, addctx: dict[str, Any], templatename: str = "page.html", **kwargs: Any
-    ) -> None:
-        # documents (event_arg) and files outside the page tree (outfilename) are not ours
-        if not kwargs and _is_sphinx_page(pagename, _sphinx_pages(app)):
-            cache = page_cache(app, "sphinx")
-            if cache.keep(pagename, cache.fingerprint(pagename, templatename, addctx)):
-                return
-        handle_page(pagename, addctx, templatename, **kwargs)
+    def unless_unchanged(handle_page: Callable[..., None]) -> Callable[..., None]:
+        def handle_page_unless_unchanged(
+            pagename: str, addctx: dict[str, Any], templatename: str = "page.html", **kwargs: Any
+        ) -> None:
+            # documents (event_arg) and files outside the page tree (outfilename) are not ours
+            if not kwargs and _is_sphinx_page(pagename, _sphinx_pages(app)):
+                cache = page_cache(app, "sphinx")
+                if cache.keep(pagename, cache.fingerprint(pagename, templatename, addctx)):
+                    return
+            handle_page(pagename, addctx, templatename, **kwargs)
 
-    builder.handle_page = handle_page_unless_unchanged
+        return handle_page_unless_unchanged
+
+    sphinx_compat.wrap_handle_page(builder, unless_unchanged)
 
 
 def _on_env_get_outdated(

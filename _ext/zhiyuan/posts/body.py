@@ -27,6 +27,8 @@ from docutils import nodes
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
+from zhiyuan.compat import myst_parser
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
@@ -102,16 +104,9 @@ def unclosed_fences(text: str, parser: Any) -> list[tuple[int, str]]:
 
 def _markdown_parser(app: Sphinx) -> Any:
     # on the builder: the environment is pickled, a parser cannot be
-    parser = getattr(app.builder, "_post_body_parser", None)
-    if parser is None:
-        from markdown_it.renderer import RendererHTML
-        from myst_parser.parsers.mdit import create_md_parser
-
-        parser = create_md_parser(app.env.myst_config, RendererHTML)
-        # fences are blocks: the inline pass would double the cost of reading a post
-        parser.disable("inline")
-        app.builder._post_body_parser = parser
-    return parser
+    if not hasattr(app.builder, "_post_body_parser"):
+        app.builder._post_body_parser = myst_parser.block_parser(app)
+    return app.builder._post_body_parser
 
 
 def _on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
@@ -120,7 +115,10 @@ def _on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
         return
     if not str(app.env.doc2path(docname)).endswith(".md"):
         return
-    for line, markup in unclosed_fences(source[0], _markdown_parser(app)):
+    parser = _markdown_parser(app)
+    if parser is None:
+        return
+    for line, markup in unclosed_fences(source[0], parser):
         logger.warning(
             "code fence %r opened on this line is never closed, so the rest of the file "
             "(or of the list item or quote it is in) becomes code; end it with a line of %r",

@@ -37,6 +37,7 @@ from docutils import nodes
 from sphinx.search import languages
 from sphinx.search.zh import JIEBA_DEFAULT_DICT, SearchChinese
 
+from zhiyuan.compat import sphinx as sphinx_compat
 from zhiyuan.config import declare
 
 from .segmenter import Segmenter, can_fork
@@ -149,11 +150,8 @@ def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> 
 def _drop_emptied_terms(app: Sphinx):
     """``html-collect-pages``, which runs before the index is dumped: forget terms left without pages."""
     indexer = getattr(app.builder, "indexer", None)
-    if indexer is None:
-        return
-    for mapping in (indexer._mapping, indexer._title_mapping):
-        for term in [term for term, docnames in mapping.items() if not docnames]:
-            del mapping[term]
+    if indexer is not None and sphinx_compat.active(app):
+        sphinx_compat.drop_emptied_terms(indexer)
     yield from ()
 
 

@@ -15,15 +15,14 @@ once and cached.  This extension stages that stylesheet and font for
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
+from zhiyuan.compat import pydata_sphinx_theme
 from zhiyuan.config import declare
-from zhiyuan.theme.theme_files import theme_file
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -36,17 +35,6 @@ logger = logging.getLogger(__name__)
 _STAGING = "icon_font_static"
 # the theme's icons are all "fa-solid"; the stylesheet names the font it needs
 _FILES = ("css/fontawesome.min.css", "css/solid.min.css", "webfonts/fa-solid-900.woff2")
-_THEME_LICENSE = "static/scripts/fontawesome.js.LICENSE.txt"
-_THEME_VERSION = re.compile(r"Font Awesome Free (\d+\.\d+\.\d+)")
-
-
-def _theme_fontawesome_version(app: Sphinx) -> str | None:
-    """The Font Awesome version bundled in the HTML theme (from its script's licence header)."""
-    licence = theme_file(app, _THEME_LICENSE)
-    if licence is None:
-        return None
-    match = _THEME_VERSION.search(licence.read_text(encoding="utf-8"))
-    return match.group(1) if match else None
 
 
 def _on_builder_inited(app: Sphinx) -> None:
@@ -67,7 +55,7 @@ def _on_builder_inited(app: Sphinx) -> None:
         )
         return
     version = json.loads((package / "package.json").read_text(encoding="utf-8")).get("version")
-    theme_version = _theme_fontawesome_version(app)
+    theme_version = pydata_sphinx_theme.fontawesome_version(app) if pydata_sphinx_theme.active(app) else None
     if theme_version and version != theme_version:
         logger.warning(
             "Font Awesome web font is version %s but the theme's icons are %s; "

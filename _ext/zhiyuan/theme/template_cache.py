@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import FileSystemBytecodeCache
 
+from zhiyuan.compat import sphinx as sphinx_compat
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
@@ -33,7 +35,7 @@ _CACHE_DIR = "jinja_bytecode"
 def _on_builder_inited(app: Sphinx) -> None:
     """Give the builder's Jinja environment a bytecode cache in the doctree folder; load each
     template once per build."""
-    environment = getattr(getattr(app.builder, "templates", None), "environment", None)
+    environment = sphinx_compat.jinja_environment(app.builder) if sphinx_compat.active(app) else None
     if environment is None:
         return
     environment.auto_reload = False

@@ -23,26 +23,19 @@ and fonts for Chinese.
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import html
-import io
 import re
 from typing import TYPE_CHECKING, Any
 
-from docutils.frontend import get_default_settings
-from docutils.utils import new_document
 from sphinx.locale import _
 
+from zhiyuan.compat import sphinxext_opengraph as opengraph
 from zhiyuan.pages.latest_updates import post_excerpt, post_records
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 __version__ = "1.0"
-
-_OG_DESCRIPTION = re.compile(r'<meta property="og:description" content="([^"]*)" />')
-
 
 def _text(title_html: str) -> str:
     """Plain text of a title Sphinx holds as HTML."""
@@ -55,12 +48,6 @@ def _title(context: dict[str, Any]) -> str:
         return str(context["title"])
     names = {"genindex": _("Index"), "search": _("Search")}
     return html.escape(str(names.get(context.get("pagename", ""), context.get("docstitle", ""))))
-
-
-@functools.cache
-def _empty_document_settings() -> Any:
-    # docutils builds its option parser anew for every document created without settings
-    return get_default_settings()
 
 
 def _is_404(app: Sphinx, pagename: str) -> bool:
@@ -93,35 +80,23 @@ def _on_html_page_context_after(
     """Run sphinxext-opengraph for generated pages; add the Twitter card tags."""
     if _is_404(app, pagename):
         return
-    if doctree is None:  # titles of generated pages are escaped by now (portal_theme)
-        from sphinxext.opengraph import get_tags
-
+    if doctree is None and opengraph.active(app):  # titles of generated pages are escaped by now (portal_theme)
         page = {**context, "title": _title(context), "meta": _fields(app, pagename, context)}
-        context["metatags"] = context.get("metatags", "") + get_tags(
-            page,
-            new_document(pagename, _empty_document_settings()),
-            srcdir=app.srcdir,
-            outdir=app.outdir,
-            config=app.config,
-            builder=app.builder,
-            env=app.env,
-        )
+        context["metatags"] = context.get("metatags", "") + opengraph.tags_for_generated_page(app, pagename, page)
     title = html.escape(_text(_title(context)), quote=True)
     tags = [
         '<meta name="twitter:card" content="summary" />',
         f'<meta name="twitter:title" content="{title}" />',
     ]
-    found = _OG_DESCRIPTION.search(context.get("metatags", ""))
-    if found:  # escaped already by whoever wrote og:description
-        tags.append(f'<meta name="twitter:description" content="{found.group(1)}" />')
+    description = opengraph.description(context.get("metatags", "")) if opengraph.active(app) else None
+    if description is not None:  # escaped already by whoever wrote og:description
+        tags.append(f'<meta name="twitter:description" content="{description}" />')
     context["metatags"] += "\n" + "\n".join(tags) + "\n"
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("zhiyuan.pages.latest_updates")
-    # sphinxext-opengraph print()s a note when matplotlib is missing; social cards are off anyway
-    with contextlib.redirect_stdout(io.StringIO()):
-        app.setup_extension("sphinxext.opengraph")
+    opengraph.setup_quietly(app)
     # before sphinxext-opengraph (500) reads the page's fields, and after it
     app.connect("html-page-context", _on_html_page_context_before, priority=450)
     app.connect("html-page-context", _on_html_page_context_after, priority=550)

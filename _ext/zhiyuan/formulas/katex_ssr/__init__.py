@@ -33,12 +33,12 @@ import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import sphinxcontrib.katex as sphinx_katex
 from docutils import nodes
 from sphinx.locale import _
 from sphinx.util import logging
 
 from zhiyuan import caches
+from zhiyuan.compat import sphinxcontrib_katex as katex
 from zhiyuan.config import declare
 from zhiyuan.pages.generated import environment_changed
 
@@ -53,7 +53,6 @@ logger = logging.getLogger(__name__)
 
 RENDERER = "katex_ssr"
 _RENDER_SCRIPT = Path(__file__).resolve().parent / "render.js"
-_KATEX_JS = Path(sphinx_katex.__file__).resolve().parent / "katex.min.js"
 _ENV_FORMULAS = "katex_ssr_formulas"
 # the renderer (macros, KaTeX version) whose cache held every formula of the environment
 _ENV_COMPLETE = "katex_ssr_cache_complete_for"
@@ -75,7 +74,7 @@ def _tex(node: nodes.Element) -> str:
 
 
 def _renderer_digest(macros: dict[str, str]) -> str:
-    context = json.dumps([macros, sphinx_katex.katex_version], sort_keys=True)
+    context = json.dumps([macros, katex.katex_version()], sort_keys=True)
     return hashlib.sha256(context.encode("utf-8")).hexdigest()
 
 
@@ -118,7 +117,7 @@ class _Cache:
 def start_renderer(node: str) -> subprocess.Popen[str]:
     """A ``node`` process loading KaTeX (a fifth of a second), then waiting for its batch."""
     return subprocess.Popen(
-        [node, str(_RENDER_SCRIPT), str(_KATEX_JS)],
+        [node, str(_RENDER_SCRIPT), str(katex.KATEX_JS)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -156,6 +155,9 @@ def render_batch(
 def _on_config_inited(app: Sphinx, config: Config) -> None:
     """Choose between build-time and in-browser rendering; serve KaTeX's CSS locally."""
     macros = config.katex_ssr_macros
+    app._katex_ssr_node = None
+    if not katex.active(app):
+        return  # sphinxcontrib-katex renders as configured
     app._katex_ssr_node = shutil.which(config.katex_ssr_node) if config.katex_prerender else None
     if config.katex_prerender and app._katex_ssr_node:
         config.html_math_renderer = RENDERER
@@ -166,10 +168,8 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
                 "from the site's own copy of KaTeX",
                 config.katex_ssr_node,
             )
-        config.katex_prerender = False
-        config.html_math_renderer = "katex"
-        config.katex_options = "macros: " + json.dumps(macros)
-    config.katex_css_path = "katex/katex.min.css"
+        katex.render_in_browser(config, macros)
+    katex.use_css(config, "katex/katex.min.css")
 
 
 def _on_builder_inited(app: Sphinx) -> None:
@@ -183,18 +183,18 @@ def _on_builder_inited(app: Sphinx) -> None:
         logger.warning(
             "KaTeX CSS not found in %s; run `npm ci` (package.json pins katex %s)",
             assets,
-            sphinx_katex.katex_version,
+            katex.katex_version(),
             type="katex_ssr",
             subtype="assets",
         )
         return
     version = json.loads(package.read_text(encoding="utf-8")).get("version") if package.is_file() else None
-    if version != sphinx_katex.katex_version:
+    if version != katex.katex_version():
         logger.warning(
             "KaTeX assets are version %s but sphinxcontrib-katex bundles %s; pin katex %s in package.json",
             version,
-            sphinx_katex.katex_version,
-            sphinx_katex.katex_version,
+            katex.katex_version(),
+            katex.katex_version(),
             type="katex_ssr",
             subtype="version",
         )
@@ -328,7 +328,7 @@ def _visit_math(self, node: nodes.math) -> None:
 def _visit_math_block(self, node: nodes.math_block) -> None:
     self.body.append(self.starttag(node, "div", CLASS="math"))
     if node.get("number"):
-        number = sphinx_katex.get_node_equation_number(self, node)
+        number = katex.equation_number(self, node)
         self.body.append(f'<span class="eqno">({number})')
         self.add_permalink_ref(node, _("Permalink to this equation"))
         self.body.append("</span>")

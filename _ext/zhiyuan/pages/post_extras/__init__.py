@@ -58,10 +58,10 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ablog.blog import slugify as ablog_slugify
 from docutils import nodes
 from sphinx.util import logging
 
+from zhiyuan.compat import ablog
 from zhiyuan.config import declare
 from zhiyuan.pages.archive_slugs import archive_slug
 from zhiyuan.pages.generated import environment_changed, page_cache
@@ -123,7 +123,7 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
         return
     metadata = env.metadata.get(docname, {})
     series = str(metadata.get("series", "")).strip() or None
-    if series is not None and not ablog_slugify(series):
+    if series is not None and not ablog.slugify(series):
         logger.warning(
             "series name %r has no letters or digits for a URL; the post is left out of it",
             series,
@@ -251,7 +251,7 @@ def _shown(config: Config, catalog: _Catalog, docnames: set[str]) -> dict[str, _
 
 def series_slug(name: str) -> str:
     """The slug of a series' overview page, ``series/<slug>``."""
-    return ablog_slugify(name)
+    return ablog.slugify(name)
 
 
 def series_title(config: Config, name: str) -> str:

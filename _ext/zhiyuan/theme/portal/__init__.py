@@ -45,15 +45,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import sphinx_book_theme
-from ablog.blog import Blog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from markupsafe import Markup
-from pydata_sphinx_theme import toctree as pydata_toctree
 from sphinx.util import logging
 
-from zhiyuan.compat.listeners import wrap_listener
+from zhiyuan.compat import ablog, pydata_sphinx_theme
 
 from .asset_tags import forget_asset_tags, share_asset_tags
 from .entries import render_card_items, render_catalog_item, render_entry
@@ -133,9 +130,12 @@ def _without_page_description(add_metadata_to_page: Callable[..., None]) -> Call
 def _on_builder_inited(app: Sphinx) -> None:
     """Forget ablog's process-wide state left by any earlier build; make the themes' per-page
     work cheaper (the themes connect their listeners when the builder loads them)."""
-    Blog._dict.clear()
-    wrap_listener(app, "html-page-context", pydata_toctree.add_toctree_functions, _with_page_toc)
-    wrap_listener(app, "html-page-context", sphinx_book_theme.add_metadata_to_page, _without_page_description)
+    if ablog.active(app):
+        ablog.forget_blog()
+    if pydata_sphinx_theme.active(app):
+        pydata_sphinx_theme.wrap_page_handlers(
+            app, toctree_functions=_with_page_toc, metadata=_without_page_description
+        )
 
 
 def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -256,7 +256,7 @@ _NEVER_EMPTY = frozenset({
 # shows the page's post, and nothing on a page that is not one; the page TOC
 # shows the page's sections, if it has any besides its title.
 _SHOWN_IF: dict[str, Callable[[Sphinx, str, dict[str, Any]], bool]] = {
-    "ablog/postcard.html": lambda app, pagename, context: pagename in Blog(app),
+    "ablog/postcard.html": lambda app, pagename, context: ablog.is_post(app, pagename),
     "page-toc.html": lambda app, pagename, context: bool(context["generate_toc_html"]()),
 }
 
@@ -294,16 +294,12 @@ def _restore_templates(app: Sphinx, pagename: str, templatename: str, context: d
         ]
 
 
-# Template sources in the pydata and book themes' ``static/`` folders.
-_THEME_MACRO_FILES = ("webpack-macros.html", "sbt-webpack-macros.html")
-
-
 def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     """Unpublish the themes' macro files that Sphinx copied as static files; keep the archive entries
     and the navigation."""
     if exception is None and app.builder.format == "html":
-        for name in _THEME_MACRO_FILES:
-            (Path(app.outdir) / "_static" / name).unlink(missing_ok=True)
+        for name in pydata_sphinx_theme.MACRO_FILES:
+            (Path(app.outdir) / name).unlink(missing_ok=True)
         if _ENTRIES_CACHE in app.__dict__:
             app.__dict__[_ENTRIES_CACHE].save()
         save_navigation(app)
@@ -318,11 +314,13 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", _on_env_updated)
     app.connect("html-page-context", _on_html_page_context)
     app.connect("build-finished", _on_build_finished)
-    app.connect("html-page-context", _hide_templates, priority=400)
-    app.connect("html-page-context", _restore_templates, priority=600)
-    app.connect("env-updated", forget_navigation)
-    # after pydata's add_toctree_functions (500), before anything is rendered
-    app.connect("html-page-context", share_navigation, priority=550)
+    if pydata_sphinx_theme.active(app):
+        # around pydata's checks of empty templates (500)
+        app.connect("html-page-context", _hide_templates, priority=400)
+        app.connect("html-page-context", _restore_templates, priority=600)
+        app.connect("env-updated", forget_navigation)
+        # after pydata's add_toctree_functions (500), before anything is rendered
+        app.connect("html-page-context", share_navigation, priority=550)
     app.connect("env-updated", forget_asset_tags)
     app.connect("html-page-context", share_asset_tags, priority=550)
     return {

@@ -15,6 +15,8 @@ from __future__ import annotations
 import posixpath
 from typing import TYPE_CHECKING, Any
 
+from zhiyuan.compat import sphinx as sphinx_compat
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -22,7 +24,6 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 _BUILT = "_portal_theme_asset_tags"
-_SPHINX_HTML_BUILDER = "sphinx.builders.html"
 
 
 def _asset_key(asset: Any) -> tuple[Any, ...] | None:
@@ -57,7 +58,7 @@ def share_asset_tags(app: Sphinx, pagename: str, templatename: str, context: dic
     folder = None
     for name in ("css_tag", "js_tag"):
         build = context.get(name)
-        if getattr(build, "__module__", None) != _SPHINX_HTML_BUILDER:
+        if not sphinx_compat.links_as_sphinx(build):
             continue
         if folder is None:
             folder = posixpath.dirname(app.builder.get_target_uri(pagename))

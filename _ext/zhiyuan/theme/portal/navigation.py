@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from zhiyuan import caches
+from zhiyuan.compat import sphinx as sphinx_compat
 from zhiyuan.pages.generated import site_inputs
 
 from .sidebar_nav import sidebar_nav
@@ -42,7 +43,6 @@ if TYPE_CHECKING:
 
 _RENDERED = "_portal_theme_navigation"
 _CACHE_FILE = "portal_theme_navigation.pickle"
-_SPHINX_HTML_BUILDER = "sphinx.builders.html"
 
 
 def _in_navigation(app: Sphinx) -> set[str]:
@@ -53,9 +53,7 @@ def _in_navigation(app: Sphinx) -> set[str]:
 
 def _sphinx_links(context: dict[str, Any]) -> bool:
     """True if the page links as Sphinx does (the 404 page's ``pathto`` and ``toctree`` are notfound's)."""
-    return all(
-        getattr(context.get(name), "__module__", None) == _SPHINX_HTML_BUILDER for name in ("pathto", "toctree")
-    )
+    return sphinx_compat.links_as_sphinx(context.get("pathto"), context.get("toctree"))
 
 
 class _Navigations:

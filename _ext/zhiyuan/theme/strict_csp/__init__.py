@@ -27,12 +27,12 @@ this extension removes every one of those needs except inline ``style``
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
+from zhiyuan.compat import pydata_sphinx_theme
 from zhiyuan.theme.theme_files import theme_file
 
 if TYPE_CHECKING:
@@ -63,58 +63,6 @@ PAGE_SCRIPT = "strict_csp/page.js"
 # after documentation_options.js and doctools.js (200), before translations.js (500)
 PAGE_SCRIPT_PRIORITY = 300
 
-# pydata-sphinx-theme's per-page inline scripts: DOCUMENTATION_OPTIONS.<key> = <literal>;
-_OPTION = re.compile(r"DOCUMENTATION_OPTIONS\.(?P<key>\w+) = (?P<value>'[^'\\]*'|true|false|-?\d+);")
-# the start of the stylesheet string literal in Font Awesome's fontawesome.js
-_FA_CSS_START = re.compile(r"""(["'])(?=:root, :host \{\\n  --fa-)""")
-_JS_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.DOTALL)
-_JS_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
-
-
-def _unescape_js(literal: str) -> str:
-    """The value of a JavaScript string literal's body."""
-
-    def replace(match: re.Match[str]) -> str:
-        escape = match.group(1)
-        if escape[0] == "u":
-            return chr(int(escape[1:].strip("{}"), 16))
-        if escape[0] == "x":
-            return chr(int(escape[1:], 16))
-        if escape == "\n":  # line continuation
-            return ""
-        return _JS_SIMPLE_ESCAPES.get(escape, escape)
-
-    return _JS_ESCAPE.sub(replace, literal)
-
-
-def _literal(value: str) -> str | bool | int:
-    """The value of a literal matched by ``_OPTION``."""
-    if value.startswith("'"):
-        return value[1:-1]
-    if value in ("true", "false"):
-        return value == "true"
-    return int(value)
-
-
-def fontawesome_css(script: str) -> str | None:
-    """The stylesheet Font Awesome's *script* would insert (``FontAwesome.dom.css()``).
-
-    ``None`` when it cannot be found.  With the default ``cssPrefix`` and
-    ``replacementClass`` Font Awesome inserts the string literal unchanged.
-    """
-    start = _FA_CSS_START.search(script)
-    if start is None:
-        return None
-    quote, position = start.group(1), start.end()
-    end = position
-    while end < len(script) and script[end] != quote:
-        end += 2 if script[end] == "\\" else 1
-    if end >= len(script):
-        return None
-    css = _unescape_js(script[position:end])
-    return css if ".svg-inline--fa" in css else None
-
-
 def _on_config_inited(app: Sphinx, config: Config) -> None:
     """Serve our scripts; offer our search.html."""
     # new lists: the default value objects are shared by every Sphinx app in a process
@@ -126,12 +74,15 @@ def _on_builder_inited(app: Sphinx) -> None:
     """Write Font Awesome's stylesheet as a file, when the theme uses Font Awesome."""
     app.builder._strict_csp_fontawesome_css = False
     app.builder._strict_csp_warned = set()
+    app.builder._strict_csp_pydata = pydata_sphinx_theme.active(app)
+    if not app.builder._strict_csp_pydata:
+        return
     if app.builder.format != "html" or "zhiyuan.theme.icon_font" in app.extensions:
         return  # icon_font serves Font Awesome as CSS and a font: no script to feed
     script = theme_file(app, "static/scripts/fontawesome.js")
     if script is None:
         return
-    css = fontawesome_css(script.read_text(encoding="utf-8"))
+    css = pydata_sphinx_theme.fontawesome_css(script.read_text(encoding="utf-8"))
     if css is None:
         logger.warning(
             "no stylesheet found in %s; Font Awesome will insert it as an inline <style>, "
@@ -172,9 +123,9 @@ def _on_html_page_context(
         if getattr(script, "filename", None) or not body:
             kept.append(script)
             continue
-        match = _OPTION.fullmatch(body.strip())
-        if match:
-            options[match["key"]] = _literal(match["value"])
+        option = pydata_sphinx_theme.documentation_option(body) if app.builder._strict_csp_pydata else None
+        if option is not None:
+            options[option[0]] = option[1]
             continue
         kept.append(script)
         if body not in app.builder._strict_csp_warned:
