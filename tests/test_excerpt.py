@@ -7,7 +7,7 @@ import textwrap
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from zhiyuan.pages.latest_updates.excerpt import collect_tokens, excerpt, grapheme_count, render_excerpt
+from zhiyuan.posts.excerpt import collect_tokens, excerpt, grapheme_count, render_excerpt
 
 CONF = """
 extensions = ["myst_parser", "sphinx.ext.doctest"]

@@ -12,7 +12,7 @@ from docutils.utils import new_document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zhiyuan.pages.latest_updates.excerpt import ELLIPSIS, excerpt, grapheme_count, render_excerpt
+from zhiyuan.posts.excerpt import ELLIPSIS, excerpt, grapheme_count, render_excerpt
 
 # Text mixing CJK, Latin, whitespace, markup-looking characters, emoji ZWJ
 # sequences, regional-indicator flags and combining marks.

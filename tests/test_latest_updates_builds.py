@@ -6,6 +6,8 @@ import re
 import shutil
 from pathlib import Path
 
+from zhiyuan.posts.model import post_records
+
 from helpers import build, soup
 
 
@@ -35,7 +37,7 @@ def test_parallel_read_equals_serial(rootdir, tmp_path):
     serial_pages, parallel_pages = _index_snapshot(serial.outdir), _index_snapshot(parallel.outdir)
     assert len(serial_pages) >= 3 + 9
     assert parallel_pages == serial_pages
-    assert set(parallel.env.latest_updates_posts) == {f"posts/2025/post-{i}" for i in range(1, 10)}
+    assert set(post_records(parallel.env)) == {f"posts/2025/post-{i}" for i in range(1, 10)}
 
 
 def _edit(path: Path, old: str, new: str) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from zhiyuan.pages.post_extras import _extras
-from zhiyuan.pages.post_extras.reading_time import ReadingStats
+from zhiyuan.posts.model import post_records
+from zhiyuan.posts.reading_time import ReadingStats
 
 from helpers import build, resolve, soup
 
@@ -29,7 +29,7 @@ def test_builds_without_warnings(app):
 
 def test_reading_time_counts_chinese_words_code_and_formulas(app):
     # 400 + 2 CJK characters, 100 words + the title "series-1", 30 code lines, 2 + 5 formulas
-    assert _extras(app.env)["posts/2025/series-1"].stats == ReadingStats(
+    assert post_records(app.env)["posts/2025/series-1"].stats == ReadingStats(
         cjk=402, words=101, code_lines=30, display_math=2, inline_math=5
     )
     reading = _post(app, "series-1").select_one(".post-extras .post-reading-time")
@@ -141,7 +141,7 @@ def test_parallel_read_equals_serial(rootdir, tmp_path):
     assert parallel.warning.getvalue() == ""
     assert re.search(r"reading sources\.\.\. .*\S+ \.\. \S+", parallel.status.getvalue())
     # without post_frontmatter the 2099 draft is read too, but shown nowhere
-    assert len(_extras(parallel.env)) == 9
+    assert len(post_records(parallel.env)) == 9
     assert "共 3 篇" in _extras_html(parallel.outdir)["series-1.html"]
     assert _extras_html(parallel.outdir) == _extras_html(serial.outdir)
     assert "series-2.html" in _extras_html(parallel.outdir)["series-1.html"]

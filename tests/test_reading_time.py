@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from zhiyuan.pages.post_extras.reading_time import DEFAULT_RATES, ReadingStats, count_text, minutes
+from zhiyuan.posts.reading_time import DEFAULT_RATES, ReadingStats, count_text, minutes
 
 
 @pytest.mark.parametrize(

@@ -9,16 +9,14 @@ from types import SimpleNamespace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zhiyuan.pages.latest_updates import PostRecord
 from zhiyuan.pages.post_extras import (
-    ExtraRecord,
     _Catalog,
     _catalog_inputs,
     _may_show_differently,
     _RelatedPosts,
     _shown,
 )
-from zhiyuan.pages.post_extras.reading_time import ReadingStats
+from zhiyuan.posts.model import Post
 
 LABELS = ["a", "b", "c", "d", "e"]
 
@@ -34,24 +32,22 @@ posts = st.lists(
 
 
 def _site(entries):
-    records, extras = {}, {}
+    records = {}
     for number, (date, title, categories, tags) in enumerate(entries):
         docname = f"posts/p{number:02d}"
-        records[docname] = PostRecord(docname, title, date, tuple(categories), ())
-        extras[docname] = ExtraRecord(docname, ReadingStats(), tuple(tags), (), None)
-    env = SimpleNamespace(latest_updates_posts=records, post_extras_records=extras)
-    return env, sorted(records.values(), key=PostRecord.sort_key)
+        records[docname] = Post(docname, title, date, tuple(categories), tuple(tags))
+    env = SimpleNamespace(zhiyuan_posts=records)
+    return env, sorted(records.values(), key=Post.sort_key)
 
 
 def _expected(env, published, docname, limit):
     """Score = shared distinct tags + 1 for any shared category; best first, then newest, title, path."""
-    me, mine = env.latest_updates_posts[docname], env.post_extras_records[docname]
+    me = env.zhiyuan_posts[docname]
     scored = []
     for other in published:
         if other.docname == docname:
             continue
-        theirs = env.post_extras_records[other.docname]
-        score = len(set(mine.tags) & set(theirs.tags)) + bool(set(me.categories) & set(other.categories))
+        score = len(set(me.tags) & set(other.tags)) + bool(set(me.categories) & set(other.categories))
         if score:
             scored.append((-score, other.sort_key(), other))
     return [other for *_, other in sorted(scored, key=lambda item: item[:2])[:limit]]
@@ -86,12 +82,12 @@ edits = st.lists(
 
 
 def _catalog_env(entries, limit):
-    records, extras = {}, {}
-    for docname, (date, title, categories, tags, series) in entries.items():
-        records[docname] = PostRecord(docname, title, date, tuple(categories), ())
-        extras[docname] = ExtraRecord(docname, ReadingStats(), tuple(tags), (), series)
+    records = {
+        docname: Post(docname, title, date, tuple(categories), tuple(tags), series=series)
+        for docname, (date, title, categories, tags, series) in entries.items()
+    }
     config = SimpleNamespace(post_extras_related_count=limit, post_extras_series_titles={}, post_frontmatter_timezone=None)
-    return SimpleNamespace(latest_updates_posts=records, post_extras_records=extras, config=config)
+    return SimpleNamespace(zhiyuan_posts=records, config=config)
 
 
 def _edited(entries, edit_list):

@@ -85,13 +85,13 @@ def _known_keys(known: Callable[[], dict[str, Any]], *, positive: bool = False) 
 
 
 def _placeholders() -> dict[str, Any]:
-    from zhiyuan.pages.latest_updates.excerpt import DEFAULT_PLACEHOLDERS
+    from zhiyuan.posts.excerpt import DEFAULT_PLACEHOLDERS
 
     return DEFAULT_PLACEHOLDERS
 
 
 def _reading_rates() -> dict[str, Any]:
-    from zhiyuan.pages.post_extras.reading_time import DEFAULT_RATES
+    from zhiyuan.posts.reading_time import DEFAULT_RATES
 
     return DEFAULT_RATES
 
@@ -106,16 +106,18 @@ SETTINGS: dict[str, tuple[Setting, ...]] = {
                 "the categories a post may name (empty: any); `nox -s new` offers the same", _strings),
         Setting("post_frontmatter_max_tags", 5, "env", (int,), "the most tags a post may have", _positive),
     ),
+    "zhiyuan.posts.model": (
+        Setting("latest_updates_post_pattern", ["posts/*"], "env", (list, tuple),
+                "glob patterns of the documents that are posts (when they have a date)", _strings),
+        Setting("latest_updates_excerpt_length", 350, "env", (int,),
+                "an excerpt's length in user-perceived characters", _positive),
+    ),
     "zhiyuan.pages.latest_updates": (
         Setting("latest_updates_per_page", 10, "html", (int,), "posts on each page of a LATEST UPDATES index",
                 _positive),
-        Setting("latest_updates_excerpt_length", 350, "env", (int,),
-                "an excerpt's length in user-perceived characters", _positive),
         Setting("latest_updates_placeholders", {}, "html", (dict,),
                 "replacements for the excerpt's placeholders ([代码], [公式], [Math], [图片], [表格])",
                 _known_keys(_placeholders)),
-        Setting("latest_updates_post_pattern", ["posts/*"], "env", (list, tuple),
-                "glob patterns of the documents that are posts (when they have a date)", _strings),
         Setting("latest_updates_category_page", "blog/category/{slug}", "html", (str,),
                 "the page a post's category links to", _with_slug),
         Setting("latest_updates_title", "LATEST UPDATES", "html", (str,), "the heading of an index's pages 2…n"),

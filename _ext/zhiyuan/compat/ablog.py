@@ -23,7 +23,13 @@ from typing import TYPE_CHECKING, Any
 
 import ablog.blog as ablog_blog
 from ablog.blog import Blog, os_path_join, slugify
-from ablog.post import PostList, generate_archive_pages, generate_atom_feeds, process_posts, register_posts
+from ablog.post import (
+    PostList,
+    generate_archive_pages,
+    generate_atom_feeds,
+    process_posts,
+    register_posts,
+)
 from docutils import nodes
 from lxml import etree
 

@@ -33,14 +33,13 @@ from zoneinfo import ZoneInfo
 from sphinx.util import logging
 
 from zhiyuan.config import declare
-from zhiyuan.pages.latest_updates import post_excerpt, published_posts
-from zhiyuan.posts.fields import author_names, local_datetime, site_timezone, split_list
+from zhiyuan.pages.latest_updates import post_excerpt
+from zhiyuan.posts.fields import author_names, site_timezone
+from zhiyuan.posts.model import Post, published_posts
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
-
-    from zhiyuan.pages.latest_updates import PostRecord
 
 __version__ = "1.0"
 
@@ -54,28 +53,24 @@ def _base_url(config: Config) -> str:
     return base if base.endswith("/") else base + "/"
 
 
-def _feed_posts(app: Sphinx) -> list[PostRecord]:
+def _feed_posts(app: Sphinx) -> list[Post]:
     return published_posts(app.env)[: app.config.feeds_extra_length]
 
 
-def _published(app: Sphinx, post: PostRecord) -> dt.datetime:
+def _published(app: Sphinx, post: Post) -> dt.datetime:
     """The post's publication time, aware, in the site's time zone (UTC where none is set)."""
     tz = site_timezone(app.config) or ZoneInfo("UTC")
-    try:
-        when = local_datetime(app.env.metadata.get(post.docname, {}).get("date"), tz)
-    except ValueError:
-        when = None
+    when = post.time
     if when is None or when.date() != post.date:  # keep the date the rest of the site shows
         when = dt.datetime.combine(post.date, dt.time())
     return when.replace(tzinfo=tz)
 
 
-def _terms(app: Sphinx, post: PostRecord) -> list[str]:
-    tags = split_list(app.env.metadata.get(post.docname, {}).get("tags", ""))
-    return list(dict.fromkeys([*post.categories, *tags]))
+def _terms(app: Sphinx, post: Post) -> list[str]:
+    return list(dict.fromkeys([*post.categories, *post.tags]))
 
 
-def _post_url(app: Sphinx, post: PostRecord) -> str:
+def _post_url(app: Sphinx, post: Post) -> str:
     return urljoin(_base_url(app.config), app.builder.get_target_uri(post.docname))
 
 
@@ -83,9 +78,8 @@ def _feed_url(app: Sphinx, name: str) -> str:
     return urljoin(_base_url(app.config), f"{app.config.blog_path}/{name}")
 
 
-def _authors(app: Sphinx, post: PostRecord) -> list[str]:
-    keys = split_list(app.env.metadata.get(post.docname, {}).get("author", ""))
-    return list(author_names(app.config, keys))
+def _authors(app: Sphinx, post: Post) -> list[str]:
+    return list(author_names(app.config, post.authors))
 
 
 def render_rss(app: Sphinx) -> bytes:

@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING, Any
 from sphinx.locale import _
 
 from zhiyuan.compat import sphinxext_opengraph as opengraph
-from zhiyuan.pages.latest_updates import post_excerpt, post_records
+from zhiyuan.pages.latest_updates import post_excerpt
+from zhiyuan.posts.model import post_records
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -1,9 +1,8 @@
 """The home page's LATEST UPDATES index: newest posts with plain-text excerpts.
 
-A post is a document matching ``latest_updates_post_pattern`` that has a title
-and whose front matter has a ``date``.  When a post is read, a small record
-(title, date, categories, excerpt tokens) is kept on the environment, never its
-doctree; records are purged and merged per document, so parallel reads are safe.
+The posts are the records of :mod:`zhiyuan.posts.model` (title, date, categories,
+excerpt tokens …, never a doctree).  Where the indexes are is kept on the environment,
+purged and merged per document, so parallel reads are safe.
 
 The ``latest-updates`` directive marks where the index goes.  Entries are
 rendered at write time, when every title is known: page 1 replaces the
@@ -29,8 +28,6 @@ post sets its own.
 
 from __future__ import annotations
 
-import datetime as dt
-import fnmatch
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -41,16 +38,15 @@ from weakref import WeakKeyDictionary
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from zhiyuan.config import declare
 from zhiyuan.pages.archive_slugs import archive_slug
 from zhiyuan.pages.generated import digest, page_cache
-from zhiyuan.posts.fields import is_published, post_date, split_list
+from zhiyuan.posts.excerpt import render_excerpt
+from zhiyuan.posts.model import Post, post_records, published_posts
 
-from .excerpt import Token, collect_tokens, render_excerpt
 from .excerpt_cache import ExcerptCache
 
 if TYPE_CHECKING:
@@ -58,36 +54,18 @@ if TYPE_CHECKING:
 
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
-    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
 __version__ = "1.0"
 
 logger = logging.getLogger(__name__)
 
-_ENV_POSTS = "latest_updates_posts"
 _ENV_INDEXES = "latest_updates_indexes"
 _ENV_ARCHIVES = "latest_updates_archives"
 _ENV_SHOWN = "latest_updates_shown"
-_EXCERPT_FIELD = "latest_updates_excerpt"
 
 
 # -- Records -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PostRecord:
-    """What the index needs of one post: a few strings, never a doctree."""
-
-    docname: str
-    title: str
-    date: dt.date
-    categories: tuple[str, ...]
-    tokens: tuple[Token, ...]
-    excerpt_override: str | None = None
-
-    def sort_key(self) -> tuple:
-        return (-self.date.toordinal(), self.title, self.docname)
 
 
 @dataclass(frozen=True)
@@ -96,13 +74,6 @@ class IndexOptions:
 
     per_page: int | None = None
     category: str | None = None
-
-
-def post_records(env: BuildEnvironment) -> dict[str, PostRecord]:
-    """The record of every post read, published or not, by docname."""
-    if not hasattr(env, _ENV_POSTS):
-        setattr(env, _ENV_POSTS, {})
-    return getattr(env, _ENV_POSTS)
 
 
 def _indexes(env: BuildEnvironment) -> dict[str, IndexOptions]:
@@ -120,65 +91,8 @@ def _archives(env: BuildEnvironment) -> set[str]:
 # -- Reading -----------------------------------------------------------------
 
 
-class ExcerptFieldTransform(SphinxTransform):
-    """Take a post's front-matter ``excerpt:`` out of the docinfo.
-
-    ablog reads ``excerpt`` as a number of paragraphs (and fails on text), so the
-    field is moved aside before ablog's front-matter transform (priority 800).
-    """
-
-    default_priority = 795
-
-    def apply(self, **kwargs: Any) -> None:
-        for docinfo in self.document.findall(nodes.docinfo):
-            for fld in list(docinfo.findall(nodes.field)):
-                if fld[0].astext() == "excerpt":
-                    self.document[_EXCERPT_FIELD] = fld[1].astext().strip()
-                    fld.parent.remove(fld)
-
-
-def _is_post(config: Config, docname: str, metadata: dict[str, Any]) -> bool:
-    return "date" in metadata and any(
-        fnmatch.fnmatch(docname, pattern) for pattern in config.latest_updates_post_pattern
-    )
-
-
-def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
-    """Keep a small record of each post that is read."""
-    env = app.env
-    docname = env.docname
-    metadata = env.metadata.get(docname, {})
-    if not _is_post(app.config, docname, metadata):
-        return
-    date = post_date(metadata["date"], app.config)
-    if date is None:
-        logger.warning(
-            "date %r of post is not an ISO date; it is left out of the latest updates",
-            str(metadata["date"]),
-            type="latest_updates",
-            subtype="date",
-            location=docname,
-        )
-        return
-    section = doctree.next_node(nodes.section)
-    if section is None or not section[0].astext().strip():
-        # no title to show (Sphinx would say "<no title>"); ablog cannot list
-        # such a post either, and post_body warns about it
-        return
-    title = env.titles[docname].astext() if docname in env.titles else docname
-    post_records(env)[docname] = PostRecord(
-        docname=docname,
-        title=title,
-        date=date,
-        categories=split_list(metadata.get("category", "")),
-        tokens=tuple(collect_tokens(doctree, limit=app.config.latest_updates_excerpt_length)),
-        excerpt_override=doctree.get(_EXCERPT_FIELD),
-    )
-
-
 def _on_env_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     """Forget what a re-read or removed document contributed."""
-    post_records(env).pop(docname, None)
     _indexes(env).pop(docname, None)
     _archives(env).discard(docname)
 
@@ -188,8 +102,6 @@ def _on_env_merge_info(
 ) -> None:
     """Take over the records a parallel reader collected."""
     for name in docnames:
-        if name in post_records(other):
-            post_records(env)[name] = post_records(other)[name]
         if name in _indexes(other):
             _indexes(env)[name] = _indexes(other)[name]
         if name in _archives(other):
@@ -282,17 +194,7 @@ class PostArchiveDirective(SphinxDirective):
 class _Page:
     number: int
     count: int
-    entries: list[PostRecord] = field(default_factory=list)
-
-
-def published_posts(env: BuildEnvironment, category: str | None = None) -> list[PostRecord]:
-    """Published posts, newest first (then by title, then by path)."""
-    posts = [
-        post
-        for post in post_records(env).values()
-        if is_published(post.date, env.config) and (category is None or category in post.categories)
-    ]
-    return sorted(posts, key=PostRecord.sort_key)
+    entries: list[Post] = field(default_factory=list)
 
 
 def _pages(env: BuildEnvironment, options: IndexOptions) -> list[_Page]:
@@ -313,7 +215,7 @@ def page_name(docname: str, number: int) -> str:
 # Excerpts looked up this build, per environment: a post's excerpt is shown on
 # the home index, its archive pages, its meta tags and the feeds.  Emptied once
 # all documents are read (titles and labels the excerpts resolve may change).
-_EXCERPTS: WeakKeyDictionary[BuildEnvironment, dict[PostRecord, str]] = WeakKeyDictionary()
+_EXCERPTS: WeakKeyDictionary[BuildEnvironment, dict[Post, str]] = WeakKeyDictionary()
 # Excerpts rendered by earlier builds (excerpt_cache.py)
 _EXCERPT_CACHES: WeakKeyDictionary[BuildEnvironment, ExcerptCache] = WeakKeyDictionary()
 _EXCERPT_CACHE_FILE = "latest_updates_excerpts.pickle"
@@ -329,14 +231,14 @@ def _excerpt_cache(env: BuildEnvironment) -> ExcerptCache:
 _EXCERPT_CODE = hashlib.sha256(Path(render_excerpt.__code__.co_filename).read_bytes()).hexdigest()
 
 
-def _excerpt_key(env: BuildEnvironment, post: PostRecord) -> str:
+def _excerpt_key(env: BuildEnvironment, post: Post) -> str:
     config = env.config
     inputs = [excerpt_inputs(env, post), config.latest_updates_excerpt_length, config.latest_updates_placeholders,
               _EXCERPT_CODE]
     return hashlib.sha256(json.dumps(inputs, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def post_excerpt(env: BuildEnvironment, post: PostRecord) -> str:
+def post_excerpt(env: BuildEnvironment, post: Post) -> str:
     """The post's excerpt as plain text (unescaped)."""
     if post.excerpt_override is not None:
         return post.excerpt_override
@@ -359,7 +261,7 @@ def _resolver(env: BuildEnvironment) -> Callable[[str, str], str | None]:
     return resolve
 
 
-def _render_post_excerpt(env: BuildEnvironment, post: PostRecord) -> str:
+def _render_post_excerpt(env: BuildEnvironment, post: Post) -> str:
     return render_excerpt(
         list(post.tokens),
         limit=env.config.latest_updates_excerpt_length,
@@ -368,7 +270,7 @@ def _render_post_excerpt(env: BuildEnvironment, post: PostRecord) -> str:
     )
 
 
-def excerpt_inputs(env: BuildEnvironment, post: PostRecord) -> Any:
+def excerpt_inputs(env: BuildEnvironment, post: Post) -> Any:
     """What the post's excerpt is rendered from (its tokens, the titles its references show),
     cheaper to compare than the excerpt is to render."""
     if post.excerpt_override is not None:
@@ -467,7 +369,7 @@ def render_archive(builder: Builder, current: str, level: int = 3) -> str:
     """
     month_level = min(level + 1, 6)
     env = builder.env
-    by_month: dict[tuple[int, int], list[PostRecord]] = {}
+    by_month: dict[tuple[int, int], list[Post]] = {}
     for post in published_posts(env):
         by_month.setdefault((post.date.year, post.date.month), []).append(post)
     out = ['<section class="post-archive">']
@@ -591,14 +493,13 @@ def _on_html_page_context(
 
 def setup(app: Sphinx) -> dict[str, Any]:
     declare(app, "zhiyuan.pages.latest_updates")
+    app.setup_extension("zhiyuan.posts.model")
     app.setup_extension("zhiyuan.pages.archive_slugs")  # the category pages the index links to
     app.setup_extension("zhiyuan.pages.generated")
     add_html_node(app, latest_updates_node)
     app.add_directive("latest-updates", LatestUpdatesDirective)
     add_html_node(app, post_archive_node)
     app.add_directive("post-archive", PostArchiveDirective)
-    app.add_transform(ExcerptFieldTransform)
-    app.connect("doctree-read", _on_doctree_read)
     app.connect("env-purge-doc", _on_env_purge_doc)
     app.connect("env-merge-info", _on_env_merge_info)
     app.connect("env-updated", _on_env_updated)
@@ -609,7 +510,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _on_html_page_context)
     return {
         "version": __version__,
-        "env_version": 3,
+        "env_version": 4,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

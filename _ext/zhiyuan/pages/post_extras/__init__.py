@@ -65,16 +65,10 @@ from zhiyuan.compat import ablog
 from zhiyuan.config import declare
 from zhiyuan.pages.archive_slugs import archive_slug
 from zhiyuan.pages.generated import environment_changed, page_cache
-from zhiyuan.pages.latest_updates import (
-    PostRecord,
-    add_html_node,
-    post_excerpt,
-    post_records,
-    published_posts,
-)
-from zhiyuan.posts.fields import author_names, split_list
-
-from .reading_time import ReadingStats, count, minutes
+from zhiyuan.pages.latest_updates import add_html_node, post_excerpt
+from zhiyuan.posts.fields import author_names
+from zhiyuan.posts.model import Post, post_records, published_posts
+from zhiyuan.posts.reading_time import minutes
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -90,69 +84,8 @@ _STATIC = str(Path(__file__).resolve().parent / "static")
 
 logger = logging.getLogger(__name__)
 
-_ENV_EXTRAS = "post_extras_records"
 _ENV_SHOWN = "post_extras_shown"
 _ENV_INPUTS = "post_extras_catalog_inputs"
-
-
-@dataclass(frozen=True)
-class ExtraRecord:
-    """What the extras need of one post beyond ``latest_updates``' record."""
-
-    docname: str
-    stats: ReadingStats
-    tags: tuple[str, ...]
-    authors: tuple[str, ...]
-    series: str | None
-
-
-def _extras(env: BuildEnvironment) -> dict[str, ExtraRecord]:
-    if not hasattr(env, _ENV_EXTRAS):
-        setattr(env, _ENV_EXTRAS, {})
-    return getattr(env, _ENV_EXTRAS)
-
-
-# -- Reading -----------------------------------------------------------------
-
-
-def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
-    """Count a post's reading time and keep its tags, author and series."""
-    env = app.env
-    docname = env.docname
-    if docname not in post_records(env):  # latest_updates decided it is not a post
-        return
-    metadata = env.metadata.get(docname, {})
-    series = str(metadata.get("series", "")).strip() or None
-    if series is not None and not ablog.slugify(series):
-        logger.warning(
-            "series name %r has no letters or digits for a URL; the post is left out of it",
-            series,
-            type="post_extras",
-            subtype="series",
-            location=docname,
-        )
-        series = None
-    _extras(env)[docname] = ExtraRecord(
-        docname=docname,
-        stats=count(doctree),
-        tags=split_list(metadata.get("tags", "")),
-        authors=split_list(metadata.get("author", "")),
-        series=series,
-    )
-
-
-def _on_env_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    """Forget what a re-read or removed document contributed."""
-    _extras(env).pop(docname, None)
-
-
-def _on_env_merge_info(
-    app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
-) -> None:
-    """Take over the records a parallel reader collected."""
-    for name in docnames:
-        if name in _extras(other):
-            _extras(env)[name] = _extras(other)[name]
 
 
 def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -198,12 +131,10 @@ class _Shown(NamedTuple):
 def _catalog_inputs(env: BuildEnvironment) -> tuple[dict[str, _Row], list[Any]]:
     """Every published post's title, date, categories, tags and series by name, and the
     settings the related lists and series boxes follow."""
-    extras, config = _extras(env), env.config
+    config = env.config
     rows = {
-        post.docname: (post.title, post.date.isoformat(), post.categories,
-                       extras[post.docname].tags, extras[post.docname].series)
+        post.docname: (post.title, post.date.isoformat(), post.categories, post.tags, post.series)
         for post in published_posts(env)
-        if post.docname in extras
     }
     return rows, [config.post_extras_related_count, dict(config.post_extras_series_titles)]
 
@@ -259,14 +190,12 @@ def series_title(config: Config, name: str) -> str:
     return str(config.post_extras_series_titles.get(name, name))
 
 
-def _series_members(env: BuildEnvironment, published: list[PostRecord]) -> dict[str, list[PostRecord]]:
+def _series_members(env: BuildEnvironment, published: list[Post]) -> dict[str, list[Post]]:
     """Published posts of every series, in reading order (date, title, path)."""
-    extras = _extras(env)
-    members: dict[str, list[PostRecord]] = {}
+    members: dict[str, list[Post]] = {}
     for post in published:
-        record = extras.get(post.docname)
-        if record and record.series:
-            members.setdefault(record.series, []).append(post)
+        if post.series:
+            members.setdefault(post.series, []).append(post)
     for posts in members.values():
         posts.sort(key=lambda p: (p.date, p.title, p.docname))
     return dict(sorted(members.items()))
@@ -283,39 +212,39 @@ class _RelatedPosts:
     few posts and needs only theirs.
     """
 
-    def __init__(self, env: BuildEnvironment, published: list[PostRecord], limit: int) -> None:
-        self._extras, self._posts, self._limit = _extras(env), post_records(env), limit
-        self._candidates = [post for post in published if post.docname in self._extras]
+    def __init__(self, env: BuildEnvironment, published: list[Post], limit: int) -> None:
+        self._posts, self._limit = post_records(env), limit
+        self._candidates = list(published)
         self._position = {post.docname: index for index, post in enumerate(self._candidates)}
         self._by_tag: dict[str, list[int]] = {}
         self._by_category: dict[str, list[int]] = {}
         for index, post in enumerate(self._candidates):
-            for tag in set(self._extras[post.docname].tags):
+            for tag in set(post.tags):
                 self._by_tag.setdefault(tag, []).append(index)
             for category in set(post.categories):
                 self._by_category.setdefault(category, []).append(index)
-        self._found: dict[str, list[PostRecord]] = {}
+        self._found: dict[str, list[Post]] = {}
 
-    def __call__(self, docname: str) -> list[PostRecord]:
+    def __call__(self, docname: str) -> list[Post]:
         if docname not in self._found:
             self._found[docname] = self._rank(docname)
         return self._found[docname]
 
     def _scores(self, docname: str) -> Counter[int]:
         """Score of every candidate sharing something with *docname*, by position (its own left out)."""
-        me, my_extra = self._posts.get(docname), self._extras.get(docname)
-        if me is None or my_extra is None:
+        me = self._posts.get(docname)
+        if me is None:
             return Counter()
-        scores = Counter(chain.from_iterable(self._by_tag.get(tag, ()) for tag in set(my_extra.tags)))
+        scores = Counter(chain.from_iterable(self._by_tag.get(tag, ()) for tag in set(me.tags)))
         scores.update(set(chain.from_iterable(self._by_category.get(c, ()) for c in set(me.categories))))
         scores.pop(self._position.get(docname, -1), None)
         return scores
 
     def _score(self, docname: str, other: str) -> int:
         """Shared distinct tags, +1 for a shared category."""
-        mine, theirs = self._extras[docname], self._extras[other]
+        mine, theirs = self._posts[docname], self._posts[other]
         shared = len(set(mine.tags).intersection(theirs.tags))
-        return shared + bool(set(self._posts[docname].categories).intersection(self._posts[other].categories))
+        return shared + bool(set(mine.categories).intersection(theirs.categories))
 
     def overtaking(self, newcomers: set[str], shown: dict[str, tuple[str, ...]]) -> set[str]:
         """The posts of *shown* (name → the related posts it showed) whose list one of *newcomers* now enters.
@@ -343,7 +272,7 @@ class _RelatedPosts:
                     found.add(docname)
         return found
 
-    def _rank(self, docname: str) -> list[PostRecord]:
+    def _rank(self, docname: str) -> list[Post]:
         scores = self._scores(docname)
         size = len(self._candidates)
         # higher score first, then the site's order: one integer per candidate
@@ -356,14 +285,14 @@ class _Catalog:
     """What post pages show of other posts, from this build's records."""
 
     published: frozenset[str]
-    series: dict[str, list[PostRecord]]
+    series: dict[str, list[Post]]
     series_of: dict[str, str]
     related: _RelatedPosts
 
     @classmethod
     def from_env(cls, env: BuildEnvironment, limit: int) -> _Catalog:
         published = published_posts(env)
-        docnames = [post.docname for post in published if post.docname in _extras(env)]
+        docnames = [post.docname for post in published]
         series = _series_members(env, published)
         return cls(
             published=frozenset(docnames),
@@ -395,9 +324,9 @@ def _uri_maker(builder: Builder, current: str) -> Callable[[str], str]:
     return uri
 
 
-def _render_header(app: Sphinx, docname: str, series: dict[str, list[PostRecord]]) -> str:
+def _render_header(app: Sphinx, docname: str, series: dict[str, list[Post]]) -> str:
     env, config = app.env, app.config
-    post, extra = post_records(env)[docname], _extras(env)[docname]
+    post = extra = post_records(env)[docname]
     uri = _uri_maker(app.builder, docname)
     iso = post.date.isoformat()
     category_page = config.latest_updates_category_page
@@ -428,7 +357,7 @@ def _render_header(app: Sphinx, docname: str, series: dict[str, list[PostRecord]
     return "\n".join(out)
 
 
-def _render_series_nav(uri, docname: str, name: str, title: str, members: list[PostRecord]) -> str:
+def _render_series_nav(uri, docname: str, name: str, title: str, members: list[Post]) -> str:
     position = next(i for i, p in enumerate(members, 1) if p.docname == docname)
     items = []
     for post in members:
@@ -459,7 +388,7 @@ def _render_related(app: Sphinx, docname: str) -> str:
 
 def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Put the header under a published post's title and related posts at its end."""
-    if app.builder.format != "html" or docname not in _extras(app.env):
+    if app.builder.format != "html" or docname not in post_records(app.env):
         return
     catalog = _catalog(app)
     if docname not in catalog.published:
@@ -475,13 +404,13 @@ def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> 
         section.append(post_extras_node(html=related))
 
 
-def render_series_page(app: Sphinx, pagename: str, name: str, members: list[PostRecord]) -> str:
+def render_series_page(app: Sphinx, pagename: str, name: str, members: list[Post]) -> str:
     """Body of a series overview page: the posts in reading order, with excerpts."""
     uri = _uri_maker(app.builder, pagename)
     items = []
     for post in members:
         iso = post.date.isoformat()
-        n = minutes(_extras(app.env)[post.docname].stats, rates=app.config.post_extras_reading_rates)
+        n = minutes(post.stats, rates=app.config.post_extras_reading_rates)
         items.append(
             '<li class="series-entry">'
             f'<h2><a class="series-entry-title" href="{uri(post.docname)}">{escape(post.title)}</a></h2>'
@@ -536,16 +465,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("post_extras.css")
     add_html_node(app, post_extras_node)
     app.connect("config-inited", _serve_stylesheet)
-    # after latest_updates (priority 500) has recorded the post
-    app.connect("doctree-read", _on_doctree_read, priority=600)
-    app.connect("env-purge-doc", _on_env_purge_doc)
-    app.connect("env-merge-info", _on_env_merge_info)
     app.connect("env-get-updated", _on_env_get_updated)
     app.connect("doctree-resolved", _on_doctree_resolved)
     app.connect("html-collect-pages", _on_html_collect_pages)
     return {
         "version": __version__,
-        "env_version": 2,
+        "env_version": 3,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -1,0 +1,192 @@
+"""One record per post: :class:`Post`, made once when the post is read.
+
+A post is a document matching ``latest_updates_post_pattern`` with a ``date`` in its
+front matter and a title.  When it is read, one immutable :class:`Post` is made of its
+front matter (already checked by :mod:`zhiyuan.posts.frontmatter`; dates, lists and
+names read by :mod:`zhiyuan.posts.fields`), its title, its excerpt tokens and its
+reading statistics, and kept on the environment — never its doctree.  The home index,
+the archives, the post meta line, series, related posts, feeds and social meta all read
+these records (:func:`post_records`, :func:`published_posts`); nothing else reads a
+post's metadata.  Records are purged and merged per document, so parallel reads are safe.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from docutils import nodes
+from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+
+from zhiyuan.compat import ablog
+from zhiyuan.config import declare
+from zhiyuan.posts.excerpt import Token, collect_tokens
+from zhiyuan.posts.fields import is_published, local_datetime, post_date, site_timezone, split_list
+from zhiyuan.posts.reading_time import ReadingStats, count
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
+
+__version__ = "1.0"
+
+logger = logging.getLogger(__name__)
+
+_ENV_POSTS = "zhiyuan_posts"
+_EXCERPT_FIELD = "zhiyuan_excerpt"
+
+
+@dataclass(frozen=True)
+class Post:
+    """What the site shows of one post: a few strings and numbers, never a doctree."""
+
+    docname: str
+    title: str
+    date: dt.date
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    series: str | None = None
+    #: the front matter's ``date`` with its time of day, naive, in the site's time zone (UTC
+    #: where none is set up); the feeds' publication time
+    time: dt.datetime | None = None
+    excerpt_override: str | None = None
+    tokens: tuple[Token, ...] = ()
+    stats: ReadingStats = ReadingStats()
+
+    def sort_key(self) -> tuple:
+        """Newest first, then by title, then by path."""
+        return (-self.date.toordinal(), self.title, self.docname)
+
+
+def post_records(env: BuildEnvironment) -> dict[str, Post]:
+    """The record of every post read, published or not, by docname."""
+    if not hasattr(env, _ENV_POSTS):
+        setattr(env, _ENV_POSTS, {})
+    return getattr(env, _ENV_POSTS)
+
+
+def published_posts(env: BuildEnvironment, category: str | None = None) -> list[Post]:
+    """Published posts (of *category*, if given), newest first."""
+    posts = [
+        post
+        for post in post_records(env).values()
+        if is_published(post.date, env.config) and (category is None or category in post.categories)
+    ]
+    return sorted(posts, key=Post.sort_key)
+
+
+def is_post(config: Config, docname: str, metadata: dict[str, Any]) -> bool:
+    """Whether *docname* is a post: it matches the post pattern and has a ``date``."""
+    return "date" in metadata and any(
+        fnmatch.fnmatch(docname, pattern) for pattern in config.latest_updates_post_pattern
+    )
+
+
+# -- Reading -----------------------------------------------------------------
+
+
+class ExcerptFieldTransform(SphinxTransform):
+    """Take a post's front-matter ``excerpt:`` out of the docinfo.
+
+    ablog reads ``excerpt`` as a number of paragraphs (and fails on text), so the
+    field is moved aside before ablog's front-matter transform (priority 800).
+    """
+
+    default_priority = 795
+
+    def apply(self, **kwargs: Any) -> None:
+        for docinfo in self.document.findall(nodes.docinfo):
+            for fld in list(docinfo.findall(nodes.field)):
+                if fld[0].astext() == "excerpt":
+                    self.document[_EXCERPT_FIELD] = fld[1].astext().strip()
+                    fld.parent.remove(fld)
+
+
+def _series(value: Any, docname: str) -> str | None:
+    series = str(value or "").strip() or None
+    if series is not None and not ablog.slugify(series):
+        logger.warning(
+            "series name %r has no letters or digits for a URL; the post is left out of it",
+            series,
+            type="post_extras",
+            subtype="series",
+            location=docname,
+        )
+        return None
+    return series
+
+
+def _time(value: Any, config: Config) -> dt.datetime | None:
+    try:
+        return local_datetime(value, site_timezone(config) or ZoneInfo("UTC"))
+    except ValueError:
+        return None
+
+
+def read_post(app: Sphinx, docname: str, doctree: nodes.document) -> Post | None:
+    """The record of *docname*, or None if it is not a post (or one the site cannot list)."""
+    env, config = app.env, app.config
+    metadata = env.metadata.get(docname, {})
+    if not is_post(config, docname, metadata):
+        return None
+    date = post_date(metadata["date"], config)
+    if date is None:
+        logger.warning(
+            "date %r of post is not an ISO date; it is left out of the latest updates",
+            str(metadata["date"]),
+            type="latest_updates",
+            subtype="date",
+            location=docname,
+        )
+        return None
+    section = doctree.next_node(nodes.section)
+    if section is None or not section[0].astext().strip():
+        # no title to show (Sphinx would say "<no title>"); ablog cannot list
+        # such a post either, and the body checks warn about it
+        return None
+    return Post(
+        docname=docname,
+        title=env.titles[docname].astext() if docname in env.titles else docname,
+        date=date,
+        categories=split_list(metadata.get("category", "")),
+        tags=split_list(metadata.get("tags", "")),
+        authors=split_list(metadata.get("author", "")),
+        series=_series(metadata.get("series"), docname),
+        time=_time(metadata.get("date"), config),
+        excerpt_override=doctree.get(_EXCERPT_FIELD),
+        tokens=tuple(collect_tokens(doctree, limit=config.latest_updates_excerpt_length)),
+        stats=count(doctree),
+    )
+
+
+def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
+    """Keep the record of each post that is read."""
+    post = read_post(app, app.env.docname, doctree)
+    if post is not None:
+        post_records(app.env)[post.docname] = post
+
+
+def _on_env_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    """Forget a re-read or removed document's record."""
+    post_records(env).pop(docname, None)
+
+
+def _on_env_merge_info(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    """Take over the records a parallel reader made."""
+    theirs = post_records(other)
+    post_records(env).update((name, theirs[name]) for name in docnames if name in theirs)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    declare(app, "zhiyuan.posts.model")
+    app.add_transform(ExcerptFieldTransform)
+    app.connect("doctree-read", _on_doctree_read)
+    app.connect("env-purge-doc", _on_env_purge_doc)
+    app.connect("env-merge-info", _on_env_merge_info)
+    return {"version": __version__, "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
