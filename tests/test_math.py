@@ -103,7 +103,7 @@ def test_a_lost_cache_is_rebuilt_even_when_nothing_is_read(rootdir, tmp_path):
     written later (after an edit) still find every formula."""
     src = _copy(rootdir, "math", tmp_path / "src")
     first = build(src, freshenv=True)
-    cache = Path(first.doctreedir) / "katex_ssr_cache.pickle"
+    cache = Path(first.doctreedir) / "zhiyuan" / "katex_ssr_cache.pickle"
     cache.unlink()
     noop = build(src)
     assert noop.builder._katex_ssr_cache.rendered_this_build > 0

@@ -10,7 +10,7 @@ from helpers import build, soup
 
 
 def _cache_files(app) -> dict[str, int]:
-    folder = Path(app.doctreedir) / "jinja_bytecode"
+    folder = Path(app.doctreedir) / "zhiyuan" / "jinja_bytecode"
     return {path.name: path.stat().st_mtime_ns for path in folder.glob("*.cache")}
 
 

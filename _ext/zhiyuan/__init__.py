@@ -16,7 +16,7 @@ load one part alone), grouped by job:
   written for (UPSTREAM.md lists every patch and why);
 * ``tools/``    — the scripts behind ``nox -s build`` (staged build) and ``nox -s new``;
 * ``config.py`` (every setting, declared once), ``diagnostics.py`` (every warning type),
-  ``caches.py`` (the caches kept in the doctree folder).
+  ``caches.py`` (the one folder of caches and state in the doctree folder, tied to our code).
 
 ARCHITECTURE.md describes how a post becomes each output.
 """
@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 #: by priority and, within a priority, in the order they were connected, so this order
 #: is part of the behaviour: keep it unless a listener's priority makes it irrelevant.
 PARTS = (
+    # Our folder in the doctree folder, emptied when our code changes (then every page is
+    # written again).
+    "zhiyuan.caches",
     # KaTeX first: its doctree-read records a document's formulas before anything else
     # reads the doctree, and its renderer starts only after the search helper is forked.
     "zhiyuan.formulas.katex_ssr",

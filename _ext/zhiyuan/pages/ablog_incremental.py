@@ -46,8 +46,15 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
+from zhiyuan import caches
 from zhiyuan.compat import ablog
-from zhiyuan.pages.generated import add_template_inputs, digest, page_cache, sidebars, site_inputs
+from zhiyuan.pages.generated import (
+    add_template_inputs,
+    digest,
+    page_cache,
+    sidebars,
+    site_inputs,
+)
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -176,7 +183,7 @@ def page_content(
 
 
 def _state_path(app: Sphinx) -> Path:
-    return Path(app.doctreedir) / _STATE_FILE
+    return caches.path(app.doctreedir, _STATE_FILE)
 
 
 def _load_state(app: Sphinx) -> dict[str, Any]:
@@ -313,6 +320,7 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("zhiyuan.caches")
     app.setup_extension("ablog")
     app.setup_extension("zhiyuan.pages.generated")
     # Removed documents' pages go whatever ablog's version (a gap of Sphinx's own).

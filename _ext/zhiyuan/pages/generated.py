@@ -46,6 +46,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from zhiyuan import caches
 from zhiyuan.compat import notfound
 from zhiyuan.compat import sphinx as sphinx_compat
 
@@ -150,7 +151,7 @@ class PageCache:
 
     def __init__(self, app: Sphinx, name: str) -> None:
         self._app = app
-        self._path = Path(app.doctreedir) / _STATE_FILE.format(name=name)
+        self._path = caches.path(app.doctreedir, _STATE_FILE.format(name=name))
         self._outdir = Path(app.outdir)
         try:
             state = json.loads(self._path.read_text(encoding="utf-8"))
@@ -278,6 +279,7 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("zhiyuan.caches")
     app.connect("builder-inited", _on_builder_inited)
     app.connect("env-get-outdated", _on_env_get_outdated)
     app.connect("env-before-read-docs", _on_env_before_read_docs)

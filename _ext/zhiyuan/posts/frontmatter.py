@@ -38,8 +38,15 @@ from docutils import nodes
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
+from zhiyuan import caches
 from zhiyuan.config import declare
-from zhiyuan.posts.fields import DateError, local_datetime, site_timezone, site_today, split_list
+from zhiyuan.posts.fields import (
+    DateError,
+    local_datetime,
+    site_timezone,
+    site_today,
+    split_list,
+)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -197,7 +204,7 @@ class _ScanCache:
     """
 
     def __init__(self, app: Sphinx, tz: ZoneInfo) -> None:
-        self._path = Path(app.doctreedir) / _SCAN_CACHE
+        self._path = caches.path(app.doctreedir, _SCAN_CACHE)
         self._tz = tz
         try:
             self._old = json.loads(self._path.read_text(encoding="utf-8"))
@@ -356,6 +363,7 @@ class NormalisePostFrontMatter(SphinxTransform):
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("zhiyuan.caches")
     declare(app, "zhiyuan.posts.frontmatter")
     app.connect("config-inited", _on_config_inited, priority=400)
     app.add_transform(NormalisePostFrontMatter)

@@ -25,7 +25,13 @@ from sphinx.util import logging
 from zhiyuan.compat import ablog
 from zhiyuan.config import declare
 from zhiyuan.posts.excerpt import Token, collect_tokens
-from zhiyuan.posts.fields import is_published, local_datetime, post_date, site_timezone, split_list
+from zhiyuan.posts.fields import (
+    is_published,
+    local_datetime,
+    post_date,
+    site_timezone,
+    split_list,
+)
 from zhiyuan.posts.reading_time import ReadingStats, count
 
 if TYPE_CHECKING:

@@ -37,6 +37,7 @@ from docutils import nodes
 from sphinx.search import languages
 from sphinx.search.zh import JIEBA_DEFAULT_DICT, SearchChinese
 
+from zhiyuan import caches
 from zhiyuan.compat import sphinx as sphinx_compat
 from zhiyuan.config import declare
 
@@ -113,7 +114,7 @@ def _this_build(app: Sphinx) -> _ThisBuild | None:
     if _THIS_BUILD not in app.__dict__:
         user_dict = _user_dict(app.config.html_search_options)
         app.__dict__[_THIS_BUILD] = (
-            _ThisBuild(Words(user_dict, app.doctreedir, Segmenter(user_dict) if _wants_helper(app) else None))
+            _ThisBuild(Words(user_dict, caches.folder(app.doctreedir), Segmenter(user_dict) if _wants_helper(app) else None))
             if _indexes_with_us(app) else None
         )
     return app.__dict__[_THIS_BUILD]
@@ -167,6 +168,7 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("zhiyuan.caches")
     app.add_search_language(SearchChineseFixed)
     declare(app, "zhiyuan.search")
     app.connect("env-before-read-docs", _on_env_before_read_docs)

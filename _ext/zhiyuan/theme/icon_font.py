@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
+from zhiyuan import caches
 from zhiyuan.compat import pydata_sphinx_theme
 from zhiyuan.config import declare
 
@@ -66,7 +67,7 @@ def _on_builder_inited(app: Sphinx) -> None:
             type="icon_font",
             subtype="version",
         )
-    staging = Path(app.doctreedir) / _STAGING
+    staging = caches.path(app.doctreedir, _STAGING)
     for name in _FILES:
         target = staging / "fontawesome" / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -87,6 +88,7 @@ def _on_html_page_context(
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("zhiyuan.caches")
     declare(app, "zhiyuan.theme.icon_font")
     app.connect("builder-inited", _on_builder_inited)
     app.connect("html-page-context", _on_html_page_context)

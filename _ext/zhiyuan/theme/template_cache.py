@@ -17,11 +17,11 @@ its own environment), so that check is turned off.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import FileSystemBytecodeCache
 
+from zhiyuan import caches
 from zhiyuan.compat import sphinx as sphinx_compat
 
 if TYPE_CHECKING:
@@ -41,12 +41,13 @@ def _on_builder_inited(app: Sphinx) -> None:
     environment.auto_reload = False
     if environment.bytecode_cache is not None:
         return
-    folder = Path(app.doctreedir) / _CACHE_DIR
+    folder = caches.path(app.doctreedir, _CACHE_DIR)
     folder.mkdir(parents=True, exist_ok=True)
     environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("zhiyuan.caches")
     app.connect("builder-inited", _on_builder_inited)
     return {
         "version": __version__,

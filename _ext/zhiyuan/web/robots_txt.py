@@ -22,6 +22,7 @@ from xml.etree import ElementTree
 
 from sphinx.util import logging
 
+from zhiyuan import caches
 from zhiyuan.config import declare
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def complete_sitemap(app: Sphinx, path: Path) -> None:
     """
     base = app.config.html_baseurl if app.config.html_baseurl.endswith("/") else app.config.html_baseurl + "/"
     outdir = Path(app.outdir)
-    known_file = Path(app.doctreedir) / _KNOWN_URLS
+    known_file = caches.path(app.doctreedir, _KNOWN_URLS)
     try:
         known = set(json.loads(known_file.read_text(encoding="utf-8")))
     except (OSError, ValueError):
@@ -97,6 +98,7 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("zhiyuan.caches")
     app.setup_extension("sphinx_sitemap")
     declare(app, "zhiyuan.web.robots_txt")
     app.connect("build-finished", _on_build_finished)

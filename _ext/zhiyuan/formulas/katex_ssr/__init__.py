@@ -174,7 +174,7 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
 
 def _on_builder_inited(app: Sphinx) -> None:
     """Stage KaTeX's CSS and fonts for ``_static/katex/``; open the render cache."""
-    app.builder._katex_ssr_cache = _Cache(Path(app.doctreedir) / _CACHE_FILE, app.config.katex_ssr_macros)
+    app.builder._katex_ssr_cache = _Cache(caches.path(app.doctreedir, _CACHE_FILE), app.config.katex_ssr_macros)
     if app.builder.format != "html":
         return
     assets = Path(app.confdir, app.config.katex_ssr_assets)  # relative to conf.py
@@ -198,7 +198,7 @@ def _on_builder_inited(app: Sphinx) -> None:
             type="katex_ssr",
             subtype="version",
         )
-    staging = Path(app.doctreedir) / "katex_ssr_static"
+    staging = caches.path(app.doctreedir, "katex_ssr_static")
     target = staging / "katex"
     if target.exists():
         shutil.rmtree(target)
@@ -338,6 +338,7 @@ def _visit_math_block(self, node: nodes.math_block) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("zhiyuan.caches")
     app.setup_extension("sphinxcontrib.katex")
     app.setup_extension("zhiyuan.pages.generated")  # whether this build changed the environment
     declare(app, "zhiyuan.formulas.katex_ssr")

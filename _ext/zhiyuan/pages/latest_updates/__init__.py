@@ -41,6 +41,7 @@ from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from zhiyuan import caches
 from zhiyuan.config import declare
 from zhiyuan.pages.archive_slugs import archive_slug
 from zhiyuan.pages.generated import digest, page_cache
@@ -223,7 +224,7 @@ _EXCERPT_CACHE_FILE = "latest_updates_excerpts.pickle"
 
 def _excerpt_cache(env: BuildEnvironment) -> ExcerptCache:
     if env not in _EXCERPT_CACHES:
-        _EXCERPT_CACHES[env] = ExcerptCache(Path(env.doctreedir) / _EXCERPT_CACHE_FILE)
+        _EXCERPT_CACHES[env] = ExcerptCache(caches.path(env.doctreedir, _EXCERPT_CACHE_FILE))
     return _EXCERPT_CACHES[env]
 
 
@@ -492,6 +493,7 @@ def _on_html_page_context(
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("zhiyuan.caches")
     declare(app, "zhiyuan.pages.latest_updates")
     app.setup_extension("zhiyuan.posts.model")
     app.setup_extension("zhiyuan.pages.archive_slugs")  # the category pages the index links to

@@ -50,6 +50,7 @@ from babel.messages.pofile import read_po
 from markupsafe import Markup
 from sphinx.util import logging
 
+from zhiyuan import caches
 from zhiyuan.compat import ablog, pydata_sphinx_theme
 
 from .asset_tags import forget_asset_tags, share_asset_tags
@@ -160,7 +161,7 @@ _ENTRIES_CACHE = "_portal_theme_entries_cache"
 
 def _entries_cache(app: Sphinx) -> EntriesCache:
     if _ENTRIES_CACHE not in app.__dict__:
-        app.__dict__[_ENTRIES_CACHE] = EntriesCache(Path(app.doctreedir) / "portal_theme_entries.pickle")
+        app.__dict__[_ENTRIES_CACHE] = EntriesCache(caches.path(app.doctreedir, "portal_theme_entries.pickle"))
     return app.__dict__[_ENTRIES_CACHE]
 
 
@@ -306,8 +307,9 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("zhiyuan.caches")
     app.setup_extension("ablog")
-    locale_dir = _compile_catalogs(Path(app.doctreedir) / "portal_theme_locales")
+    locale_dir = _compile_catalogs(caches.path(app.doctreedir, "portal_theme_locales"))
     app.add_message_catalog(_CATALOG, str(locale_dir))
     app.connect("config-inited", _on_config_inited)
     app.connect("builder-inited", _on_builder_inited)

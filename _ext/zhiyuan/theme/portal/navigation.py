@@ -85,7 +85,7 @@ class _Navigations:
 def _navigations(app: Sphinx) -> _Navigations:
     if _RENDERED not in app.__dict__:
         app.__dict__[_RENDERED] = _Navigations(
-            Path(app.doctreedir) / _CACHE_FILE, site_inputs(app), _in_navigation(app)
+            caches.path(app.doctreedir, _CACHE_FILE), site_inputs(app), _in_navigation(app)
         )
     return app.__dict__[_RENDERED]
 

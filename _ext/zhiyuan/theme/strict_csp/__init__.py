@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
+from zhiyuan import caches
 from zhiyuan.compat import pydata_sphinx_theme
 from zhiyuan.theme.theme_files import theme_file
 
@@ -92,7 +93,7 @@ def _on_builder_inited(app: Sphinx) -> None:
             subtype="fontawesome",
         )
         return
-    staging = Path(app.doctreedir) / _STAGING
+    staging = caches.path(app.doctreedir, _STAGING)
     target = staging / FONTAWESOME_CSS
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.is_file() or target.read_text(encoding="utf-8") != css:
@@ -149,6 +150,7 @@ def _on_html_page_context(
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("zhiyuan.caches")
     app.connect("config-inited", _on_config_inited)
     app.connect("builder-inited", _on_builder_inited)
     # after pydata-sphinx-theme (500) has added its inline scripts
