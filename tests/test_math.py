@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from zhiyuan import state
+
 from helpers import REPO, build, soup
 
 ASSETS = REPO / "node_modules" / "katex" / "dist"
@@ -58,8 +60,8 @@ def test_macros_from_conf_work_in_every_formula(rootdir, tmp_path):
 def test_identical_formulas_render_once_and_are_cached(rootdir, tmp_path):
     src = _copy(rootdir, "math", tmp_path / "src")
     first = build(src, freshenv=True)
-    distinct = {(tex, display) for recs in first.env.katex_ssr_formulas.values() for tex, display, _ in recs}
-    total = sum(len(recs) for recs in first.env.katex_ssr_formulas.values())
+    distinct = {(tex, display) for recs in state.per_document(first.env, "katex_ssr.formulas").values() for tex, display, _ in recs}
+    total = sum(len(recs) for recs in state.per_document(first.env, "katex_ssr.formulas").values())
     assert total > len(distinct)
     assert first.builder._katex_ssr_cache.rendered_this_build == len(distinct)
     (src / "other.md").write_text((src / "other.md").read_text() + "\n新段落 $a^2 + b^2 = c^2$。\n")

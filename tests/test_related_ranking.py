@@ -16,6 +16,7 @@ from zhiyuan.pages.post_extras import (
     _RelatedPosts,
     _shown,
 )
+from zhiyuan import state
 from zhiyuan.posts.model import Post
 
 LABELS = ["a", "b", "c", "d", "e"]
@@ -36,13 +37,14 @@ def _site(entries):
     for number, (date, title, categories, tags) in enumerate(entries):
         docname = f"posts/p{number:02d}"
         records[docname] = Post(docname, title, date, tuple(categories), tuple(tags))
-    env = SimpleNamespace(zhiyuan_posts=records)
+    env = SimpleNamespace()
+    state.per_document(env, "posts").update(records)
     return env, sorted(records.values(), key=Post.sort_key)
 
 
 def _expected(env, published, docname, limit):
     """Score = shared distinct tags + 1 for any shared category; best first, then newest, title, path."""
-    me = env.zhiyuan_posts[docname]
+    me = state.per_document(env, "posts")[docname]
     scored = []
     for other in published:
         if other.docname == docname:
@@ -87,7 +89,9 @@ def _catalog_env(entries, limit):
         for docname, (date, title, categories, tags, series) in entries.items()
     }
     config = SimpleNamespace(post_extras_related_count=limit, post_extras_series_titles={}, post_frontmatter_timezone=None)
-    return SimpleNamespace(zhiyuan_posts=records, config=config)
+    env = SimpleNamespace(config=config)
+    state.per_document(env, "posts").update(records)
+    return env
 
 
 def _edited(entries, edit_list):

@@ -16,6 +16,7 @@ load one part alone), grouped by job:
   written for (UPSTREAM.md lists every patch and why);
 * ``tools/``    — the scripts behind ``nox -s build`` (staged build) and ``nox -s new``;
 * ``config.py`` (every setting, declared once), ``diagnostics.py`` (every warning type),
+  ``state.py`` (our records on the environment, purged and merged in one place),
   ``caches.py`` (the one folder of caches and state in the doctree folder, tied to our code).
 
 ARCHITECTURE.md describes how a post becomes each output.
@@ -35,6 +36,8 @@ PARTS = (
     # Our folder in the doctree folder, emptied when our code changes (then every page is
     # written again).
     "zhiyuan.caches",
+    # Our records on the environment, purged and merged per document in one place.
+    "zhiyuan.state",
     # KaTeX first: its doctree-read records a document's formulas before anything else
     # reads the doctree, and its renderer starts only after the search helper is forked.
     "zhiyuan.formulas.katex_ssr",

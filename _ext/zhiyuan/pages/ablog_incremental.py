@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
-from zhiyuan import caches
+from zhiyuan import caches, state
 from zhiyuan.compat import ablog
 from zhiyuan.pages.generated import (
     add_template_inputs,
@@ -66,8 +66,6 @@ __version__ = "1.0"
 logger = logging.getLogger(__name__)
 
 _STATE_FILE = "ablog_incremental.json"
-_ENV_SIDEBAR = "ablog_incremental_sidebar"
-_ENV_NEIGHBOURS = "ablog_incremental_neighbours"
 
 
 def _counts(posts: list[dict[str, Any]], key: str) -> list[tuple[str, int]]:
@@ -121,10 +119,10 @@ def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
         return sorted(env.found_docs)  # without the fingerprints, every page may be stale
     fingerprints = {"ablog": sidebar_fingerprint(env), "browse": browse_fingerprint(env)}
     neighbours = neighbour_fingerprints(env)
-    old_fingerprints = getattr(env, _ENV_SIDEBAR, None) or {}
-    old_neighbours = getattr(env, _ENV_NEIGHBOURS, {})
-    setattr(env, _ENV_SIDEBAR, fingerprints)
-    setattr(env, _ENV_NEIGHBOURS, neighbours)
+    old_fingerprints = state.site_value(env, "ablog_incremental.sidebars") or {}
+    old_neighbours = state.site_value(env, "ablog_incremental.neighbours", {})
+    state.set_site_value(env, "ablog_incremental.sidebars", fingerprints)
+    state.set_site_value(env, "ablog_incremental.neighbours", neighbours)
     changed = {name for name, value in fingerprints.items() if old_fingerprints.get(name, value) != value}
     rewrite = set()
     if changed:
@@ -320,6 +318,7 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("zhiyuan.state")
     app.setup_extension("zhiyuan.caches")
     app.setup_extension("ablog")
     app.setup_extension("zhiyuan.pages.generated")
@@ -327,7 +326,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", _on_env_get_outdated)
     app.connect("build-finished", _on_build_finished)
     app.connect("env-get-updated", _on_env_get_updated)
-    metadata = {"version": __version__, "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
+    metadata = {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
     if not ablog.active(app):
         return metadata  # ablog writes its pages and feeds itself, every build
     ablog.take_over_page_writers(app)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from zhiyuan import state
 from zhiyuan.compat import ablog
 from zhiyuan.pages.archive_slugs import archive_slug
 
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
 
 __version__ = "1.0"
 
-_ENV_ADDED = "ablog_labels_added"
 _CATALOGS = (("category", "category", "category"), ("tags", "tag", "tag"))
 
 
@@ -41,7 +41,7 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     if not ablog.active(app):
         return []
     std = env.domains.standard_domain
-    for label in getattr(env, _ENV_ADDED, []):
+    for label in state.site_value(env, "ablog_labels.added", []):
         std.labels.pop(label, None)
         std.anonlabels.pop(label, None)
     added = []
@@ -51,12 +51,13 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
         std.labels[label] = (docname, "", name)
         std.anonlabels[label] = (docname, "")
         added.append(label)
-    setattr(env, _ENV_ADDED, added)
+    state.set_site_value(env, "ablog_labels.added", added)
     return []
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("zhiyuan.state")
     app.setup_extension("ablog")
     app.setup_extension("zhiyuan.pages.archive_slugs")  # the archive pages these labels point at
     app.connect("env-updated", _on_env_updated)
-    return {"version": __version__, "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -4,10 +4,12 @@ A post is a document matching ``latest_updates_post_pattern`` with a ``date`` in
 front matter and a title.  When it is read, one immutable :class:`Post` is made of its
 front matter (already checked by :mod:`zhiyuan.posts.frontmatter`; dates, lists and
 names read by :mod:`zhiyuan.posts.fields`), its title, its excerpt tokens and its
-reading statistics, and kept on the environment — never its doctree.  The home index,
+reading statistics, and kept in the environment's store (:mod:`zhiyuan.state`) — never
+its doctree.  The home index,
 the archives, the post meta line, series, related posts, feeds and social meta all read
 these records (:func:`post_records`, :func:`published_posts`); nothing else reads a
-post's metadata.  Records are purged and merged per document, so parallel reads are safe.
+post's metadata.  The store purges and merges records per document, so parallel reads are
+safe.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from docutils import nodes
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
+from zhiyuan import state
 from zhiyuan.compat import ablog
 from zhiyuan.config import declare
 from zhiyuan.posts.excerpt import Token, collect_tokens
@@ -43,7 +46,6 @@ __version__ = "1.0"
 
 logger = logging.getLogger(__name__)
 
-_ENV_POSTS = "zhiyuan_posts"
 _EXCERPT_FIELD = "zhiyuan_excerpt"
 
 
@@ -72,9 +74,7 @@ class Post:
 
 def post_records(env: BuildEnvironment) -> dict[str, Post]:
     """The record of every post read, published or not, by docname."""
-    if not hasattr(env, _ENV_POSTS):
-        setattr(env, _ENV_POSTS, {})
-    return getattr(env, _ENV_POSTS)
+    return state.per_document(env, "posts")
 
 
 def published_posts(env: BuildEnvironment, category: str | None = None) -> list[Post]:
@@ -178,21 +178,9 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
         post_records(app.env)[post.docname] = post
 
 
-def _on_env_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    """Forget a re-read or removed document's record."""
-    post_records(env).pop(docname, None)
-
-
-def _on_env_merge_info(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    """Take over the records a parallel reader made."""
-    theirs = post_records(other)
-    post_records(env).update((name, theirs[name]) for name in docnames if name in theirs)
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("zhiyuan.state")
     declare(app, "zhiyuan.posts.model")
     app.add_transform(ExcerptFieldTransform)
     app.connect("doctree-read", _on_doctree_read)
-    app.connect("env-purge-doc", _on_env_purge_doc)
-    app.connect("env-merge-info", _on_env_merge_info)
-    return {"version": __version__, "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -37,7 +37,7 @@ from docutils import nodes
 from sphinx.locale import _
 from sphinx.util import logging
 
-from zhiyuan import caches
+from zhiyuan import caches, state
 from zhiyuan.compat import sphinxcontrib_katex as katex
 from zhiyuan.config import declare
 from zhiyuan.pages.generated import environment_changed
@@ -53,9 +53,8 @@ logger = logging.getLogger(__name__)
 
 RENDERER = "katex_ssr"
 _RENDER_SCRIPT = Path(__file__).resolve().parent / "render.js"
-_ENV_FORMULAS = "katex_ssr_formulas"
 # the renderer (macros, KaTeX version) whose cache held every formula of the environment
-_ENV_COMPLETE = "katex_ssr_cache_complete_for"
+_COMPLETE = "katex_ssr.cache_complete_for"
 _CACHE_FILE = "katex_ssr_cache.pickle"
 _RENDER_TIMEOUT = 600
 
@@ -64,9 +63,7 @@ _RENDER_TIMEOUT = 600
 
 
 def _formulas(env: BuildEnvironment) -> dict[str, list[tuple[str, bool, int | None]]]:
-    if not hasattr(env, _ENV_FORMULAS):
-        setattr(env, _ENV_FORMULAS, {})
-    return getattr(env, _ENV_FORMULAS)
+    return state.per_document(env, "katex_ssr.formulas")
 
 
 def _tex(node: nodes.Element) -> str:
@@ -237,18 +234,6 @@ def _start_renderer_early(app: Sphinx, found: list[tuple[str, bool, int | None]]
         app._katex_ssr_process = start_renderer(app._katex_ssr_node)
 
 
-def _on_env_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    """Forget the formulas of a re-read or removed document."""
-    _formulas(env).pop(docname, None)
-
-
-def _on_env_merge_info(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    """Take over formulas recorded by a parallel reader."""
-    for docname in docnames:
-        if docname in _formulas(other):
-            _formulas(env)[docname] = _formulas(other)[docname]
-
-
 def _on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Remember which documents this build reads: only their errors are reported."""
     app._katex_ssr_read = set(docnames)
@@ -270,7 +255,7 @@ def _render_missing(app: Sphinx, env: BuildEnvironment, process: subprocess.Pope
         return
     cache: _Cache = app.builder._katex_ssr_cache
     if (not environment_changed(app) and cache.loaded
-            and getattr(env, _ENV_COMPLETE, None) == cache.renderer):
+            and state.site_value(env, _COMPLETE) == cache.renderer):
         # the formulas are the last build's, and its cache held every one of them
         return
     macros = app.config.katex_ssr_macros
@@ -296,7 +281,7 @@ def _render_missing(app: Sphinx, env: BuildEnvironment, process: subprocess.Pope
                     location=(docname, line),
                 )
     cache.save(keep=set(wanted))
-    setattr(env, _ENV_COMPLETE, cache.renderer)
+    state.set_site_value(env, _COMPLETE, cache.renderer)
 
 
 def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
@@ -338,6 +323,7 @@ def _visit_math_block(self, node: nodes.math_block) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("zhiyuan.state")
     app.setup_extension("zhiyuan.caches")
     app.setup_extension("sphinxcontrib.katex")
     app.setup_extension("zhiyuan.pages.generated")  # whether this build changed the environment
@@ -350,14 +336,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _on_config_inited, priority=400)
     app.connect("builder-inited", _on_builder_inited)
     app.connect("doctree-read", _on_doctree_read)
-    app.connect("env-purge-doc", _on_env_purge_doc)
-    app.connect("env-merge-info", _on_env_merge_info)
     app.connect("env-before-read-docs", _on_env_before_read_docs)
     app.connect("env-updated", _on_env_updated)
     app.connect("build-finished", _on_build_finished)
     return {
         "version": __version__,
-        "env_version": 1,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -41,7 +41,7 @@ from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from zhiyuan import caches
+from zhiyuan import caches, state
 from zhiyuan.config import declare
 from zhiyuan.pages.archive_slugs import archive_slug
 from zhiyuan.pages.generated import digest, page_cache
@@ -61,9 +61,6 @@ __version__ = "1.0"
 
 logger = logging.getLogger(__name__)
 
-_ENV_INDEXES = "latest_updates_indexes"
-_ENV_ARCHIVES = "latest_updates_archives"
-_ENV_SHOWN = "latest_updates_shown"
 
 
 # -- Records -----------------------------------------------------------------
@@ -78,35 +75,13 @@ class IndexOptions:
 
 
 def _indexes(env: BuildEnvironment) -> dict[str, IndexOptions]:
-    if not hasattr(env, _ENV_INDEXES):
-        setattr(env, _ENV_INDEXES, {})
-    return getattr(env, _ENV_INDEXES)
+    """The options of the index on each page that has one."""
+    return state.per_document(env, "latest_updates.indexes")
 
 
-def _archives(env: BuildEnvironment) -> set[str]:
-    if not hasattr(env, _ENV_ARCHIVES):
-        setattr(env, _ENV_ARCHIVES, set())
-    return getattr(env, _ENV_ARCHIVES)
-
-
-# -- Reading -----------------------------------------------------------------
-
-
-def _on_env_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    """Forget what a re-read or removed document contributed."""
-    _indexes(env).pop(docname, None)
-    _archives(env).discard(docname)
-
-
-def _on_env_merge_info(
-    app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
-) -> None:
-    """Take over the records a parallel reader collected."""
-    for name in docnames:
-        if name in _indexes(other):
-            _indexes(env)[name] = _indexes(other)[name]
-        if name in _archives(other):
-            _archives(env).add(name)
+def _archives(env: BuildEnvironment) -> dict[str, bool]:
+    """The pages that hold the ``post-archive``."""
+    return state.per_document(env, "latest_updates.archives")
 
 
 def shown_entries(env: BuildEnvironment, page: _Page) -> list[Any]:
@@ -132,9 +107,9 @@ def shown_posts(env: BuildEnvironment, docname: str) -> str:
 def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """The pages holding an index or the archive whose posts, as shown, changed (a post came,
     went, was retitled, or was published by the date)."""
-    before = getattr(env, _ENV_SHOWN, {})
-    now = {doc: shown_posts(env, doc) for doc in sorted(set(_indexes(env)) | _archives(env))}
-    setattr(env, _ENV_SHOWN, now)
+    before = state.site_value(env, "latest_updates.shown", {})
+    now = {doc: shown_posts(env, doc) for doc in sorted(set(_indexes(env)) | set(_archives(env)))}
+    state.set_site_value(env, "latest_updates.shown", now)
     return [doc for doc, value in now.items() if before.get(doc) != value]
 
 
@@ -182,7 +157,7 @@ class PostArchiveDirective(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        _archives(self.env).add(self.env.docname)
+        _archives(self.env)[self.env.docname] = True
         node = post_archive_node()
         self.set_source_info(node)
         return [node]
@@ -493,6 +468,7 @@ def _on_html_page_context(
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("zhiyuan.state")
     app.setup_extension("zhiyuan.caches")
     declare(app, "zhiyuan.pages.latest_updates")
     app.setup_extension("zhiyuan.posts.model")
@@ -502,8 +478,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("latest-updates", LatestUpdatesDirective)
     add_html_node(app, post_archive_node)
     app.add_directive("post-archive", PostArchiveDirective)
-    app.connect("env-purge-doc", _on_env_purge_doc)
-    app.connect("env-merge-info", _on_env_merge_info)
     app.connect("env-updated", _on_env_updated)
     app.connect("env-get-updated", _on_env_get_updated)
     app.connect("build-finished", _on_build_finished)
@@ -512,7 +486,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _on_html_page_context)
     return {
         "version": __version__,
-        "env_version": 4,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

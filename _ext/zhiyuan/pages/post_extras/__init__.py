@@ -61,6 +61,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from docutils import nodes
 from sphinx.util import logging
 
+from zhiyuan import state
 from zhiyuan.compat import ablog
 from zhiyuan.config import declare
 from zhiyuan.pages.archive_slugs import archive_slug
@@ -84,8 +85,6 @@ _STATIC = str(Path(__file__).resolve().parent / "static")
 
 logger = logging.getLogger(__name__)
 
-_ENV_SHOWN = "post_extras_shown"
-_ENV_INPUTS = "post_extras_catalog_inputs"
 
 
 def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -102,19 +101,19 @@ def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     # what the related lists and series boxes are computed from; the same (a body
     # edit, say) means that no post shows anything different
     inputs = _catalog_inputs(env)
-    last_inputs = getattr(env, _ENV_INPUTS, None)
+    last_inputs = state.site_value(env, "post_extras.catalog_inputs")
     if inputs == last_inputs:
         return []
-    setattr(env, _ENV_INPUTS, inputs)
+    state.set_site_value(env, "post_extras.catalog_inputs", inputs)
     catalog = _catalog(app)
-    old: dict[str, _Shown] = getattr(env, _ENV_SHOWN, {})
+    old: dict[str, _Shown] = state.site_value(env, "post_extras.shown", {})
     if last_inputs is None or last_inputs[1] != inputs[1]:
         recheck = set(catalog.published)
     else:
         recheck = _may_show_differently(catalog, last_inputs[0], inputs[0], old)
     new = {doc: old[doc] for doc in catalog.published if doc in old and doc not in recheck}
     new.update(_shown(app.config, catalog, recheck & catalog.published))
-    setattr(env, _ENV_SHOWN, new)
+    state.set_site_value(env, "post_extras.shown", new)
     return sorted(doc for doc, shown in new.items() if doc in old and old[doc].digest != shown.digest)
 
 
@@ -459,6 +458,7 @@ def _serve_stylesheet(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("zhiyuan.state")
     app.setup_extension("zhiyuan.pages.latest_updates")
     app.setup_extension("zhiyuan.pages.generated")
     declare(app, "zhiyuan.pages.post_extras")
@@ -470,7 +470,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-collect-pages", _on_html_collect_pages)
     return {
         "version": __version__,
-        "env_version": 3,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
