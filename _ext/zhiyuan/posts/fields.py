@@ -5,12 +5,13 @@ or as YAML gives them to the front-matter pre-scan.  Every part reads them throu
 functions, so the home index, the post meta line, the feeds and the archives cannot
 disagree about a post's date, its tags, its authors or whether it is published yet.
 Pure functions of their arguments and the configuration; unit-tested in
-``tests/test_fields.py``.
+``tests/posts/test_fields.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -76,10 +77,16 @@ def is_published(date: dt.date, config: Config) -> bool:
 
 
 def split_list(value: Any) -> tuple[str, ...]:
-    """A list field (``a, b`` or ``[a, b]``, as MyST stores a YAML list) as its items."""
+    """A list field (``a, b``, or a YAML list, which MyST stores as JSON: ``["a", "b"]``) as its items."""
     text = str(value).strip()
     if text.startswith("[") and text.endswith("]"):
-        text = text[1:-1]
+        try:
+            items = json.loads(text)
+        except ValueError:
+            text = text[1:-1]  # [a, b] written by hand
+        else:
+            if isinstance(items, list):
+                return tuple(str(item).strip() for item in items if str(item).strip())
     return tuple(part.strip().strip("'\"").strip() for part in text.split(",") if part.strip())
 
 
