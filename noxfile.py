@@ -105,7 +105,7 @@ def tests(session: nox.Session) -> None:
 CANARY_KEEPS_LOCKED = ("torch",)
 # Themes whose newest release a pin keeps out (sphinx-book-theme 1.4 pins pydata-sphinx-theme
 # exactly): the canary also runs the tests of our patches to them against that release alone.
-CANARY_PINNED_THEMES = {"pydata-sphinx-theme": ["tests/test_page_toc.py", "tests/test_sidebar_nav.py"]}
+CANARY_PINNED_THEMES = {"pydata-sphinx-theme": ["tests/theme/test_page_toc.py", "tests/theme/test_sidebar_nav.py"]}
 
 
 def _uncapped(group: str) -> list[str]:

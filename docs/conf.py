@@ -198,7 +198,7 @@ linkcheck_retries = 3
 linkcheck_timeout = 30
 linkcheck_rate_limit_timeout = 120.0
 linkcheck_report_timeouts_as_broken = False
-# The site's own address is checked by tests/test_links.py on the built output.
+# The site's own address is checked by tests/site/test_links.py on the built output.
 linkcheck_ignore = [re.escape(SITE_URL) + ".*"]
 # GitHub renders its anchors with JavaScript; a missing #L12 there is not a broken link.
 linkcheck_anchors_ignore_for_url = [r"https://github\.com/.*"]

@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "_ext"))
+# our package, and the helpers every test module imports (helpers, browser, articles):
+# the test modules are imported by path (``--import-mode=importlib``), so that a module's
+# tests can be named after it in each folder
+sys.path[:0] = [str(REPO / "_ext"), str(REPO / "tests")]
 
 pytest_plugins = ["sphinx.testing.fixtures"]
 

@@ -5,7 +5,7 @@ Each :class:`Setting` names its value, default, rebuild condition (Sphinx's ``"e
 enough, the check a value must pass.  A part of the site declares its settings with
 :func:`declare` in its ``setup()``; a value of the wrong type or one that fails its check
 stops the build with a :class:`~sphinx.errors.ConfigError` naming the value, before any
-post is read.  ARCHITECTURE.md lists them (``tests/test_config.py`` keeps the two equal).
+post is read.  ARCHITECTURE.md lists them (``tests/core/test_config.py`` keeps the two equal).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Each warning is logged with ``type=`` and ``subtype=`` from this table and a ``location=``
 naming the file (and line, where there is one), so a site can silence exactly one kind
-with ``suppress_warnings = ["latest_updates.date"]``.  ``tests/test_config.py`` checks that
+with ``suppress_warnings = ["latest_updates.date"]``.  ``tests/core/test_config.py`` checks that
 the code logs no pair missing here and that ARCHITECTURE.md lists every pair.
 """
 

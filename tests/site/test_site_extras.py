@@ -1,4 +1,5 @@
-"""Issue 8 on the full site: sitemap, robots.txt, social meta, 404, favicon, post extras, feeds."""
+"""The full site's extras: sitemap, robots.txt, social meta, 404 page, favicon, post extras, feeds
+(the 404 page served like Read the Docs, in Chromium: tests/browser/test_not_found.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import datetime as dt
 import functools
 import json
 import xml.etree.ElementTree as ET
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -16,7 +16,6 @@ from bs4 import BeautifulSoup
 
 from zhiyuan.posts.frontmatter import read_front_matter
 
-from browser import QuietHandler, serve
 from helpers import REPO, resolve, soup
 
 pytestmark = pytest.mark.site
@@ -133,59 +132,6 @@ def test_404_page_is_chinese_and_absolute(site):
         for el in page.select(f"{tag}[{attr}]"):
             assert el[attr].startswith((prefix, "#", "https://")), (tag, el[attr])
 
-
-class _RTDHandler(QuietHandler):
-    """Serves the site under the URL prefix and 404.html for anything missing, like Read the Docs."""
-
-    prefix = "/"
-
-    def send_head(self):
-        if not self.path.startswith(self.prefix):
-            return self._not_found()
-        self.path = "/" + self.path[len(self.prefix):]
-        local = Path(self.translate_path(self.path))
-        if not local.exists():
-            return self._not_found()
-        return super().send_head()
-
-    def _not_found(self):
-        body = (Path(self.directory) / "404.html").read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        import io
-
-        return io.BytesIO(body)
-
-
-@contextmanager
-def _serve_like_rtd(site: Path, prefix: str):
-    with serve(site, handler=type("Handler", (_RTDHandler,), {"prefix": prefix})) as url:
-        yield url.rstrip("/")
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("missing", ["nope.html", "posts/2025/nope.html", "a/b/c/d/nope.html"])
-def test_404_page_works_at_any_depth(site, browser, missing):
-    prefix = urlsplit(_base(site)).path
-    with _serve_like_rtd(site, prefix) as origin:
-        page = browser.new_page()
-        failed = []
-        page.on("response", lambda r: failed.append(r.url) if r.status >= 400 and not r.url.endswith(missing) else None)
-        page.on("requestfailed", lambda r: failed.append(r.url))
-        response = page.goto(f"{origin}{prefix}{missing}")
-        page.wait_for_load_state("networkidle")
-        assert response.status == 404
-        assert page.locator("article h1").inner_text().startswith("页面未找到")
-        assert failed == []
-        # the theme's stylesheet applied: the article is laid out, not a bare page
-        assert page.evaluate("document.styleSheets.length") >= 5
-        page.get_by_role("link", name="返回首页").click()
-        page.wait_for_load_state()
-        assert page.url == f"{origin}{prefix}index.html"
-        assert page.locator("section.latest-updates").count() == 1
-        page.close()
 
 
 # -- posts: reading time, prev/next, related, series ---------------------------

@@ -1,9 +1,9 @@
-"""Accessibility of the built site: static checks on every page, axe-core in Chromium.
+"""Accessibility of the built site in Chromium: axe-core's rules.
 
 axe-core comes from npm (package.json pins it; `npm ci` installs it, as nox does).
 Its rules run in light and dark mode on the home page, a post with math and code,
 a category archive and a search results page; no violation of impact "serious" or
-"critical" is allowed.
+"critical" is allowed.  (Static checks of every page: tests/site/test_accessibility.py.)
 """
 
 from __future__ import annotations
@@ -14,54 +14,12 @@ from urllib.parse import quote
 
 import pytest
 
-from helpers import REPO, math_and_code_post, soup
+from helpers import REPO, math_and_code_post
 
 pytestmark = [pytest.mark.site]
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING_IMPACTS = {"serious", "critical"}
-HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
-
-
-def _pages(site: Path) -> list[Path]:
-    return sorted(p for p in site.rglob("*.html") if p.relative_to(site).parts[0] != "_static")
-
-
-# -- every page, statically ----------------------------------------------------
-
-
-def test_every_page_is_in_simplified_chinese(site):
-    for path in _pages(site):
-        assert soup(path).html.get("lang") == "zh-CN", path.relative_to(site)
-
-
-def test_every_image_has_alt_text(site):
-    # no article has an image yet; this keeps the first one honest (alt="" for decoration)
-    for path in _pages(site):
-        for img in soup(path).find_all("img"):
-            assert img.has_attr("alt"), f"{path.relative_to(site)}: {img}"
-
-
-def _heading_levels(path: Path) -> list[int]:
-    """Levels of the headings of the page's main content, as a screen reader lists them."""
-    main = soup(path).select_one("main#main-content")
-    assert main is not None, path
-    for hidden in main.select(".onlyprint"):  # sphinx-book-theme's print-only copy of the title
-        hidden.decompose()
-    return [int(h.name[1]) for h in main.find_all(HEADINGS)]
-
-
-def test_main_content_headings_start_at_h1_and_skip_no_level(site):
-    for path in _pages(site):
-        levels = _heading_levels(path)
-        name = path.relative_to(site).as_posix()
-        assert levels and levels[0] == 1, f"{name}: {levels}"
-        assert levels.count(1) == 1, f"{name}: {levels}"
-        for before, after in zip(levels, levels[1:]):
-            assert after <= before + 1, f"{name}: h{before} followed by h{after} in {levels}"
-
-
-# -- axe-core in Chromium ---------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
