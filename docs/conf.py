@@ -60,6 +60,7 @@ myst_heading_anchors = 3
 
 # The categories a post may name (a warning otherwise); `nox -s new` offers the same.
 post_frontmatter_categories = ["Python", "Large Model", "Reinforcement Learning", "Machine Learning"]
+post_frontmatter_min_tags = 1
 
 # -- ablog -------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sphinx.errors import ConfigError
+from zhiyuan.posts import schema
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -100,11 +100,13 @@ def _reading_rates() -> dict[str, Any]:
 
 SETTINGS: dict[str, tuple[Setting, ...]] = {
     "zhiyuan.posts.frontmatter": (
-        Setting("post_frontmatter_timezone", "Asia/Shanghai", "env", (str,),
+        Setting("post_frontmatter_timezone", schema.DEFAULT_TIMEZONE, "env", (str,),
                 "the site's time zone: post dates, drafts and 'today' are read in it", _time_zone),
         Setting("post_frontmatter_categories", [], "env", (list, tuple),
                 "the categories a post may name (empty: any); `nox -s new` offers the same", _strings),
-        Setting("post_frontmatter_max_tags", 5, "env", (int,), "the most tags a post may have", _positive),
+        Setting("post_frontmatter_min_tags", 0, "env", (int,), "the fewest tags a post may have", _not_negative),
+        Setting("post_frontmatter_max_tags", schema.DEFAULT_MAX_TAGS, "env", (int,), "the most tags a post may have",
+                _positive),
     ),
     "zhiyuan.posts.model": (
         Setting("latest_updates_post_pattern", ["posts/*"], "env", (list, tuple),
@@ -172,6 +174,8 @@ def _check(settings: tuple[Setting, ...], app: Sphinx, config: Config) -> None:
         value = getattr(config, setting.name)
         problem = check_value(setting, value)
         if problem:
+            from sphinx.errors import ConfigError
+
             raise ConfigError(f"{setting.name} = {value!r} {problem}")
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+
 import feedparser
 import pytest
 
-from helpers import resolve, soup
+from helpers import build, resolve, soup
 
 PUBLISHED = {
     "posts/2025/gradient-descent": ("Machine Learning",),
@@ -135,6 +137,17 @@ def test_categories_and_tag_counts_follow_the_sites_rules(build_root):
            " (Machine Learning, Python)" in warnings
     assert warnings.count("[post_frontmatter.tags]") == 2  # gradient-descent and rl-intro have two
     assert "gradient-descent.md:4: WARNING: 2 tags; a post has at most 1" in warnings
+
+
+def test_a_post_without_the_fewest_tags_is_a_warning_naming_the_file(rootdir, tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-blog", src)
+    (src / "posts/2025/untagged.md").write_text("---\ndate: 2025-02-02\ncategory: Python\n---\n\n# 无标签\n\n正文。\n",
+                                              encoding="utf-8")
+    app = build(src, freshenv=True, confoverrides={"post_frontmatter_min_tags": 1})
+    warnings = app.warning.getvalue()
+    assert warnings.count("[post_frontmatter.tags]") == 1
+    assert "untagged.md:1: WARNING: 0 tags; a post has at least 1 (post_frontmatter_min_tags in conf.py)" in warnings
 
 
 def test_the_sites_rules_pass_by_default(app):

@@ -7,16 +7,18 @@ import shutil
 import subprocess
 import sys
 
+from zhiyuan.posts.schema import SiteRules
+
 from helpers import REPO
 
 SCRIPT = "_ext/zhiyuan/tools/new_post.py"
 
 
 def _repo_with_the_script(tmp_path, conf: str | None = None):
-    """A repository holding only the scaffold script and the site's configuration (or *conf*)."""
+    """A repository holding only our package (the scaffold and the front-matter rules it shares
+    with the build) and the site's configuration (or *conf*)."""
     root = tmp_path / "repo"
-    (root / SCRIPT).parent.mkdir(parents=True)
-    shutil.copy(REPO / SCRIPT, root / SCRIPT)
+    shutil.copytree(REPO / "_ext", root / "_ext", ignore=shutil.ignore_patterns("__pycache__"))
     (root / "docs").mkdir()
     if conf is None:
         shutil.copy(REPO / "docs" / "conf.py", root / "docs" / "conf.py")
@@ -62,8 +64,13 @@ def test_the_categories_and_the_tag_limit_are_the_sites(tmp_path):
     """`nox -s new` takes the categories and the tag limit from docs/conf.py, as the build does."""
     root = _repo_with_the_script(tmp_path, 'post_frontmatter_categories = ["随笔"]\npost_frontmatter_max_tags = 2\n')
     refused = _run(root, "Note on Python", "--category", "Python", "--tags", "a")
-    assert refused.returncode == 1 and "category must be one of: 随笔" in refused.stderr
+    rules = SiteRules(categories=("随笔",), max_tags=2)
+    assert refused.returncode == 1 and rules.category_problems(("Python",))[0] in refused.stderr
+    assert "is not one of the site's categories (随笔)" in refused.stderr
     too_many = _run(root, "Note on Python", "--category", "随笔", "--tags", "a,b,c")
-    assert too_many.returncode == 1 and "give 1 to 2 tags" in too_many.stderr
+    assert too_many.returncode == 1 and rules.tags_problem(("a", "b", "c")) in too_many.stderr
+    assert "3 tags; a post has at most 2" in too_many.stderr
+    none = _run(root, "Note on Python", "--category", "随笔", "--tags", " , ")
+    assert none.returncode == 1 and "at least one tag" in none.stderr
     ok = _run(root, "Note on Python", "--category", "随笔", "--tags", "a,b")
     assert ok.returncode == 0, ok.stderr

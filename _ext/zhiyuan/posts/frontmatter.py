@@ -40,6 +40,7 @@ from sphinx.util import logging
 
 from zhiyuan import caches
 from zhiyuan.config import declare
+from zhiyuan.posts.schema import LIST_FIELDS, SiteRules
 from zhiyuan.posts.fields import (
     DateError,
     local_datetime,
@@ -57,7 +58,6 @@ __version__ = "1.0"
 logger = logging.getLogger(__name__)
 
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^---[ \t]*$", re.S | re.M)
-_LIST_FIELDS = ("category", "tags", "author")
 _SCAN_CACHE = "post_frontmatter_scan.json"
 
 
@@ -298,11 +298,15 @@ class NormalisePostFrontMatter(SphinxTransform):
             # as generic fields; with English they become bibliographic nodes.
             for field in list(docinfo.findall(nodes.field)):
                 name = field[0].astext()
-                if name in _LIST_FIELDS:
+                if name in LIST_FIELDS:
                     self._normalise_list(field[-1], name)
                     self._check_site_rules(field[-1], name)
                 elif name == "date":
                     self._normalise_date(field[-1])
+            if not any(field[0].astext() == "tags" for field in docinfo.findall(nodes.field)):
+                problem = SiteRules.from_config(self.config).tags_problem(())
+                if problem:  # no line of its own: the front matter's first
+                    logger.warning(problem, type="post_frontmatter", subtype="tags", location=(self.env.docname, 1))
             for author in list(docinfo.findall(nodes.author)):
                 self._normalise_list(author, "author")
             for date in list(docinfo.findall(nodes.date)):
@@ -336,19 +340,14 @@ class NormalisePostFrontMatter(SphinxTransform):
             self._replace_text(node, normalised)
 
     def _check_site_rules(self, node: nodes.Element, name: str) -> None:
-        """The site's own rules: categories from its list, at most so many tags."""
+        """The site's own rules (:mod:`zhiyuan.posts.schema`): its categories, its number of tags."""
+        rules = SiteRules.from_config(self.config)
         values = split_list(node.astext())
-        allowed = self.config.post_frontmatter_categories
-        if name == "category" and allowed:
-            for category in values:
-                if category not in allowed:
-                    self._warn(node, f"category {category!r} is not one of the site's categories "
-                               f"({', '.join(allowed)}); use one of them, or add it to "
-                               "post_frontmatter_categories in conf.py", "category", name)
-        limit = self.config.post_frontmatter_max_tags
-        if name == "tags" and len(values) > limit:
-            self._warn(node, f"{len(values)} tags; a post has at most {limit} "
-                       "(post_frontmatter_max_tags in conf.py)", "tags", name)
+        if name == "category":
+            for problem in rules.category_problems(values):
+                self._warn(node, problem, "category", name)
+        elif name == "tags" and (problem := rules.tags_problem(values)):
+            self._warn(node, problem, "tags", name)
 
     def _normalise_date(self, node: nodes.Element) -> None:
         tz = site_timezone(self.config)

@@ -17,8 +17,9 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-TIMEZONE = "Asia/Shanghai"
-MAX_TAGS = 5
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # _ext/, for zhiyuan.posts.schema
+from zhiyuan.posts.schema import SiteRules  # noqa: E402  (pure Python: no Sphinx needed)
+
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -28,12 +29,9 @@ def slug_from_title(title: str) -> str | None:
     return "-".join(word.lower() for word in words) or None
 
 
-def site_rules(root: Path) -> tuple[tuple[str, ...], str, int]:
-    """The categories, time zone and tag limit the site's ``docs/conf.py`` sets (the build checks
-    posts against the same values); our extension's defaults where it sets none."""
-    conf = runpy.run_path(str(root / "docs" / "conf.py"))
-    return (tuple(conf.get("post_frontmatter_categories", ())), conf.get("post_frontmatter_timezone", TIMEZONE),
-            conf.get("post_frontmatter_max_tags", MAX_TAGS))
+def site_rules(root: Path) -> SiteRules:
+    """The front-matter rules the site's ``docs/conf.py`` sets, which the build checks posts against."""
+    return SiteRules.from_config(runpy.run_path(str(root / "docs" / "conf.py")))
 
 
 def render(title: str, slug: str, date: dt.date, category: str, tags: list[str]) -> str:
@@ -47,21 +45,22 @@ def render(title: str, slug: str, date: dt.date, category: str, tags: list[str])
 def create(root: Path, title: str, category: str, tags: list[str], slug: str | None = None,
            today: dt.date | None = None) -> Path:
     """Write the new post under *root*/posts and return its path; raise ValueError on bad input."""
-    categories, timezone, max_tags = site_rules(root)
+    rules = site_rules(root)
     title = title.strip()
     if not title:
         raise ValueError("the title is empty")
-    if categories and category not in categories:
-        raise ValueError(f"category must be one of: {', '.join(categories)}")
+    for problem in rules.category_problems((category,)):
+        raise ValueError(problem)
     tags = [tag.strip().lower() for tag in tags if tag.strip()]
-    if not 1 <= len(tags) <= max_tags:
-        raise ValueError(f"give 1 to {max_tags} tags, comma-separated (--tags llm,rlhf)")
+    problem = rules.tags_problem(tuple(tags)) or (None if tags else "give at least one tag (--tags llm,rlhf)")
+    if problem:
+        raise ValueError(problem)
     slug = slug or slug_from_title(title)
     if not slug:
         raise ValueError("the title has no Latin words to make a slug from: pass --slug in-english-kebab-case")
     if not _SLUG.match(slug):
         raise ValueError(f"slug {slug!r} must be lowercase English kebab-case (e.g. flash-attention)")
-    today = today or dt.datetime.now(ZoneInfo(timezone)).date()
+    today = today or dt.datetime.now(ZoneInfo(rules.timezone)).date()
     path = root / "posts" / str(today.year) / f"{slug}.md"
     existing = sorted((root / "posts").glob(f"*/{slug}.md"))
     if existing:

@@ -1,0 +1,66 @@
+"""The site's rules for a post's front matter, declared once: the build and ``nox -s new`` obey them.
+
+A post's front matter holds ``date`` (required for a post; undated means draft),
+``category``, ``tags`` and ``author`` (lists: ``a, b`` or YAML lists), and optionally
+``series`` and ``excerpt``.  The site narrows these with three settings of conf.py —
+the categories it has (``post_frontmatter_categories``; empty: any) and how many tags a
+post carries (``post_frontmatter_min_tags`` to ``post_frontmatter_max_tags``) — which
+:class:`SiteRules` holds.  The build checks every post against them
+(:mod:`zhiyuan.posts.frontmatter`, warnings naming file and line), and the scaffold
+refuses a new post that would break them, with the same messages.
+
+Pure Python: the scaffold imports it without Sphinx.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+#: The fields whose value is a list.
+LIST_FIELDS = ("category", "tags", "author")
+
+#: The defaults of the settings (declared in :mod:`zhiyuan.config`).
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+DEFAULT_MAX_TAGS = 5
+
+
+@dataclass(frozen=True)
+class SiteRules:
+    """What the site allows in a post's front matter."""
+
+    categories: tuple[str, ...] = ()
+    min_tags: int = 0
+    max_tags: int = DEFAULT_MAX_TAGS
+    timezone: str = DEFAULT_TIMEZONE
+
+    @classmethod
+    def from_config(cls, config: Any) -> SiteRules:
+        """The rules a Sphinx configuration (or conf.py's namespace, as a dict) sets."""
+        get = config.get if isinstance(config, dict) else lambda name, default: getattr(config, name, default)
+        return cls(
+            categories=tuple(get("post_frontmatter_categories", ()) or ()),
+            min_tags=get("post_frontmatter_min_tags", 0),
+            max_tags=get("post_frontmatter_max_tags", DEFAULT_MAX_TAGS),
+            timezone=get("post_frontmatter_timezone", DEFAULT_TIMEZONE) or DEFAULT_TIMEZONE,
+        )
+
+    def category_problems(self, categories: tuple[str, ...]) -> list[str]:
+        """What is wrong with a post's *categories*."""
+        if not self.categories:
+            return []
+        return [
+            f"category {category!r} is not one of the site's categories ({', '.join(self.categories)}); "
+            "use one of them, or add it to post_frontmatter_categories in conf.py"
+            for category in categories
+            if category not in self.categories
+        ]
+
+    def tags_problem(self, tags: tuple[str, ...]) -> str | None:
+        """What is wrong with a post's number of *tags*, if anything."""
+        if len(tags) > self.max_tags:
+            return f"{len(tags)} tags; a post has at most {self.max_tags} (post_frontmatter_max_tags in conf.py)"
+        if len(tags) < self.min_tags:
+            return (f"{len(tags)} tags; a post has at least {self.min_tags} "
+                    "(post_frontmatter_min_tags in conf.py): write them as tags: a, b")
+        return None
