@@ -50,6 +50,7 @@ PARTS = (
     "zhiyuan.posts.body",
     # The theme's templates, then what ablog's pages and records need of it.
     "zhiyuan.theme.portal",
+    "zhiyuan.pages.ablog_sidebars",
     "zhiyuan.pages.archive_slugs",
     "zhiyuan.pages.ablog_incremental",
     "zhiyuan.pages.ablog_labels",

@@ -41,7 +41,8 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 __all__ = [
-    "PATCH", "Blog", "active", "archive_pages", "feed_contents", "forget_blog", "is_post",
+    "PATCH", "Blog", "active", "archive_pages", "catalog_collections", "feed_contents", "forget_blog", "is_post",
+    "newest_posts", "post_neighbours",
     "merge_records", "os_path_join", "published_records", "record_labels", "reslug_collections",
     "shrink_records", "slugify", "take_over_page_writers", "use_excerpts", "wants_excerpts",
     "write_feeds",
@@ -279,3 +280,27 @@ def reslug_collections(
         coll.xref = f"{catalog.xref}-{slug_of(coll.label)}"
         refs[coll.xref] = (coll.docname, coll.name)
     return [coll for coll in collections if coll.label in labels]
+
+
+# -- what the sidebars show ----------------------------------------------------
+
+
+def newest_posts(app: Sphinx, count: int) -> list[Any]:
+    """The *count* newest of the blog's posts (ablog's ``Post`` objects), newest first."""
+    return list(blog(app).recent(count))
+
+
+def catalog_collections(app: Sphinx, name: str) -> tuple[str, list[Any]]:
+    """The page of ablog's catalog *name* (``category``, ``tags``, ``archive``, ``author``,
+    ``language``, ``location``) and its collections with posts, in ablog's order."""
+    catalog = getattr(blog(app), name)
+    return catalog.docname, [coll for coll in catalog if len(coll)]
+
+
+def post_neighbours(app: Sphinx) -> dict[str, tuple[Any, Any]]:
+    """For each published post (by docname), the previous and next published posts ablog links
+    it to (``Post.prev``, ``Post.next``: ``None`` at either end)."""
+    neighbours: dict[str, tuple[Any, Any]] = {}
+    for post in blog(app).posts:
+        neighbours.setdefault(post.docname, (post.prev, post.next))
+    return neighbours

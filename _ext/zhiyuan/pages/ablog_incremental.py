@@ -6,11 +6,11 @@ other posts (the sidebars' recent posts, category and tag counts, archives; the
 previous/next links), so after a title change or a new post those pages go
 stale until a clean build.  This extension
 
-* keeps, on the environment, a fingerprint of what ablog's sidebars show, of
-  what our post pages' browse sidebar (``portal/browse.html``) shows, and of
-  each post's previous/next neighbours; after reading, it asks Sphinx to
-  rewrite every page with a sidebar whose fingerprint changed, and each post
-  whose neighbours changed;
+* keeps, on the environment, the fingerprint of each sidebar template that shows
+  other posts — the digest of its parts of the sidebar view it renders
+  (:mod:`zhiyuan.pages.ablog_sidebars`) — and of each post's previous/next
+  neighbours; after reading, it asks Sphinx to rewrite every page with a sidebar
+  whose fingerprint changed, and each post whose neighbours changed;
 * replaces ablog's ``html-collect-pages`` handlers by one that skips the archive
   pages and feeds when nothing they show changed (their fingerprint covers the
   posts' titles, dates, labels and excerpts, the site navigation, the HTML
@@ -48,6 +48,7 @@ from sphinx.util import logging
 
 from zhiyuan import caches, state
 from zhiyuan.compat import ablog
+from zhiyuan.pages import ablog_sidebars
 from zhiyuan.pages.generated import (
     add_template_inputs,
     digest,
@@ -68,65 +69,20 @@ logger = logging.getLogger(__name__)
 _STATE_FILE = "ablog_incremental.json"
 
 
-def _counts(posts: list[dict[str, Any]], key: str) -> list[tuple[str, int]]:
-    counts: dict[str, int] = {}
-    for info in posts:
-        for label in info.get(key) or []:
-            counts[label] = counts.get(label, 0) + 1
-    return sorted(counts.items())
-
-
-def sidebar_fingerprint(env: BuildEnvironment) -> str:
-    """What ablog's sidebars show: recent posts, category, tag, author and year counts."""
-    posts = ablog.published_records(env)
-    recent = [(i["docname"], i["title"], i["date"]) for i in posts[-6:]]
-    years = _counts([{**i, "year": [i["date"].year]} for i in posts], "year")
-    return digest([recent, years, *(_counts(posts, k) for k in ("category", "tags", "author"))])
-
-
-def neighbour_fingerprints(env: BuildEnvironment) -> dict[str, str]:
-    """Per post, its previous and next post as the post navigation shows them."""
-    posts = ablog.published_records(env)
-    result = {}
-    for index, info in enumerate(posts):
-        prev = posts[index - 1] if index > 0 else None
-        nxt = posts[index + 1] if index + 1 < len(posts) else None
-        result[info["docname"]] = digest([(p["docname"], p["title"]) if p else None for p in (prev, nxt)])
-    return result
-
-
-def browse_fingerprint(env: BuildEnvironment) -> str:
-    """What a post page's browse sidebar (``portal/browse.html``) shows: category names and years."""
-    posts = ablog.published_records(env)
-    return digest([sorted({c for i in posts for c in i.get("category") or []}), sorted({i["date"].year for i in posts})])
-
-
-# Sidebar templates that show other posts, and the fingerprint that covers each.
-# (ablog's postcard shows only the page's own post.)
-_SIDEBARS_SHOWING_POSTS = {
-    **dict.fromkeys(
-        [f"ablog/{name}.html" for name in ("recentposts", "categories", "tagcloud", "archives",
-                                           "authors", "languages", "locations")],
-        "ablog",
-    ),
-    "portal/browse.html": "browse",
-}
-
-
 def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Pages that show other posts and must be rewritten although they were not re-read."""
     if not ablog.active(app):
         return sorted(env.found_docs)  # without the fingerprints, every page may be stale
-    fingerprints = {"ablog": sidebar_fingerprint(env), "browse": browse_fingerprint(env)}
-    neighbours = neighbour_fingerprints(env)
+    sidebar_view = ablog_sidebars.view(app)
+    fingerprints = {t: ablog_sidebars.template_fingerprint(sidebar_view, t) for t in ablog_sidebars.TEMPLATE_PARTS}
+    neighbours = ablog_sidebars.neighbour_fingerprints(sidebar_view)
     old_fingerprints = state.site_value(env, "ablog_incremental.sidebars") or {}
     old_neighbours = state.site_value(env, "ablog_incremental.neighbours", {})
     state.set_site_value(env, "ablog_incremental.sidebars", fingerprints)
     state.set_site_value(env, "ablog_incremental.neighbours", neighbours)
-    changed = {name for name, value in fingerprints.items() if old_fingerprints.get(name, value) != value}
+    stale_templates = {t for t, value in fingerprints.items() if old_fingerprints.get(t, value) != value}
     rewrite = set()
-    if changed:
-        stale_templates = {t for t, name in _SIDEBARS_SHOWING_POSTS.items() if name in changed}
+    if stale_templates:
         rewrite |= {doc for doc in env.found_docs if sidebars(app, doc) & stale_templates}
     rewrite |= {doc for doc, value in neighbours.items() if old_neighbours.get(doc, value) != value}
     return sorted(rewrite & env.found_docs)
@@ -322,6 +278,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("zhiyuan.caches")
     app.setup_extension("ablog")
     app.setup_extension("zhiyuan.pages.generated")
+    app.setup_extension("zhiyuan.pages.ablog_sidebars")
     # Removed documents' pages go whatever ablog's version (a gap of Sphinx's own).
     app.connect("env-get-outdated", _on_env_get_outdated)
     app.connect("build-finished", _on_build_finished)
@@ -331,9 +288,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
         return metadata  # ablog writes its pages and feeds itself, every build
     ablog.take_over_page_writers(app)
     ablog.read_posts_without_doctree_copies(app)
-    for name, fingerprint in (("ablog", sidebar_fingerprint), ("browse", browse_fingerprint)):
-        templates = [t for t, covered_by in _SIDEBARS_SHOWING_POSTS.items() if covered_by == name]
-        add_template_inputs(app, templates, lambda app, fingerprint=fingerprint: fingerprint(app.env))
+    for template in ablog_sidebars.TEMPLATE_PARTS:
+        add_template_inputs(app, [template], lambda app, template=template: ablog_sidebars.template_fingerprint(
+            ablog_sidebars.view(app), template))
     # With the merge handler below, ablog's records survive parallel reads.
     ablog.declare_parallel_read_safe(app)
     app.connect("env-merge-info", _on_env_merge_info)

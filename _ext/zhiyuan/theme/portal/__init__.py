@@ -309,6 +309,7 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("zhiyuan.caches")
     app.setup_extension("ablog")
+    app.setup_extension("zhiyuan.pages.ablog_sidebars")  # what the sidebar templates render
     locale_dir = _compile_catalogs(caches.path(app.doctreedir, "portal_theme_locales"))
     app.add_message_catalog(_CATALOG, str(locale_dir))
     app.connect("config-inited", _on_config_inited)
