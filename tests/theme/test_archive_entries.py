@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from bs4 import BeautifulSoup
 
-from zhiyuan.theme.portal.entries import render_catalog_item, render_entry
+from zhiyuan.theme.portal.entries import EntryView, entry_view, render_catalog_item, render_entry
 
 LABELS = {"draft": "草稿", "update": "更新", "author": "作者", "location": "地点", "language": "语言",
           "category": "分类", "tag": "标签", "tags": "标签们", "more": "阅读全文"}
@@ -27,7 +27,7 @@ def _post(**fields):
 
 
 def _render(post, summary="摘要"):
-    html = render_entry(post, pathto=lambda doc: f"../{doc}.html", summary=summary, labels=LABELS,
+    html = render_entry(entry_view(post, summary), pathto=lambda doc: f"../{doc}.html", labels=LABELS,
                         date_format="%Y-%m-%d")
     return BeautifulSoup(str(html), "html.parser")
 
@@ -72,7 +72,7 @@ def test_an_empty_collection_is_named_without_a_link():
 
 
 def _catalog_item(post):
-    html = render_catalog_item(post, pathto=lambda doc: f"../{doc}.html", labels=LABELS, date_format="%Y/%m/%d")
+    html = render_catalog_item(entry_view(post), pathto=lambda doc: f"../{doc}.html", labels=LABELS, date_format="%Y/%m/%d")
     return BeautifulSoup(str(html), "html.parser")
 
 
@@ -98,7 +98,8 @@ def test_catalog_item_escapes_the_title_and_link():
 def _digest(posts, summaries=None, pagename="blog/tag/a", labels=LABELS, kind="entry", folder="blog/tag"):
     from zhiyuan.theme.portal.entries_cache import entry_digests, list_digest
 
-    digests = entry_digests(kind, folder, pagename, posts, summaries or ["摘要"] * len(posts), labels, "%Y-%m-%d")
+    views = [entry_view(post, summary) for post, summary in zip(posts, summaries or ["摘要"] * len(posts))]
+    digests = entry_digests(kind, folder, pagename, views, labels, "%Y-%m-%d")
     return list_digest(pagename, digests)
 
 
@@ -127,7 +128,7 @@ def test_an_entry_is_shared_by_the_pages_of_a_folder_unless_it_links_to_the_page
     from zhiyuan.theme.portal.entries_cache import entry_digests
 
     def digest(post, pagename):
-        return entry_digests("entry", "blog/tag", pagename, [post], ["摘要"], LABELS, "%Y-%m-%d")[0]
+        return entry_digests("entry", "blog/tag", pagename, [entry_view(post, "摘要")], LABELS, "%Y-%m-%d")[0]
 
     tagged = _post(tags=[_Collection("a", "blog/tag/a")])  # its entry links to blog/tag/a as "#" there
     assert digest(tagged, "blog/tag/a") != digest(tagged, "blog/tag/b")
@@ -180,3 +181,24 @@ def test_a_cache_file_of_another_format_is_no_cache(tmp_path):
     path = tmp_path / "entries.pickle"
     path.write_bytes(pickle.dumps({"blog": ("l1", "旧格式".encode())}))
     assert EntriesCache(path).get("blog", "l1", lambda: "新") == "新"
+
+
+def test_the_digest_follows_every_field_the_renderers_read():
+    """The renderers read a post only through its EntryView, and the digest covers the whole view: a change
+    to any field changes the digest, so a kept entry cannot outlive what it shows."""
+    import dataclasses
+
+    from zhiyuan.theme.portal.entries import Named
+    from zhiyuan.theme.portal.entries_cache import entry_digests
+
+    view = entry_view(_post(tags=[_Collection("a", "blog/tag/a")]), "摘要")
+    others = {
+        "docname": "posts/2025/q", "section": "s", "external_link": "https://example.org/", "title": "另一个",
+        "date": dt.datetime(2025, 3, 2), "update": dt.datetime(2025, 3, 3), "published": False,
+        "collections": ((Named("x", "blog/author/x", True),), (), (), (), ()), "summary": "另一段",
+    }
+    assert set(others) == {field.name for field in dataclasses.fields(EntryView)}
+    reference = entry_digests("entry", "blog", "blog", [view], LABELS, "%Y-%m-%d")
+    for name, value in others.items():
+        changed = dataclasses.replace(view, **{name: value})
+        assert entry_digests("entry", "blog", "blog", [changed], LABELS, "%Y-%m-%d") != reference, name

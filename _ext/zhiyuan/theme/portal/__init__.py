@@ -54,7 +54,7 @@ from zhiyuan import caches
 from zhiyuan.compat import ablog, pydata_sphinx_theme
 
 from .asset_tags import forget_asset_tags, share_asset_tags
-from .entries import render_card_items, render_catalog_item, render_entry
+from .entries import EntryView, entry_view, render_card_items, render_catalog_item, render_entry
 from .entries_cache import EntriesCache, entry_digests, linked_here, list_digest
 from .navigation import forget_navigation, save_navigation, share_navigation
 from .page_toc import use_page_toc
@@ -178,7 +178,8 @@ def _on_html_page_context(
     pathto = functools.cache(lambda docname: context["pathto"](docname))
 
     def ablog_card_items(post: Any, labels: dict[str, str]) -> str:
-        return render_card_items(post, pathto=pathto, labels=labels, date_format=context["ablog"].post_date_format)
+        return render_card_items(entry_view(post), pathto=pathto, labels=labels,
+                                 date_format=context["ablog"].post_date_format)
 
     context["ablog_card_items"] = ablog_card_items
     if templatename.startswith("ablog/") and "title" in context:
@@ -188,27 +189,26 @@ def _on_html_page_context(
 
         folder = posixpath.dirname(app.builder.get_target_uri(pagename))
 
-        def _kept_list(kind: str, key: str, posts: list[Any], summaries: list[str], labels: dict[str, str],
-                       render: Callable[[Any, str], str]) -> Markup:
+        def _kept_list(kind: str, key: str, views: list[EntryView], labels: dict[str, str],
+                       render: Callable[[EntryView], str]) -> Markup:
             cache = _entries_cache(app)
-            digests = entry_digests(kind, folder, pagename, posts, summaries, labels, date_format, cache.shown)
+            digests = entry_digests(kind, folder, pagename, views, labels, date_format, cache.shown)
             return Markup(cache.get(key, list_digest(key, digests), lambda: "\n".join(
-                cache.entry((kind, folder, linked_here(post, pagename), post.docname, post.section), digest,
-                            lambda: render(post, summary))
-                for post, summary, digest in zip(posts, summaries, digests)
+                cache.entry((kind, folder, linked_here(view, pagename), view.docname, view.section), digest,
+                            functools.partial(render, view))
+                for view, digest in zip(views, digests)
             )))
 
         def ablog_entries(posts: Any, labels: dict[str, str]) -> Markup:
-            posts = list(posts)
-            return _kept_list("entry", pagename, posts, [context["post_summary"](post) for post in posts], labels,
-                              lambda post, summary: render_entry(post, pathto=pathto, summary=summary,
-                                                                 labels=labels, date_format=date_format))
+            views = [entry_view(post, context["post_summary"](post)) for post in posts]
+            return _kept_list("entry", pagename, views, labels,
+                              lambda view: render_entry(view, pathto=pathto, labels=labels, date_format=date_format))
 
         def ablog_catalog_items(collection: Any, labels: dict[str, str]) -> Markup:
-            posts = list(collection)
-            return _kept_list("catalog", f"{pagename}#{collection.docname}", posts, [""] * len(posts), labels,
-                              lambda post, summary: render_catalog_item(post, pathto=pathto, labels=labels,
-                                                                        date_format=date_format))
+            views = [entry_view(post) for post in collection]
+            return _kept_list("catalog", f"{pagename}#{collection.docname}", views, labels,
+                              lambda view: render_catalog_item(view, pathto=pathto, labels=labels,
+                                                               date_format=date_format))
 
         context["ablog_entries"] = ablog_entries
         context["ablog_catalog_items"] = ablog_catalog_items

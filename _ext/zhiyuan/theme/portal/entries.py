@@ -14,38 +14,91 @@ postcard (``postcard2.html``) the same card items as the entries,
 :func:`render_card_items` through ``ablog_card_items``; the templates keep
 the translated labels, so the wording stays in the template layer.  Everything
 that came from an article is escaped.
+
+The renderers read a post only through its :class:`EntryView`, which is also what
+``entries_cache.py`` digests to know whether a kept entry is still current: an entry
+and its fingerprint come from the same object.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
 from markupsafe import Markup
 
+#: The collections of a post an entry's card lists, in order.
+COLLECTIONS = ("author", "location", "language", "category", "tags")
 
-def _links(collections: list[Any], pathto: Callable[[str], str]) -> str:
+
+@dataclass(frozen=True)
+class Named:
+    """A collection (author, category, tag …) as a card names it."""
+
+    name: str
+    docname: str
+    has_posts: bool  # linked only then
+
+
+@dataclass(frozen=True)
+class EntryView:
+    """Everything an entry, a catalog item or a card shows of one of ablog's posts."""
+
+    docname: str
+    section: str
+    external_link: str
+    title: str
+    date: dt.datetime | None
+    update: dt.datetime | None
+    published: bool
+    collections: tuple[tuple[Named, ...], ...]  # in the order of COLLECTIONS
+    summary: str = ""
+
+    def collection(self, field: str) -> tuple[Named, ...]:
+        return self.collections[COLLECTIONS.index(field)]
+
+    def linked_pages(self) -> frozenset[str]:
+        """The pages the card links to."""
+        return frozenset(named.docname for names in self.collections for named in names)
+
+
+def entry_view(post: Any, summary: str = "") -> EntryView:
+    """The view of one of ablog's ``Post`` objects (with its *summary*, where the entry shows one)."""
+    return EntryView(
+        docname=post.docname, section=post.section or "", external_link=post.external_link or "",
+        title=str(post.title), date=post.date, update=post.update, published=bool(post.published),
+        collections=tuple(
+            tuple(Named(str(c.name), c.docname, len(c) > 0) for c in getattr(post, field) or ())
+            for field in COLLECTIONS
+        ),
+        summary=summary,
+    )
+
+
+def _links(collections: tuple[Named, ...], pathto: Callable[[str], str]) -> str:
     return ", ".join(
-        f'<a href="{escape(pathto(c.docname), quote=True)}">{escape(str(c.name))}</a>' if len(c) else escape(str(c.name))
+        f'<a href="{escape(pathto(c.docname), quote=True)}">{escape(c.name)}</a>' if c.has_posts else escape(c.name)
         for c in collections
     )
 
 
-def _postlink(post: Any, pathto: Callable[[str], str]) -> str:
+def _postlink(post: EntryView, pathto: Callable[[str], str]) -> str:
     if post.external_link:
         return escape(post.external_link, quote=True)
     return escape(pathto(post.docname) + (f"#{post.section}" if post.section else ""), quote=True)
 
 
-def _date(post: Any, labels: Mapping[str, str], date_format: str) -> str:
+def _date(post: EntryView, labels: Mapping[str, str], date_format: str) -> str:
     if post.date:
         return f'<time datetime="{post.date.strftime("%Y-%m-%d")}">{escape(post.date.strftime(date_format))}</time>'
     return escape(labels["draft"])
 
 
 def render_catalog_item(
-    post: Any, *, pathto: Callable[[str], str], labels: Mapping[str, str], date_format: str
+    post: EntryView, *, pathto: Callable[[str], str], labels: Mapping[str, str], date_format: str
 ) -> Markup:
     """The ``<li class="ablog__catalog_post">`` of *post* on a catalog page: date and linked title.
 
@@ -58,7 +111,7 @@ def render_catalog_item(
 
 
 def render_card_items(
-    post: Any, *, pathto: Callable[[str], str], labels: Mapping[str, str], date_format: str
+    post: EntryView, *, pathto: Callable[[str], str], labels: Mapping[str, str], date_format: str
 ) -> Markup:
     """The ``<li>`` items of *post*'s card after its date: update, authors, locations, languages,
     categories, tags (the sidebar's postcard and every archive entry show them).
@@ -70,9 +123,8 @@ def render_card_items(
     if post.published and post.date != post.update:
         items.append(f'<li class="ablog__updated">{escape(labels["update"])}: '
                      f"{escape(post.update.strftime(date_format))}</li>")
-    for field, css in (("author", "author"), ("location", "location"), ("language", "language"),
-                       ("category", "category"), ("tags", "tags")):
-        values = getattr(post, field)
+    for field in COLLECTIONS:
+        css, values = field, post.collection(field)
         if values:
             label = labels[field] if field != "tags" else labels["tags" if len(values) > 1 else "tag"]
             items.append(f'<li class="ablog__{css}">{escape(label)}: {_links(values, pathto)}</li>')
@@ -80,21 +132,20 @@ def render_card_items(
 
 
 def render_entry(
-    post: Any,
+    post: EntryView,
     *,
     pathto: Callable[[str], str],
-    summary: str,
     labels: Mapping[str, str],
     date_format: str,
 ) -> Markup:
-    """The ``<div class="ablog-post">`` of *post*: title, date, card items, excerpt, link.
+    """The ``<div class="ablog-post">`` of *post*: title, date, card items, excerpt (its summary), link.
 
     *labels* are the translated ``draft``, ``more`` and those of :func:`render_card_items`.
     """
     link = _postlink(post, pathto)
     card = render_card_items(post, pathto=pathto, labels=labels, date_format=date_format)
     items = f"<li>{_date(post, labels, date_format)}</li>{card}"
-    excerpt = f'<p class="ablog-post-excerpt">{escape(summary)}</p>' if summary else ""
+    excerpt = f'<p class="ablog-post-excerpt">{escape(post.summary)}</p>' if post.summary else ""
     return Markup(
         '<div class="section ablog-post">'
         f'<h2 class="ablog-post-title"><a href="{link}">{escape(post.title)}</a></h2>'

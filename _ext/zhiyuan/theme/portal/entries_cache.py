@@ -25,52 +25,41 @@ from typing import TYPE_CHECKING, Any
 
 from zhiyuan import caches
 
+from .entries import EntryView
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
 
 # the entries' markup is part of what they are rendered from
 _MARKUP_SOURCE = (Path(__file__).resolve().parent / "entries.py").read_bytes()
-_COLLECTIONS = ("author", "location", "language", "category", "tags")
 
 
-def _linked_pages(post: Any) -> frozenset[str]:
-    """The pages *post*'s entry links to: its authors', locations', languages', categories' and tags'."""
-    return frozenset(c.docname for field in _COLLECTIONS for c in getattr(post, field) or ())
-
-
-def linked_here(post: Any, pagename: str) -> str:
-    """*pagename* if *post*'s entry links to it (Sphinx writes such a link as ``#``), else ``""``."""
-    return pagename if pagename in _linked_pages(post) else ""
+def linked_here(view: EntryView, pagename: str) -> str:
+    """*pagename* if the entry links to it (Sphinx writes such a link as ``#``), else ``""``."""
+    return pagename if pagename in view.linked_pages() else ""
 
 
 def entry_digests(
-    kind: str, folder: str, pagename: str, posts: Iterable[Any], summaries: Iterable[str],
-    labels: Mapping[str, str], date_format: str, shown: dict[Any, tuple[frozenset[str], bytes]] | None = None,
+    kind: str, folder: str, pagename: str, views: Iterable[EntryView], labels: Mapping[str, str],
+    date_format: str, shown: dict[EntryView, tuple[frozenset[str], bytes]] | None = None,
 ) -> list[str]:
-    """Digest of what :func:`entries.render_entry` (*kind* ``entry``) or ``render_catalog_item`` reads for
-    each of *posts* on page *pagename* in *folder* (links are relative to the folder, or ``#`` to the page).
+    """Digest of each entry (*kind* ``entry``: :func:`entries.render_entry`; ``catalog``:
+    ``render_catalog_item``) of *views* on page *pagename* in *folder*: of the view the renderer
+    reads, the page settings and the markup's source (links are relative to the folder, or ``#``
+    to the page).
 
-    What a post's entry shows besides its links is the same on every page of a build that lists it (up to
-    seven): it is pickled once into *shown*, with the pages its entry links to.
+    A post's view is the same on every page of a build that lists it (up to seven): it is
+    pickled once into *shown*, with the pages its entry links to.
     """
     shown = {} if shown is None else shown
     # the markup source and page settings are hashed once, then continued per entry
     shared = hashlib.sha256(_MARKUP_SOURCE)
     shared.update(pickle.dumps([kind, folder, sorted(labels.items()), date_format], protocol=4))
     digests = []
-    for post, summary in zip(posts, summaries, strict=True):
-        key = (post.docname, post.section, summary)
-        if key not in shown:
-            collections = [[(c.docname, str(c.name), len(c) > 0) for c in getattr(post, field) or ()]
-                           for field in _COLLECTIONS]
-            shown[key] = (
-                _linked_pages(post),
-                pickle.dumps((
-                    post.docname, post.section, post.external_link, post.title, post.date, post.update,
-                    post.published, collections, summary,
-                ), protocol=4),
-            )
-        links, data = shown[key]
+    for view in views:
+        if view not in shown:
+            shown[view] = (view.linked_pages(), pickle.dumps(view, protocol=4))
+        links, data = shown[view]
         entry = shared.copy()
         entry.update(pickle.dumps(pagename if pagename in links else "", protocol=4))
         entry.update(data)
@@ -90,7 +79,7 @@ class EntriesCache:
     """Entry lists ``{pagename: (digest, HTML)}`` and entries ``{(kind, folder, page linked, docname, section):
     (digest, HTML)}``, HTML in UTF-8; read on first use, written when something was rendered."""
 
-    _FORMAT = "portal_theme entries 2"
+    _FORMAT = "portal_theme entries 3"
 
     def __init__(self, path: Path) -> None:
         self._path = path
