@@ -3,9 +3,9 @@
 sphinx-sitemap collects the pages a build writes in a queue that worker
 processes can share: at every builder-inited it starts a
 ``multiprocessing.Manager`` — a server process, forked from the builder's — and
-every page's ``put`` is a round trip to it.  That costs a few tenths of a
-second per build, more than a no-op rebuild's whole share of our extensions,
-and it buys nothing when Sphinx writes in one process (no ``-j``, the usual
+every page's ``put`` is a round trip to it.  That costs more per build than a
+no-op rebuild's whole share of our extensions (PERFORMANCE.md), and it buys
+nothing when Sphinx writes in one process (no ``-j``, the usual
 case).  Then the queue is a plain ``queue.Queue`` instead; with ``-j N`` the
 shared one is kept.  (The upstream pull request that added the shared queue
 notes the cost; ``Builder.parallel_ok`` is only known after builder-inited.)
@@ -31,7 +31,7 @@ __version__ = "1.0"
 
 PATCH = Patch(
     "sphinx-sitemap", ">=2.9,<2.10",
-    "its multiprocessing.Manager queue is started on every build (a few tenths of a second)",
+    "its multiprocessing.Manager queue is started on every build",
 )
 
 

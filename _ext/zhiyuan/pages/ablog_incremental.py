@@ -23,9 +23,9 @@ stale until a clean build.  This extension
 * deletes what a clean build would not write: the pages of removed documents
   and archive pages or feeds that no longer exist (a tag whose last post went);
 * keeps ablog's records small: ablog stores a deep copy of every post's doctree
-  and of its excerpt nodes in the environment (13 MB of pickle at 300 posts),
+  and of its excerpt nodes in the environment (most of its pickle; PERFORMANCE.md),
   used only for full-text feeds, which we do not publish; the doctree is not
-  copied at all (the copy took a third of ablog's reading time), and the excerpt
+  copied at all (the copy was most of ablog's reading time), and the excerpt
   is dropped where the site's own (``latest_updates``) replaces it — in the
   feeds, the archive pages and post lists with ``:excerpts:`` (elsewhere the
   excerpt's plain text is kept);

@@ -17,7 +17,7 @@ changes is when and where it runs:
   of each page about to be written, so jieba's model is loaded and the words
   found on the other core; a build that neither reads nor writes a document,
   such as a no-op rebuild, starts none;
-* otherwise the dictionary (and with it jieba's model, about a second) is loaded
+* otherwise the dictionary (and with it jieba's model) is loaded
   at the first page indexed rather than when the builder prepares to write.
 
 On an incremental build Sphinx loads the previous index and removes the

@@ -1,8 +1,8 @@
 """jieba's words for the search index, segmented in a helper process while documents are read.
 
-Segmenting a site's Chinese text with jieba (and loading its model first, about
-a second) is a quarter of a clean build, and Sphinx does it page by page while
-it writes, on one core.  The texts it will segment are known earlier: those of
+Segmenting a site's Chinese text with jieba (and loading its model first) is a
+large share of a clean build (PERFORMANCE.md), and Sphinx does it page by page
+while it writes, on one core.  The texts it will segment are known earlier: those of
 each document as it is read.  A :class:`Segmenter` sends them to one helper
 process, forked from the builder as Sphinx's own parallel builds are (a process
 started afresh would import the builder's main script again), which loads

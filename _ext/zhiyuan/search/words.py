@@ -3,7 +3,7 @@
 Sphinx segments again every text of every page it writes, and an edit writes
 pages that did not change at all (a retitled post's neighbours and the posts
 that list it among their related posts), so a build's first page indexed waits
-for jieba's model, about a second, even when the only new text is one title.
+for jieba's model even when the only new text is one title.
 :class:`Words` keeps each text's words in the doctree folder, under jieba's
 version and the user dictionary's content: a text segmented once is never
 segmented again, and the model is needed only for new text — which the helper

@@ -1,12 +1,12 @@
-"""The theme's icons from Font Awesome's web font instead of its 527 KiB script.
+"""The theme's icons from Font Awesome's web font instead of its script.
 
 pydata-sphinx-theme draws its few icons (search, menu, colour mode, contents)
-with Font Awesome's SVG-with-JavaScript build, ``fontawesome.js``: 527 KiB of
-gzip on every page, more than the rest of a page together, and it rewrites the
-DOM after load.  The same icons, at the same Font Awesome version, come from
+with Font Awesome's SVG-with-JavaScript build, ``fontawesome.js``: more than the
+rest of a page together, on every page (PERFORMANCE.md), and it rewrites the DOM
+after load.  The same icons, at the same Font Awesome version, come from
 the web-font build in the ``@fortawesome/fontawesome-free`` npm package
-(``package.json``): one stylesheet (15 KiB gzip) and the solid font, fetched
-once and cached.  This extension stages that stylesheet and font for
+(``package.json``): one small stylesheet and the solid font, fetched once and
+cached.  This extension stages that stylesheet and font for
 ``_static/fontawesome/`` and adds the stylesheet to every page;
 ``portal_theme``'s layout leaves the theme's script out when the
 ``icon_font`` template variable is set.

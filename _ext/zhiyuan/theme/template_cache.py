@@ -2,7 +2,7 @@
 
 Every build compiles the HTML theme's templates again before it writes its
 first page — the pydata and book themes' layout, sections and components, some
-forty files, about half a second, no-op builds included.  Jinja can keep the
+forty files, no-op builds included.  Jinja can keep the
 compiled code in a bytecode cache; Sphinx does not configure one.  This
 extension gives the HTML builder's template environment a
 :class:`jinja2.FileSystemBytecodeCache` in the doctree folder.  Jinja checks

@@ -112,7 +112,7 @@ class _Cache:
 
 
 def start_renderer(node: str) -> subprocess.Popen[str]:
-    """A ``node`` process loading KaTeX (a fifth of a second), then waiting for its batch."""
+    """A ``node`` process loading KaTeX, then waiting for its batch."""
     return subprocess.Popen(
         [node, str(_RENDER_SCRIPT), str(katex.KATEX_JS)],
         stdin=subprocess.PIPE,

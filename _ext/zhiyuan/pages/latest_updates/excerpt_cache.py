@@ -2,9 +2,8 @@
 
 A post's excerpt is shown on the home index, in up to seven archive pages, in
 its meta tags and in the feeds.  Rendering one (resolving its references,
-cutting at grapheme clusters) takes about half a millisecond, so at a thousand
-posts every build that regenerates a listing spent half a second on excerpts
-that had not changed.  The file lives in the doctree folder and is read only
+cutting at grapheme clusters) is not free, and every build that regenerates a
+listing rendered again excerpts that had not changed.  The file lives in the doctree folder and is read only
 when an excerpt is asked for; when a build rendered new excerpts it is written
 again with the entries that current posts use.
 """

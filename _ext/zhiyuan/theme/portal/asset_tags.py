@@ -5,8 +5,7 @@ sheets and scripts the themes and extensions add, it resolves the file's path
 on disk (``Path.resolve``, a system call per path component) to look up its
 checksum, and computes its link relative to the page.  Both depend only on the
 asset and on the page's folder, so two pages in one folder get the same tags.
-Here each tag is built once per folder and asset and reused, which spares a
-clean build of a thousand posts about a second.  Pages whose tags are not Sphinx's
+Here each tag is built once per folder and asset and reused.  Pages whose tags are not Sphinx's
 (sphinx-notfound-page gives the 404 page its own, with absolute links) keep theirs.
 """
 

@@ -10,9 +10,8 @@ a digest of everything its entries show (:func:`entry_digests`), and each
 entry, per folder (its links are relative; a link to the page it is on is
 ``#``), under its own digest; a page whose list digest is unchanged reuses the
 list, and a list rendered again reuses every entry whose digest is unchanged.  Lists and entries are kept as UTF-8
-bytes: at a thousand posts they weigh some twenty megabytes of mostly Chinese
-text, which unpickles as ``str`` in a tenth of a second (decoding it), as
-``bytes`` at once; only what is reused is decoded.  A page or an entry no
+bytes: they are mostly Chinese text, which unpickles as ``str`` only by decoding
+it, as ``bytes`` at once; only what is reused is decoded.  A page or an entry no
 longer shown keeps its place until the doctree folder is cleared.
 """
 

@@ -2,10 +2,9 @@
 
 pydata-sphinx-theme renders the sidebar's navigation for every page: Sphinx
 resolves the site's toctree for the page, renders it, and pydata parses the
-HTML with BeautifulSoup to add its collapse toggles — some ten milliseconds a
-page, a tenth of a clean build at a thousand posts — and the first such parse
-in a process compiles soupsieve's CSS-selector patterns, a quarter of a second
-more.  Posts, ablog's archives and the home index's pages 2…n are in no
+HTML with BeautifulSoup to add its collapse toggles — a noticeable share of a
+clean build (PERFORMANCE.md) — and the first such parse in a process compiles
+soupsieve's CSS-selector patterns.  Posts, ablog's archives and the home index's pages 2…n are in no
 toctree, so none of their navigation entries is "current": the navigation of
 two such pages differs only in its relative links, that is, only if they lie in
 different folders.  For those pages it is rendered once per folder (and per set

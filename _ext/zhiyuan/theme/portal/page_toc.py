@@ -1,10 +1,9 @@
 """The page's own table of contents (the secondary sidebar), built with lxml.
 
 pydata-sphinx-theme's ``generate_toc_html`` parses the page's local TOC, which
-Sphinx has already rendered as HTML, with BeautifulSoup to add its CSS classes:
-three milliseconds a page, the largest single cost of writing a post (three
-seconds of a clean build at a thousand posts).  :func:`page_toc` makes the same
-changes with lxml's parser, a tenth of the time:
+Sphinx has already rendered as HTML, with BeautifulSoup to add its CSS classes,
+once per page: the largest single cost of writing a post (PERFORMANCE.md).
+:func:`page_toc` makes the same changes with lxml's parser, much faster:
 
 * every list gets ``nav section-nav flex-column``, the lists down to the
   theme's ``show_toc_level`` (plus one, for the page title's entry) also

@@ -2,9 +2,9 @@
 
 pydata-sphinx-theme's ``generate_toctree_html`` parses the toctree Sphinx has
 rendered with BeautifulSoup and changes it through CSS selectors; the first
-``select`` in a process compiles soupsieve's patterns, a third of a second of
-every build that renders a navigation (a clean build: :mod:`.navigation` keeps
-them between builds).  :func:`sidebar_nav` makes the same changes for the
+``select`` in a process compiles soupsieve's patterns, in every build that
+renders a navigation (a clean build: :mod:`.navigation` keeps them between
+builds).  :func:`sidebar_nav` makes the same changes for the
 sidebar (the whole toctree, ``kind="sidebar"``) with lxml:
 
 * an entry marked ``current`` is also ``active``;
