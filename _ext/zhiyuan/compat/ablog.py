@@ -7,9 +7,12 @@ site reaches into these to write archive pages and feeds only when they changed
 (``pages/ablog_incremental.py``), to give archives distinct slugs
 (``pages/archive_slugs.py``) and labels (``pages/ablog_labels.py``), to show the site's
 excerpt in ablog's feeds and post lists, and to forget one build's blog before the next
-(``theme/portal``).  Every such access is a function here, and the parts use them only
-while :func:`active` says the installed ablog is one they were written for; otherwise
-each part leaves ablog to do its own work (see :data:`PATCH`).
+(``theme/portal``), and to read what the sidebars show (``pages/ablog_sidebars.py``).
+Every such access is a function here.  The patches — taking over the page and feed
+writers, shrinking and merging the records, slugs, labels, excerpts, forgetting the blog
+— are applied only while :func:`active` says the installed ablog is one they were written
+for; otherwise each part leaves ablog to do its own work (see :data:`PATCH`).  Reading
+the blog's posts and catalogs, which ablog offers its own templates, does not depend on it.
 """
 
 from __future__ import annotations
