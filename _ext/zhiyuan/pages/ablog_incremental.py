@@ -56,6 +56,8 @@ from zhiyuan.pages.generated import (
     sidebars,
     site_inputs,
 )
+from zhiyuan.pages.latest_updates import excerpt_inputs, post_excerpt
+from zhiyuan.posts.model import post_records
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -94,9 +96,6 @@ def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 def _excerpts(env: BuildEnvironment) -> dict[str, str]:
     """A digest of what each post's excerpt is rendered from, computed once: pages list a post
     up to seven times."""
-    from zhiyuan.pages.latest_updates import excerpt_inputs
-    from zhiyuan.posts.model import post_records
-
     return {doc: digest([record.title, excerpt_inputs(env, record)]) for doc, record in sorted(post_records(env).items())}
 
 
@@ -152,8 +151,6 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     or nothing where the site's excerpt (latest_updates) replaces it."""
     if app.config.blog_feed_fulltext:
         return
-    from zhiyuan.posts.model import post_records
-
     ablog.shrink_records(app.env, app.env.docname, keep_excerpt=app.env.docname not in post_records(app.env))
 
 
@@ -180,9 +177,6 @@ def _on_env_get_outdated(
 
 def _use_site_excerpts(app: Sphinx) -> None:
     """Give ablog's feed entries the site's excerpt (home page, meta description) as summary."""
-    from zhiyuan.pages.latest_updates import post_excerpt
-    from zhiyuan.posts.model import post_records
-
     records = post_records(app.env)
     if records:
         ablog.use_excerpts(

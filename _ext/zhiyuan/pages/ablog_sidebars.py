@@ -16,6 +16,7 @@ show (``tests/pages/test_ablog_sidebars.py`` renders each template with only its
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
@@ -84,15 +85,20 @@ class SidebarView:
         """The newest posts but the page's own, as ablog's ``recent(5, pagename)``."""
         return [post for post in self.newest if post.docname != pagename][:RECENT]
 
+    @functools.cached_property
+    def _neighbours_by_post(self) -> dict[str, tuple[RecentPost | None, RecentPost | None]]:
+        return {docname: (previous, following) for docname, previous, following in self.neighbours}
+
     def neighbours_of(self, pagename: str) -> tuple[RecentPost | None, RecentPost | None] | None:
         """The previous and next post of the post *pagename*; None if it is no published post."""
-        for docname, previous, following in self.neighbours:
-            if docname == pagename:
-                return previous, following
-        return None
+        return self._neighbours_by_post.get(pagename)
+
+    @functools.cached_property
+    def _catalogs_by_name(self) -> dict[str, CatalogView]:
+        return dict(self.catalog_views)
 
     def catalog(self, name: str) -> CatalogView:
-        return dict(self.catalog_views)[name]
+        return self._catalogs_by_name[name]
 
     def part(self, name: str) -> Any:
         """One part of the view, by its name in :data:`TEMPLATE_PARTS`."""

@@ -293,6 +293,7 @@ class NormalisePostFrontMatter(SphinxTransform):
     def apply(self, **kwargs: Any) -> None:
         if self.env.docname not in getattr(self.config, "matched_blog_posts", ()):
             return
+        rules = SiteRules.from_config(self.config)
         for docinfo in self.document.findall(nodes.docinfo):
             # With a non-English `language`, docutils leaves `date` and `author`
             # as generic fields; with English they become bibliographic nodes.
@@ -300,11 +301,11 @@ class NormalisePostFrontMatter(SphinxTransform):
                 name = field[0].astext()
                 if name in LIST_FIELDS:
                     self._normalise_list(field[-1], name)
-                    self._check_site_rules(field[-1], name)
+                    self._check_site_rules(field[-1], name, rules)
                 elif name == "date":
                     self._normalise_date(field[-1])
             if not any(field[0].astext() == "tags" for field in docinfo.findall(nodes.field)):
-                problem = SiteRules.from_config(self.config).tags_problem(())
+                problem = rules.tags_problem(())
                 if problem:  # no line of its own: the front matter's first
                     logger.warning(problem, type="post_frontmatter", subtype="tags", location=(self.env.docname, 1))
             for author in list(docinfo.findall(nodes.author)):
@@ -339,9 +340,8 @@ class NormalisePostFrontMatter(SphinxTransform):
         if normalised is not None:
             self._replace_text(node, normalised)
 
-    def _check_site_rules(self, node: nodes.Element, name: str) -> None:
+    def _check_site_rules(self, node: nodes.Element, name: str, rules: SiteRules) -> None:
         """The site's own rules (:mod:`zhiyuan.posts.schema`): its categories, its number of tags."""
-        rules = SiteRules.from_config(self.config)
         values = split_list(node.astext())
         if name == "category":
             for problem in rules.category_problems(values):

@@ -325,7 +325,7 @@ def _uri_maker(builder: Builder, current: str) -> Callable[[str], str]:
 
 def _render_header(app: Sphinx, docname: str, series: dict[str, list[Post]]) -> str:
     env, config = app.env, app.config
-    post = extra = post_records(env)[docname]
+    post = post_records(env)[docname]
     uri = _uri_maker(app.builder, docname)
     iso = post.date.isoformat()
     category_page = config.latest_updates_category_page
@@ -336,22 +336,22 @@ def _render_header(app: Sphinx, docname: str, series: dict[str, list[Post]]) -> 
             for c in post.categories
         )
         parts.append(f'<span class="post-categories">{links}</span>')
-    if extra.tags:
+    if post.tags:
         tag_page = config.post_extras_tag_page
         links = " ".join(
             f'<a class="post-tag" href="{uri(tag_page.format(slug=archive_slug(t)))}">#{escape(t)}</a>'
-            for t in extra.tags
+            for t in post.tags
         )
         parts.append(f'<span class="post-tags">{links}</span>')
-    names = author_names(config, extra.authors)
+    names = author_names(config, post.authors)
     if names:
         parts.append(f'<span class="post-author">{escape("、".join(names))}</span>')
-    n = minutes(extra.stats, rates=config.post_extras_reading_rates)
+    n = minutes(post.stats, rates=config.post_extras_reading_rates)
     parts.append(f'<span class="post-reading-time" data-minutes="{n}">阅读约 {n} 分钟</span>')
     out = ['<div class="post-extras">', '<p class="post-meta">' + " · ".join(parts) + "</p>"]
-    if extra.series and extra.series in series:
-        title = series_title(config, extra.series)
-        out.append(_render_series_nav(uri, docname, extra.series, title, series[extra.series]))
+    if post.series and post.series in series:
+        title = series_title(config, post.series)
+        out.append(_render_series_nav(uri, docname, post.series, title, series[post.series]))
     out.append("</div>")
     return "\n".join(out)
 

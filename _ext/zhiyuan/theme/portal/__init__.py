@@ -200,12 +200,14 @@ def _on_html_page_context(
             )))
 
         def ablog_entries(posts: Any, labels: dict[str, str]) -> Markup:
-            views = [entry_view(post, context["post_summary"](post)) for post in posts]
+            cache = _entries_cache(app)
+            views = [cache.view(post, context["post_summary"](post)) for post in posts]
             return _kept_list("entry", pagename, views, labels,
                               lambda view: render_entry(view, pathto=pathto, labels=labels, date_format=date_format))
 
         def ablog_catalog_items(collection: Any, labels: dict[str, str]) -> Markup:
-            views = [entry_view(post) for post in collection]
+            cache = _entries_cache(app)
+            views = [cache.view(post) for post in collection]
             return _kept_list("catalog", f"{pagename}#{collection.docname}", views, labels,
                               lambda view: render_catalog_item(view, pathto=pathto, labels=labels,
                                                                date_format=date_format))

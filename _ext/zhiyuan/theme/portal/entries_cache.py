@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from zhiyuan import caches
 
-from .entries import EntryView
+from .entries import EntryView, entry_view
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -40,7 +40,7 @@ def linked_here(view: EntryView, pagename: str) -> str:
 
 def entry_digests(
     kind: str, folder: str, pagename: str, views: Iterable[EntryView], labels: Mapping[str, str],
-    date_format: str, shown: dict[EntryView, tuple[frozenset[str], bytes]] | None = None,
+    date_format: str, shown: dict[tuple[str, str, str], tuple[frozenset[str], bytes]] | None = None,
 ) -> list[str]:
     """Digest of each entry (*kind* ``entry``: :func:`entries.render_entry`; ``catalog``:
     ``render_catalog_item``) of *views* on page *pagename* in *folder*: of the view the renderer
@@ -48,7 +48,8 @@ def entry_digests(
     to the page).
 
     A post's view is the same on every page of a build that lists it (up to seven): it is
-    pickled once into *shown*, with the pages its entry links to.
+    pickled once into *shown* (by docname, section and summary), with the pages its entry
+    links to.
     """
     shown = {} if shown is None else shown
     # the markup source and page settings are hashed once, then continued per entry
@@ -56,9 +57,10 @@ def entry_digests(
     shared.update(pickle.dumps([kind, folder, sorted(labels.items()), date_format], protocol=4))
     digests = []
     for view in views:
-        if view not in shown:
-            shown[view] = (view.linked_pages(), pickle.dumps(view, protocol=4))
-        links, data = shown[view]
+        key = (view.docname, view.section, view.summary)
+        if key not in shown:
+            shown[key] = (view.linked_pages(), pickle.dumps(view, protocol=4))
+        links, data = shown[key]
         entry = shared.copy()
         entry.update(pickle.dumps(pagename if pagename in links else "", protocol=4))
         entry.update(data)
@@ -85,6 +87,15 @@ class EntriesCache:
         self._kept: tuple[_Kept, _Kept] | None = None
         self._changed = False
         self.shown: dict[Any, tuple[frozenset[str], bytes]] = {}  # for entry_digests, this build
+        self._views: dict[tuple[str, str, str], EntryView] = {}  # this build's, by post and summary
+
+    def view(self, post: Any, summary: str = "") -> EntryView:
+        """*post*'s entry view with *summary*, made once per build (a post is listed on up to
+        seven pages)."""
+        key = (post.docname, post.section or "", summary)
+        if key not in self._views:
+            self._views[key] = entry_view(post, summary)
+        return self._views[key]
 
     def _loaded(self) -> tuple[_Kept, _Kept]:
         if self._kept is None:
@@ -115,7 +126,7 @@ class EntriesCache:
 
     def save(self) -> None:
         """Write the file if a list or an entry was rendered in this build."""
-        self.shown = {}
+        self.shown, self._views = {}, {}
         if not self._changed or self._kept is None:
             return
         caches.write(self._path, (self._FORMAT, *self._kept))
