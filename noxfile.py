@@ -6,6 +6,7 @@
     nox -s new -- "标题" --category "Large Model" --tags llm,rlhf [--slug s]
     nox -s linkcheck  # check the articles' external links (needs the network; not in CI)
     nox -s bench      # build-time benchmark against bare Sphinx (-- --posts 1000)
+    nox -s search-eval  # search quality in Chromium on the query sets (fails below the targets)
     nox -s lock       # re-resolve requirements/*.txt from pyproject.toml
     nox -s tests-latest  # upstream canary: every test on the newest releases (needs PyPI)
 
@@ -98,6 +99,26 @@ def tests(session: nox.Session) -> None:
     _install(session, "test")
     _install_assets(session)
     session.run("pytest", *session.posargs)
+
+
+SEARCH_EVAL_DIR = os.path.join("_build", "search-eval")
+SEARCH_QUERY_SETS = ("benchmarks/search_queries.json", "benchmarks/search_queries_holdout.json")
+
+
+@nox.session(name="search-eval")
+def search_eval(session: nox.Session) -> None:
+    """Build the site and type every query of the query sets into its search page in Chromium;
+    print hit@1, hit@3, MRR@10, the share without results and the time per query, and fail
+    below the targets (benchmarks/search_quality.py).  The test suite runs the same check."""
+    _install(session, "test")
+    _install_assets(session)
+    html = os.path.join(SEARCH_EVAL_DIR, "html")
+    session.run("python", "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-q",
+                "-d", os.path.join(SEARCH_EVAL_DIR, "doctrees"), SOURCE_DIR, html)
+    for queries in SEARCH_QUERY_SETS:
+        name = os.path.splitext(os.path.basename(queries))[0]
+        session.run("python", "benchmarks/search_quality.py", "--site", html, "--queries", queries,
+                    "--out", os.path.join(SEARCH_EVAL_DIR, f"{name}.json"), "--check")
 
 
 # Packages the canary keeps at their locked version, and why: torch's newest release on

@@ -40,8 +40,6 @@ BARE_CONF = '''
 extensions = ["myst_parser"]
 myst_enable_extensions = ["amsmath", "colon_fence", "deflist", "dollarmath", "fieldlist"]
 language = "zh_CN"
-html_search_language = "zh"
-html_search_options = {{"dict": {userdict!r}}}
 '''
 
 
@@ -58,10 +56,10 @@ def _make_ours(root: Path, count: int) -> Path:
 
 
 def _make_bare(root: Path, count: int) -> Path:
-    """Sphinx + MyST, default theme, the same posts as orphans, the same Chinese search."""
+    """Sphinx + MyST, default theme, the same posts as orphans, Sphinx's own search (language zh_CN)."""
     src = root / "src"
     src.mkdir(parents=True)
-    (src / "conf.py").write_text(BARE_CONF.format(userdict=str(REPO / "docs/_search/userdict.txt")))
+    (src / "conf.py").write_text(BARE_CONF)
     (src / "index.md").write_text("# 首页\n")
     for path in write_corpus(src / "posts", count):
         path.write_text(path.read_text(encoding="utf-8").replace("---\n", "---\norphan: true\n", 1), encoding="utf-8")

@@ -165,11 +165,8 @@ feeds_extra_length = 50
 
 # -- Search ------------------------------------------------------------------
 
-html_search_language = "zh"
-# Our small domain dictionary instead of Sphinx's default, which re-loads jieba's
-# whole main dictionary as a "user" dictionary on every build.
-html_search_options = {"dict": str(DOCS_DIR / "_search" / "userdict.txt")}
-html_search_scorer = str(DOCS_DIR / "_search" / "scorer.js")
+# The site's own index and search page (_ext/zhiyuan/search): nothing to set.  The
+# glossary's entries are its synonyms: give an entry every name readers use for it.
 
 # -- Math (sphinxcontrib-katex, prerendered by zhiyuan/formulas/katex_ssr) --
 

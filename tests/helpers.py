@@ -39,9 +39,19 @@ def math_and_code_post(site: Path) -> str:
 
 
 def search_index(outdir: Path) -> dict:
-    """The search index Sphinx wrote (``searchindex.js``: ``Search.setIndex({...})``)."""
-    text = (outdir / "searchindex.js").read_text(encoding="utf-8")
-    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    """The site's search index (``_search/``): its ``index.json``, with ``terms`` (every term's
+    postings, from all shards) and ``texts`` (each listed page's sections, by URL) added."""
+    folder = outdir / "_search"
+    index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    index["terms"] = {}
+    for name in index["shards"]:
+        index["terms"].update(json.loads((folder / name).read_text(encoding="utf-8")))
+    index["texts"] = {
+        url: [json.loads(path.read_text(encoding="utf-8"))
+              for path in sorted((folder / text).glob("*.json"), key=lambda p: int(p.stem))]
+        for url, *_, text in index["pages"]
+    }
+    return index
 
 
 def build(src: Path, buildername: str = "html", **kwargs) -> SphinxTestApp:

@@ -149,9 +149,6 @@ SETTINGS: dict[str, tuple[Setting, ...]] = {
         Setting("icon_font_package", "node_modules/@fortawesome/fontawesome-free", "html", (str,),
                 "Font Awesome's web font and stylesheet (npm)"),
     ),
-    "zhiyuan.search": (
-        Setting("zh_search_helper", True, "", (bool,), "segment the search text in a helper process"),
-    ),
     "zhiyuan.web.robots_txt": (
         Setting("robots_txt_disallow", [], "html", (list, tuple), "paths robots.txt asks crawlers to skip",
                 _strings),

@@ -60,9 +60,6 @@ WARNINGS: dict[str, dict[str, str]] = {
         "version": "an upstream package of another version than our patch of it was written for "
                    "(the patch is left out)",
     },
-    "zh_search": {
-        "helper": "the search's helper process failed (the builder segments the rest)",
-    },
 }
 
 

@@ -64,7 +64,7 @@ def test_axe_finds_no_serious_or_critical_violation(browser, base_url, pages_to_
     page = context.new_page()
     page.goto(base_url + pages_to_audit[which])
     if which == "search":
-        page.locator("#search-results ul.search li").first.wait_for(timeout=15000)
+        page.locator("#search-results li.zs-result .zs-snippet mark").first.wait_for(timeout=15000)
     page.wait_for_load_state("networkidle")
     assert page.locator("html").get_attribute("data-theme") == mode
     page.add_script_tag(path=str(axe_source))

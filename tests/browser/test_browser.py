@@ -69,8 +69,7 @@ def test_chinese_search_puts_the_right_article_first(browser, base_url, query):
     page.goto(base_url + "search.html")
     box = page.locator(".bd-search-container form input[name=q]")
     box.fill(query)
-    box.press("Enter")
-    first = page.locator("#search-results ul.search li a").first
+    first = page.locator("#search-results a.zs-link").first
     first.wait_for(timeout=15000)
     assert "/posts/" in first.evaluate("a => a.href")
     assert query in first.inner_text()

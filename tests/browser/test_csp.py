@@ -166,7 +166,7 @@ def test_category_archive(browser, site, base_url):
 def test_search_finds_articles(browser, base_url):
     visit = Visit(browser)
     page = visit.open(base_url + "search.html?q=" + quote("强化学习"))
-    results = page.locator("#search-results ul.search li")
+    results = page.locator("#search-results li.zs-result")
     results.first.wait_for(timeout=15000)
     page.wait_for_load_state("networkidle")
     _check_common(page, "search")
@@ -174,7 +174,7 @@ def test_search_finds_articles(browser, base_url):
     first = results.first.locator("a").first
     assert "/posts/" in first.evaluate("a => a.href")
     assert "强化学习" in first.inner_text()
-    # the search field got the focus (our search.js instead of the theme's inline script)
+    # the search field got the focus (zhiyuan-search.js, not an inline script)
     assert page.evaluate("document.activeElement.name") == "q"
     visit.assert_clean("search.html")
     visit.close()

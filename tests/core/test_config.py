@@ -41,7 +41,6 @@ def test_each_setting_is_declared_once_and_its_default_passes_its_check():
     ("post_extras_series_titles", {"rl": 3}, "must map strings to strings"),
     ("feeds_extra_length", 0, "must be a positive integer"),
     ("katex_ssr_macros", {"\\E": ["x"]}, "must map strings to strings"),
-    ("zh_search_helper", "yes", "must be of type bool"),
     ("robots_txt_disallow", "/drafts/", "must be of type list or tuple"),
 ])
 def test_a_bad_value_says_what_is_wrong(name, value, problem):

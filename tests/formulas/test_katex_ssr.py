@@ -10,10 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from zhiyuan import state
-
 from helpers import REPO, build, soup
+from zhiyuan import state
 
 ASSETS = REPO / "node_modules" / "katex" / "dist"
 
@@ -187,21 +185,3 @@ def test_the_cache_holds_one_renderer_and_other_macros_start_afresh(tmp_path):
     assert _Cache(path, {r"\RR": r"\mathbb{R}"}).entries == {(False, "x"): ("html", "<span>x</span>")}
     other = _Cache(path, {r"\RR": r"\mathbf{R}"})
     assert other.entries == {} and not other.loaded
-
-
-def test_the_search_helper_process_leaves_the_renderer_its_input(rootdir, tmp_path, monkeypatch):
-    """zh_search's helper is forked before any document is read: forked after the renderer started
-    (at the first formula, in katex_ssr's doctree-read, which runs first here), it would hold the
-    write end of the renderer's input, and the renderer would wait for its end until the timeout."""
-    from zhiyuan.formulas import katex_ssr
-    from zhiyuan.search.segmenter import Segmenter
-
-    monkeypatch.setattr(katex_ssr, "_RENDER_TIMEOUT", 30)
-    app = build(_copy(rootdir, "math", tmp_path / "src"), freshenv=True, confoverrides={
-        "extensions": ["myst_parser", "zhiyuan.formulas.katex_ssr", "zhiyuan.search"],
-        "html_search_language": "zh",
-        "zh_search_helper": True,
-    })
-    assert app.warning.getvalue() == ""
-    assert isinstance(app.builder.indexer.lang.words.helper, Segmenter)
-    assert len(soup(app.outdir / "index.html").select("span.math .katex")) == 4

@@ -44,7 +44,7 @@ CONF = f"""
 extensions = [
     "myst_parser", "ablog", "sphinxcontrib.katex", "zhiyuan.formulas.katex_ssr", "zhiyuan.posts.frontmatter", "zhiyuan.posts.body",
     "zhiyuan.theme.portal", "zhiyuan.pages.archive_slugs", "zhiyuan.pages.ablog_incremental", "zhiyuan.pages.ablog_labels", "zhiyuan.pages.latest_updates",
-    "zhiyuan.pages.post_extras", "zhiyuan.pages.feeds", "zhiyuan.web.robots_txt", "zhiyuan.web.social_meta",
+    "zhiyuan.pages.post_extras", "zhiyuan.pages.feeds", "zhiyuan.web.robots_txt", "zhiyuan.web.social_meta", "zhiyuan.search",
 ]
 language = "zh_CN"
 project = "测试站"
@@ -390,7 +390,7 @@ def test_raw_html_in_a_post_is_shown_as_text(legit):
     assert TITLE_SHOWN in [e.title for e in atom.entries]
     items = json.loads((legit.outdir / "blog/feed.json").read_text(encoding="utf-8"))["items"]
     assert TITLE_SHOWN in [i["title"] for i in items]
-    assert TITLE_SHOWN in search_index(legit.outdir)["titles"]
+    assert TITLE_SHOWN in [title for _, title, *_ in search_index(legit.outdir)["pages"]]
 
 
 def test_no_markup_from_a_post_is_live_on_any_page(legit):

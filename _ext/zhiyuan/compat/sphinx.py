@@ -4,7 +4,7 @@ Sphinx is the host, and its public API (events, ``app.add_*``, the environment's
 documented attributes) is used everywhere.  What lives here reaches further: the event
 manager's listener table (to wrap another extension's handler in place), the HTML
 builder's per-page closures and ``handle_page``, its build-info hash, its Jinja
-environment, and the search indexer's term mappings.  The parts use these functions only
+environment, and the HTML builder's switch for Sphinx's own search index.  The parts use these functions only
 while :func:`active` says the installed Sphinx is one they were written for; otherwise
 each is left as Sphinx does it (slower, never wrong).
 """
@@ -22,14 +22,14 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
 
 __all__ = [
-    "PATCH", "active", "config_hash", "drop_emptied_terms", "jinja_environment", "links_as_sphinx",
+    "PATCH", "active", "config_hash", "jinja_environment", "links_as_sphinx", "turn_off_search_index",
     "wrap_handle_page", "wrap_listener",
 ]
 
 PATCH = Patch(
     "sphinx", ">=9.0,<9.1",
     "Sphinx's generated pages and the theme's templates are rendered anew on every build, each page "
-    "builds its asset tags itself, and incremental search indexes may keep terms without pages",
+    "builds its asset tags itself, and Sphinx's search index is built although the site has its own",
 )
 
 Handler = Callable[..., Any]
@@ -84,9 +84,11 @@ def jinja_environment(builder: Builder) -> Environment | None:
     return getattr(getattr(builder, "templates", None), "environment", None)
 
 
-def drop_emptied_terms(indexer: Any) -> None:
-    """Delete the search index's terms left without a page (the indexer keeps them after an
-    incremental build, so the index differs from a clean build's)."""
-    for mapping in (indexer._mapping, indexer._title_mapping):
-        for term in [term for term, docnames in mapping.items() if not docnames]:
-            del mapping[term]
+def turn_off_search_index(builder: Builder) -> bool:
+    """Have the HTML *builder* neither build nor write Sphinx's search index (``searchindex.js``)
+    nor its search page, as it does for HTML Help (the class attribute ``search``); False if it
+    is no such builder."""
+    if getattr(builder, "search", None) is not True:
+        return False
+    builder.search = False
+    return True

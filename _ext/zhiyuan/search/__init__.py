@@ -1,179 +1,184 @@
-"""Chinese full-text search that works on Sphinx 9.0, built faster, with a stable index.
+"""The site's search: an index built with the site, searched in the browser as the reader types.
 
-Sphinx 9.0's ``zh`` search language stems Latin words with the English
-Snowball stemmer but ends ``language_data.js`` with
-``window.Stemmer = ChineseStemmer;``, a class that does not exist, so every
-query in the browser fails (sphinx-doc/sphinx#14229; fixed by #14416 in
-Sphinx 9.1, which needs Python 3.12).  This registers the same language with
-the JavaScript class named after the stemmer it really uses.  Segmentation is
-unchanged: jieba, with ``html_search_options["dict"]`` as user dictionary.  What
-changes is when and where it runs:
+Sphinx's own search (``searchindex.js`` with ``searchtools.js``) looks a query up as whole
+words: with Chinese, the index holds jieba's words and the browser does not segment the query
+at all, so ``优势函数`` finds nothing, and a page must hold every term of a query.  This part
+replaces it (benchmarks/search_quality.py measured both; docs/guide.md and PERFORMANCE.md):
 
-* a text is segmented once, its words kept between builds (:mod:`.words`): the
-  same code line or term comes back on many pages, and an edit writes again
-  pages whose text did not change;
-* with ``zh_search_helper`` (the default) and a second core, a helper process
-  (:mod:`.segmenter`) segments the new text of each document as it is read, and
-  of each page about to be written, so jieba's model is loaded and the words
-  found on the other core; a build that neither reads nor writes a document,
-  such as a no-op rebuild, starts none;
-* otherwise the dictionary (and with it jieba's model) is loaded
-  at the first page indexed rather than when the builder prepares to write.
+* while a document is read, :func:`.documents.search_document` keeps its sections' text, code
+  and glossary entries on the environment (so an unchanged document is not looked at again);
+* when the build has written the pages, :func:`.index.build_index` makes the index of every
+  published page — Chinese as bigrams (:mod:`.tokens`), scored per page, in shards by term —
+  and writes it to ``_search/`` if it changed (a no-op rebuild writes nothing);
+* ``static/search.js``, loaded (deferred) by every page but fetching nothing until the reader
+  opens search, runs the queries: results as the reader types, under the header's search
+  field (Ctrl+K) and on ``search.html`` (which keeps taking ``?q=``).
 
-On an incremental build Sphinx loads the previous index and removes the
-re-written pages from every term, but keeps a term whose only page no longer
-contains it, as an empty list (``"入门": []`` after a title edit).  Harmless for
-queries, it makes ``searchindex.js`` differ from a clean build's; such terms
-are dropped before the index is written.
+Sphinx's own index is not built (:func:`~zhiyuan.compat.sphinx.turn_off_search_index`).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import os
+import hashlib
+import json
+import pickle
+import shutil
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docutils import nodes
-from sphinx.search import languages
-from sphinx.search.zh import JIEBA_DEFAULT_DICT, SearchChinese
-
-from zhiyuan import caches
+from zhiyuan import caches, state
 from zhiyuan.compat import sphinx as sphinx_compat
-from zhiyuan.config import declare
+from zhiyuan.posts.model import post_records, published_posts
 
-from .segmenter import Segmenter, can_fork
-from .words import Words
+from .documents import SearchDocument, search_document
+from .index import (
+    ARTICLE,
+    GLOSSARY,
+    PAGE,
+    Page,
+    build_index,
+    synonym_groups,
+    term_weights,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-__version__ = "1.1"
+__version__ = "2.0"
 
-_THIS_BUILD = "_zh_search_this_build"
-
-
-def _user_dict(options: dict[str, str]) -> str:
-    """The user dictionary named in ``html_search_options`` (Sphinx's default if none)."""
-    return options.get("dict", JIEBA_DEFAULT_DICT)
-
-
-class SearchChineseFixed(SearchChinese):
-    """``zh`` search whose JavaScript stemmer class exists, its words looked up (:class:`.Words`)."""
-
-    # names the JS class: ``window.Stemmer = EnglishStemmer`` (english-stemmer.js)
-    language_name = "English"
-
-    def __init__(self, options: dict[str, str]) -> None:
-        super().__init__({**options, "dict": ""})  # the parent would load it now
-        self.options = options
-        #: words by text; the build's own (kept between builds, helped) once documents are written
-        self.words = Words(_user_dict(options))
-
-    def split(self, input: str) -> list[str]:
-        # SearchChinese.split, with jieba's words looked up
-        latin1 = [term.strip() for term in self.latin1_letters.findall(input)]
-        self.latin_terms.update(latin1)  # read by stem(): kept for every text, as the parent does
-        return self.words(input) + latin1
+_STATIC = Path(__file__).resolve().parent / "static"
+_TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: the folder of the index in the output
+OUTPUT = "_search"
+_TABLE = "search"
+_CACHE = "search_index.pickle"
+_OURS = "_zhiyuan_search"  # on the builder: True when this build writes our index and page
 
 
-def _indexes_with_us(app: Sphinx) -> bool:
-    """Whether this build writes a search index in our language."""
-    if not getattr(app.builder, "search", False) or app.builder.format != "html":
-        return False
-    lang = app.config.html_search_language or app.config.language or ""
-    return (languages.get(lang) or languages.get(lang.partition("_")[0])) is SearchChineseFixed
+def documents(env: BuildEnvironment) -> dict[str, SearchDocument]:
+    """What the index takes from each document read, by docname."""
+    return state.per_document(env, _TABLE)
 
 
-def _wants_helper(app: Sphinx) -> bool:
-    """Whether a helper may segment this build's text: on, serial, on another core."""
-    return app.config.zh_search_helper and app.parallel <= 1 and (os.cpu_count() or 1) > 1 and can_fork()
+def _on_config_inited(app: Sphinx, config: Any) -> None:
+    """Serve the search script and style; offer our search page."""
+    # new lists: the default value objects are shared by every Sphinx app in a process
+    config.html_static_path = [*config.html_static_path, str(_STATIC)]
+    config.templates_path = [*config.templates_path, str(_TEMPLATES)]
 
 
-@dataclasses.dataclass
-class _ThisBuild:
-    """The search index's share of a build."""
-
-    words: Words
-    #: documents read in this build, whose texts the helper was asked for then
-    read: set[str] = dataclasses.field(default_factory=set)
-    #: documents fed to the index in this build
-    indexed: set[str] = dataclasses.field(default_factory=set)
-
-    def ask(self, doctree: nodes.document) -> None:
-        """Have the helper, if any, segment the texts Sphinx's indexer splits: every text node's and
-        every title's."""
-        if self.words.helper is not None:
-            self.words.ask([*(node.astext() for node in doctree.findall(nodes.Text)),
-                            *(node.astext() for node in doctree.findall(nodes.title))])
-
-
-def _this_build(app: Sphinx) -> _ThisBuild | None:
-    """This build's words, with the helper if wanted, made when first needed: before documents are
-    read, or else before the first is written (a build that reads and writes none makes none)."""
-    if _THIS_BUILD not in app.__dict__:
-        user_dict = _user_dict(app.config.html_search_options)
-        app.__dict__[_THIS_BUILD] = (
-            _ThisBuild(Words(user_dict, caches.folder(app.doctreedir), Segmenter(user_dict) if _wants_helper(app) else None))
-            if _indexes_with_us(app) else None
-        )
-    return app.__dict__[_THIS_BUILD]
-
-
-def _on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """Start the helper before the first document is read (see :class:`.Segmenter`)."""
-    if docnames:
-        _this_build(app)
+def _on_builder_inited(app: Sphinx) -> None:
+    """In an HTML build, take Sphinx's search index and page over."""
+    ours = app.builder.format == "html" and sphinx_compat.active(app) and sphinx_compat.turn_off_search_index(app.builder)
+    setattr(app.builder, _OURS, ours)
+    if ours:
+        app.add_js_file("zhiyuan-search.js", loading_method="defer")
+        app.add_css_file("zhiyuan-search.css")
 
 
 def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
-    """Ask the helper for the words of the document just read, long before it is indexed."""
-    this_build = app.__dict__.get(_THIS_BUILD)
-    if this_build is not None:
-        this_build.ask(doctree)
-        this_build.read.add(app.env.docname)
+    documents(app.env)[app.env.docname] = search_document(doctree)
 
 
-def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Before the document is written and indexed: ask for the texts of a document not read in this
-    build, while the page is rendered (those of one read were asked for then; a text a post-transform
-    made is asked for when it is indexed); hand the build's words to the indexer, which exists by now."""
-    this_build = _this_build(app)
-    lang = getattr(getattr(app.builder, "indexer", None), "lang", None)
-    if this_build is None or not isinstance(lang, SearchChineseFixed):
-        return
-    if docname not in this_build.read:
-        this_build.ask(doctree)
-    lang.words = this_build.words
-    this_build.indexed.add(docname)
+def _on_collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """The search page, which Sphinx no longer writes."""
+    if getattr(app.builder, _OURS, False):
+        yield "search", {"title": "搜索"}, "search.html"
 
 
-def _drop_emptied_terms(app: Sphinx):
-    """``html-collect-pages``, which runs before the index is dumped: forget terms left without pages."""
-    indexer = getattr(app.builder, "indexer", None)
-    if indexer is not None and sphinx_compat.active(app):
-        sphinx_compat.drop_emptied_terms(indexer)
-    yield from ()
+def _pages(app: Sphinx) -> tuple[list[Page], list[list[str]]]:
+    """Every page the index lists, articles first, and the glossary's synonym groups."""
+    env = app.env
+    texts = documents(env)
+    labels = env.domains.standard_domain.labels
+    posts = {post.docname: post for post in published_posts(env)}
+    unpublished = post_records(env).keys() - posts.keys()
+    pointed_at: dict[str, list[str]] = {}
+    entries = []
+    for docname in sorted(texts):
+        for entry in texts[docname].glossary:
+            entries.append(entry.terms)
+            for target in entry.targets:
+                if target in labels:
+                    pointed_at.setdefault(labels[target][0], []).extend(entry.terms)
+
+    def page(docname: str, kind: int) -> Page:
+        post = posts.get(docname)
+        return Page(
+            docname=docname,
+            url=app.builder.get_target_uri(docname),
+            title=post.title if post else env.titles[docname].astext(),
+            kind=kind,
+            document=texts[docname],
+            category=post.categories[0] if post and post.categories else "",
+            date=post.date.isoformat() if post else "",
+            tags=post.tags if post else (),
+            glossary_terms=tuple(pointed_at.get(docname, ())),
+        )
+
+    listed = [page(post.docname, ARTICLE) for post in posts.values() if post.docname in texts]
+    for docname in sorted(texts.keys() - posts.keys() - unpublished):
+        if docname in env.titles:
+            listed.append(page(docname, GLOSSARY if texts[docname].glossary else PAGE))
+    return listed, synonym_groups(entries)
+
+
+def _page_key(page: Page) -> str:
+    return hashlib.sha256(pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+
+
+def _write(outdir: Path, files: dict[str, bytes]) -> None:
+    """Write the index's files, ``index.json`` last, and remove those of an earlier index."""
+    folder = outdir / OUTPUT
+    for name, data in files.items():
+        if name != "index.json":
+            path = folder / name
+            if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+    (folder / "index.json").write_bytes(files["index.json"])
+    for path in (folder / "shard").glob("*.json"):
+        if f"shard/{path.name}" not in files:
+            path.unlink()
+    kept = {name.rsplit("/", 1)[0] for name in files if name.startswith("text/")}
+    for path in (folder / "text").glob("*"):
+        if f"text/{path.name}" not in kept:
+            shutil.rmtree(path)
 
 
 def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
-    """Keep the words for the next build; stop the helper."""
-    this_build = app.__dict__.pop(_THIS_BUILD, None)
-    if this_build is None:
+    """Write the index, when a page it lists or the glossary changed (or it is missing)."""
+    if exception is not None or not getattr(app.builder, _OURS, False):
         return
-    if this_build.words.helper is not None:
-        this_build.words.helper.close()
-    if exception is None:
-        this_build.words.save(every_page_indexed=this_build.indexed >= set(app.env.found_docs))
+    pages, synonyms = _pages(app)
+    keys = {page.docname: _page_key(page) for page in pages}
+    fingerprint = hashlib.sha256(json.dumps([sorted(keys.items()), synonyms]).encode()).hexdigest()
+    cache_file = caches.path(app.doctreedir, _CACHE)
+    cached = caches.read(cache_file)
+    last_fingerprint, weights = cached if isinstance(cached, tuple) and len(cached) == 2 else (None, {})
+    outdir = Path(app.outdir)
+    if fingerprint == last_fingerprint and (outdir / OUTPUT / "index.json").is_file():
+        return
+    kept = {
+        page.docname: weights[page.docname][1] if weights.get(page.docname, (None,))[0] == keys[page.docname]
+        else term_weights(page)
+        for page in pages
+    }
+    _write(outdir, build_index(pages, synonyms, kept))
+    caches.write(cache_file, (fingerprint, {docname: (keys[docname], kept[docname]) for docname in kept}))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("zhiyuan.caches")
-    app.add_search_language(SearchChineseFixed)
-    declare(app, "zhiyuan.search")
-    app.connect("env-before-read-docs", _on_env_before_read_docs)
+    app.setup_extension("zhiyuan.state")
+    app.setup_extension("zhiyuan.posts.model")  # the posts' titles, categories and dates
+    app.connect("config-inited", _on_config_inited)
+    app.connect("builder-inited", _on_builder_inited)
     app.connect("doctree-read", _on_doctree_read)
-    app.connect("doctree-resolved", _on_doctree_resolved)
-    app.connect("html-collect-pages", _drop_emptied_terms)
+    app.connect("html-collect-pages", _on_collect_pages)
     app.connect("build-finished", _on_build_finished)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

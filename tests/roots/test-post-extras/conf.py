@@ -1,4 +1,4 @@
-extensions = ["myst_parser", "ablog", "zhiyuan.posts.frontmatter", "zhiyuan.theme.portal", "zhiyuan.pages.latest_updates", "zhiyuan.pages.post_extras"]
+extensions = ["myst_parser", "ablog", "zhiyuan.posts.frontmatter", "zhiyuan.theme.portal", "zhiyuan.pages.latest_updates", "zhiyuan.pages.post_extras", "zhiyuan.search"]
 language = "zh_CN"
 html_theme = "basic"
 myst_enable_extensions = ["dollarmath", "amsmath"]

@@ -13,10 +13,10 @@ this extension removes every one of those needs except inline ``style``
 * ``page.js`` also replaces Sphinx's ``Documentation.addTranslations``, which
   compiles the catalog's plural expression with ``new Function``, with one that
   evaluates it without eval.
-* the theme's inline colour-mode script, its ``<noscript><style>`` and the
-  search page's focus script are files (``head.js``, ``noscript.css``,
-  ``search.js``); ``portal_theme``'s layout and our ``search.html`` use them when
-  the ``strict_csp`` template variable is set.
+* the theme's inline colour-mode script and its ``<noscript><style>`` are files
+  (``head.js``, ``noscript.css``); ``portal_theme``'s layout uses them when the
+  ``strict_csp`` template variable is set.  (The search page is ours, without inline
+  script: :mod:`zhiyuan.search`.)
 * Font Awesome's script inserts its stylesheet as a ``<style>`` element (unless
   ``icon_font`` replaces the script by the web font, as on our site); its CSS
   is extracted from the theme's ``fontawesome.js`` at build time and served as
@@ -57,7 +57,6 @@ POLICY = (
 
 _HERE = Path(__file__).resolve().parent
 _STATIC = _HERE / "static"
-_TEMPLATES = _HERE / "templates"
 _STAGING = "strict_csp_static"  # under the doctree directory: generated static files
 FONTAWESOME_CSS = "strict_csp/fontawesome.css"
 PAGE_SCRIPT = "strict_csp/page.js"
@@ -65,10 +64,9 @@ PAGE_SCRIPT = "strict_csp/page.js"
 PAGE_SCRIPT_PRIORITY = 300
 
 def _on_config_inited(app: Sphinx, config: Config) -> None:
-    """Serve our scripts; offer our search.html."""
+    """Serve our scripts."""
     # new lists: the default value objects are shared by every Sphinx app in a process
     config.html_static_path = [*config.html_static_path, str(_STATIC)]
-    config.templates_path = [*config.templates_path, str(_TEMPLATES)]
 
 
 def _on_builder_inited(app: Sphinx) -> None:

@@ -1,0 +1,182 @@
+"""The search index: scored postings in shards, the list of pages, the glossary's synonyms, and
+each page's text for the result snippets.  Pure Python: pages in, files (path → bytes) out.
+
+Files, under ``_search/`` in the output:
+
+* ``index.json`` — the only file with a fixed name, read when a reader opens search:
+  ``pages`` (URL, title, category, date, kind, text file), ``shards`` (file names, by shard
+  number), ``synonyms`` (groups of phrases), ``categories``.
+* ``shard/<n>.<digest>.json`` — ``{term: [page, score, section, page, score, section, …]}``
+  for the terms whose :func:`~.tokens.shard_key` hashes to *n*; postings best first, at most
+  :data:`MAX_POSTINGS` per term.  A query loads the shards of its terms only.
+* ``text/<digest>/<n>.json`` — ``[anchor, heading, text, code]`` of section *n* of a page (the
+  folder is named by a digest of all the page's sections): loaded for the results shown, one
+  section each, to cut their snippets from.
+
+Every file but ``index.json`` is named by a digest of its content, so a browser may keep it
+for ever and a rebuild that changes one page leaves the other files as they were.
+
+A score is BM25 (k1 = 1.2, b = 0.75) over a weighted term frequency: a term counts
+:data:`FIELD_WEIGHTS` times in the title, a heading, a glossary term that points at the page,
+a tag, the prose and the code.  Article, glossary and other pages are told apart by their
+``kind``; the browser ranks articles first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .documents import SearchDocument
+from .tokens import fnv1a, normalize, shard_key, terms
+
+FORMAT_VERSION = 1
+FIELD_WEIGHTS = {"title": 8.0, "glossary": 5.0, "heading": 3.0, "tag": 2.0, "prose": 1.0, "code": 0.5}
+MAX_POSTINGS = 100
+_K1 = 1.2
+_B = 0.75
+# a shard's JSON is aimed at about this size, before compression
+_SHARD_BYTES = 32_000
+
+ARTICLE, GLOSSARY, PAGE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the site as the index lists it."""
+
+    docname: str
+    url: str
+    title: str
+    kind: int
+    document: SearchDocument
+    category: str = ""
+    date: str = ""
+    tags: tuple[str, ...] = ()
+    #: the terms of glossary entries that point readers to this page
+    glossary_terms: tuple[str, ...] = ()
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:10]
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def term_weights(page: Page) -> tuple[dict[str, float], dict[str, int], int]:
+    """Weighted frequency of each term of *page*, the section where each weighs most, and the
+    page's length in terms."""
+    by_section: list[Counter[str]] = []
+    whole: Counter[str] = Counter()
+    for weight_name, text in (("title", page.title), ("glossary", " ".join(page.glossary_terms)),
+                              ("tag", " ".join(page.tags))):
+        for term in terms(text):
+            whole[term] += FIELD_WEIGHTS[weight_name]
+    length = 0
+    for section in page.document.sections:
+        counts: Counter[str] = Counter()
+        for weight_name, text in (("heading", section.heading), ("prose", section.text), ("code", section.code)):
+            section_terms = terms(text)
+            length += len(section_terms)
+            for term in section_terms:
+                counts[term] += FIELD_WEIGHTS[weight_name]
+        by_section.append(counts)
+        whole.update(counts)
+    best_section: dict[str, int] = {}
+    best_weight: dict[str, float] = {}
+    for number, counts in enumerate(by_section):
+        for term, weight in counts.items():
+            if weight > best_weight.get(term, 0.0):
+                best_weight[term], best_section[term] = weight, number
+    return dict(whole), best_section, length
+
+
+_ABBREVIATION = re.compile(r"^(.*?)\s*\(([^()]+)\)\s*$")
+
+
+def phrases(term: str) -> list[str]:
+    """The phrases a glossary term stands for: ``Mixture of Experts (MoE)`` → ``mixture of
+    experts``, ``moe``; spaces around Chinese dropped (``多 token 预测`` → ``多token预测``)."""
+    match = _ABBREVIATION.match(term)
+    found = [match.group(1), match.group(2)] if match else [term]
+    return [squeeze(normalize(phrase)) for phrase in found if phrase.strip()]
+
+
+def squeeze(text: str) -> str:
+    """*text* with runs of spaces as one, and none next to a Chinese character (as the browser
+    squeezes a query before it looks for the glossary's phrases in it)."""
+    text = " ".join(text.split())
+    return re.sub(r"\s*([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])\s*", r"\1", text)
+
+
+def synonym_groups(term_lists: Iterable[tuple[str, ...]]) -> list[list[str]]:
+    """Groups of phrases that mean the same (one per glossary entry with two phrases or more)."""
+    groups = []
+    for entry_terms in term_lists:
+        group = list(dict.fromkeys(phrase for term in entry_terms for phrase in phrases(term)))
+        if len(group) > 1:
+            groups.append(group)
+    return groups
+
+
+def build_index(pages: list[Page], synonyms: list[list[str]], weights: dict[str, tuple] | None = None) -> dict[str, bytes]:
+    """The index's files, by path under ``_search/``.  *weights* holds :func:`term_weights` of the
+    pages by docname, where known (a cache); missing ones are computed."""
+    weights = weights if weights is not None else {}
+    per_page = [weights.get(page.docname) or term_weights(page) for page in pages]
+    count = len(pages)
+    average_length = (sum(length for _, _, length in per_page) / count) if count else 1.0
+    frequency: Counter[str] = Counter()
+    for whole, _, _ in per_page:
+        frequency.update(whole.keys())
+
+    postings: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    for number, (whole, best_section, length) in enumerate(per_page):
+        norm = _K1 * (1 - _B + _B * length / max(average_length, 1.0))
+        for term, weight in whole.items():
+            df = frequency[term]
+            idf = math.log(1 + (count - df + 0.5) / (df + 0.5))
+            score = idf * weight * (_K1 + 1) / (weight + norm)
+            postings[term].append((number, max(1, round(score * 10)), best_section.get(term, 0)))
+
+    total = sum(len(term) + 8 * len(found) for term, found in postings.items())
+    shard_count = 1
+    while total / shard_count > _SHARD_BYTES and shard_count < 4096:
+        shard_count *= 2
+    shards: list[dict[str, list[int]]] = [{} for _ in range(shard_count)]
+    for term in sorted(postings):
+        best = sorted(postings[term], key=lambda posting: (-posting[1], posting[0]))[:MAX_POSTINGS]
+        shards[fnv1a(shard_key(term)) & (shard_count - 1)][term] = [value for posting in best for value in posting]
+
+    files: dict[str, bytes] = {}
+    shard_names = []
+    for number, shard in enumerate(shards):
+        data = _json(shard)
+        name = f"shard/{number}.{_digest(data)}.json"
+        files[name] = data
+        shard_names.append(name)
+
+    listed = []
+    for page in pages:
+        sections = [_json([s.anchor, s.heading, s.text, s.code]) for s in page.document.sections]
+        folder = f"text/{_digest(b''.join(sections))}"
+        for number, data in enumerate(sections):
+            files[f"{folder}/{number}.json"] = data
+        listed.append([page.url, page.title, page.category, page.date, page.kind, folder])
+
+    categories = sorted({page.category for page in pages if page.category})
+    files["index.json"] = _json({
+        "version": FORMAT_VERSION,
+        "pages": listed,
+        "shards": shard_names,
+        "synonyms": synonyms,
+        "categories": categories,
+    })
+    return files

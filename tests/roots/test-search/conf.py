@@ -1,0 +1,13 @@
+extensions = ["myst_parser", "ablog", "zhiyuan.posts.frontmatter", "zhiyuan.posts.body", "zhiyuan.theme.portal", "zhiyuan.search"]
+language = "zh_CN"
+html_theme = "sphinx_book_theme"
+myst_enable_extensions = ["dollarmath", "colon_fence"]
+myst_heading_anchors = 3
+blog_post_pattern = ["posts/*/*.md"]
+blog_baseurl = "https://example.org/"
+blog_authors = {"editor": ("编辑部", None)}
+blog_default_author = "editor"
+fontawesome_included = True
+post_date_format = "%Y-%m-%d"
+latest_updates_post_pattern = ["posts/*"]
+exclude_patterns = ["_build"]
