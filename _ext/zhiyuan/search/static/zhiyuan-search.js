@@ -232,7 +232,8 @@
           if (!entry) scores.set(page, (entry = [0, new Map(), 0]));
           entry[0] += value;
           entry[2] += 1;
-          entry[1].set(postings[i + 2], (entry[1].get(postings[i + 2]) || 0) + value);
+          const [sum, terms] = entry[1].get(postings[i + 2]) || [0, 0];
+          entry[1].set(postings[i + 2], [sum + value, terms + 1]);
         }
       };
       if (alternative.prefix) {
@@ -271,6 +272,10 @@
           }
           entry[0] *= (held / total) ** 2;
         }
+      }
+      // a section where more of the terms weigh most is where the words stand together
+      for (const entry of scores.values()) {
+        for (const [section, [sum, terms]] of entry[1]) entry[1].set(section, sum * terms);
       }
       return scores;
     }
@@ -528,6 +533,15 @@
         let section;
         try {
           section = await index.text(`${folder}/${result.section}.json`);
+          // the section where the terms weigh most may hold them apart; the page's top, which
+          // holds the whole of the longest one, is the better snippet then
+          const longest = Math.max(...this.marks.map((mark) => mark.length));
+          const whole = (part) => this.marks.some((mark) => mark.length === longest &&
+            (part[2] + part[3]).toLowerCase().includes(mark));
+          if (result.section > 0 && !whole(section)) {
+            const top = await index.text(`${folder}/0.json`);
+            if (whole(top)) [section, result.section] = [top, 0];
+          }
         } catch (error) {
           return;
         }
