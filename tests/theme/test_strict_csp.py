@@ -48,9 +48,6 @@ def test_the_themes_inline_scripts_are_files(app):
     # after doctools.js, before translations.js (whose addTranslations call it replaces)
     assert sources.index("_static/doctools.js") < sources.index("_static/strict_csp/page.js")
     assert sources.index("_static/strict_csp/page.js") < sources.index("_static/translations.js")
-    # the search page's focus script, right after the search form it focuses
-    search = soup(app.outdir / "search.html")
-    assert search.select_one(".bd-search-container").find_next("script")["src"] == "_static/strict_csp/search.js"
 
 
 def test_font_awesome_css_is_served_as_a_file(app):
