@@ -95,7 +95,7 @@ def test_a_snippet_is_the_articles_own_text_with_the_terms_marked(browser, base_
     page.goto(first.get_attribute("href"))
     article = re.sub(r"\s+", "", page.locator("article").inner_text())
     # word for word, but for the formulas the index leaves out (where the snippet has a space)
-    pieces = [piece for piece in snippet.split() if len(piece) > 1]
+    pieces = [piece for piece in snippet.replace("[公式]", " ").split() if len(piece) > 1]
     assert pieces and all(piece in article for piece in pieces), pieces
     reader.close()
 
@@ -167,3 +167,29 @@ def test_a_hostile_title_and_text_appear_escaped(browser, hostile_site):
         assert page.locator(f"{RESULTS} b, {RESULTS} img, {RESULTS} script").count() == 0
         assert reader.dialogs == []
         reader.close()
+
+
+def test_results_on_a_phone_in_dark_mode(browser, base_url):
+    from helpers import REPO
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True, color_scheme="dark")
+    page = context.new_page()
+    page.goto(base_url + "index.html")
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    page.locator("button.search-button__button:visible").first.tap()
+    field = page.locator("#pst-search-dialog input[name=q]")
+    field.wait_for(state="visible")
+    field.fill("混合精度")
+    panel = page.locator("#pst-search-dialog .zs-panel")
+    page.wait_for_function("() => document.querySelector('#pst-search-dialog .zs-panel').dataset.snippets === 'done'")
+    box = panel.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390  # no sideways scrolling
+    first = panel.locator("a.zs-link").first
+    assert first.is_visible() and "mixed-precision-training" in first.get_attribute("href")
+    # dark text on a dark panel would be unreadable: the theme's dark colours apply
+    colours = first.evaluate("a => [getComputedStyle(a).color, getComputedStyle(a.closest('.zs-panel')).backgroundColor]")
+    assert colours[0] != colours[1]
+    (REPO / "test-artifacts").mkdir(exist_ok=True)
+    page.screenshot(path=str(REPO / "test-artifacts" / "search-phone-dark.png"))
+    context.close()

@@ -8,7 +8,7 @@ from docutils.parsers.rst import Parser
 from docutils.utils import new_document
 from sphinx import addnodes
 
-from zhiyuan.search.documents import GlossaryEntry, Section, anchor_of, search_document
+from zhiyuan.search.documents import FORMULA, GlossaryEntry, Section, anchor_of, search_document
 
 
 def _section(ids: list[str], title: str, *children: nodes.Node) -> nodes.section:
@@ -31,7 +31,7 @@ def test_sections_with_their_own_text_code_apart_formulas_left_out():
         nodes.comment("", "注释不算"),
     ))
     assert search_document(document).sections == (
-        Section("", "标题", "开头的话，公式之后。", "print('代码')"),
+        Section("", "标题", f"开头的话， {FORMULA} 公式之后。", "print('代码')"),
         Section("为什么", "为什么", "原因一。 第一条 第二条"),
     )
 

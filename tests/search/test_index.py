@@ -27,6 +27,13 @@ def test_a_match_in_the_title_outscores_one_in_the_text():
     assert postings[1] > postings[4]
 
 
+def test_a_reference_list_counts_less_than_the_text():
+    cited = SearchDocument((Section("", "甲", "正文"), Section("参考文献", "参考文献", "显存 显存 显存")))
+    explained = SearchDocument((Section("", "乙", "显存"),))
+    files = build_index([Page("a", "a.html", "甲", ARTICLE, cited), Page("b", "b.html", "乙", ARTICLE, explained)], [])
+    assert _postings(files, "显存")[0] == 1
+
+
 def test_a_glossary_term_pointing_at_a_page_counts_for_it():
     files = build_index([_page(0, "甲", "文"), _page(1, "乙", "文", glossary_terms=("Activation Checkpointing",))], [])
     assert _postings(files, "checkpointing")[0] == 1

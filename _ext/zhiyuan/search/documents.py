@@ -4,8 +4,10 @@ manner of sphinxext-opengraph's description parser.
 
 A document is cut into :class:`Section` records, one per section (its own text, not its
 subsections') and, on a glossary page, one per glossary entry, so that a result can link to
-the place that matched and show that place's text.  Formulas are left out (their TeX source is
-not what a reader types); code is kept apart from prose, as identifiers readers look up.
+the place that matched and show that place's text.  A formula is left out (its TeX source is not
+what a reader types) and marked by :data:`FORMULA`, which no term is made of and which a snippet
+shows as ``[公式]``, as the home page's excerpts do; code is kept apart from prose, as
+identifiers readers look up.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from sphinx import addnodes
 
 # Ids docutils numbers when a title gives none it can use (Chinese titles): not a reader's anchor.
 _NUMBERED_ID = re.compile(r"id\d+\Z")
+#: Where a formula was, in a section's text (a private-use character: not a term, not a letter).
+FORMULA = "\ue000"
 # Nodes whose text is not the document's prose.
-_SKIPPED = (nodes.math, nodes.math_block, nodes.comment, nodes.raw, nodes.system_message,
+_SKIPPED = (nodes.comment, nodes.raw, nodes.system_message,
             nodes.substitution_definition, nodes.target, nodes.image, addnodes.index, addnodes.toctree)
 
 
@@ -69,6 +73,9 @@ def _collect(node: nodes.Node, prose: list[str], code: list[str]) -> None:
     """The prose and code of *node*, without its subsections, formulas and glossaries."""
     if isinstance(node, nodes.Text):
         prose.append(node.astext())
+        return
+    if isinstance(node, (nodes.math, nodes.math_block)):
+        prose.append(f" {FORMULA} ")
         return
     if isinstance(node, (*_SKIPPED, nodes.section, addnodes.glossary)):
         return

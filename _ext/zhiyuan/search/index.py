@@ -18,8 +18,10 @@ for ever and a rebuild that changes one page leaves the other files as they were
 
 A score is BM25 (k1 = 1.2, b = 0.75) over a weighted term frequency: a term counts
 :data:`FIELD_WEIGHTS` times in the title, a heading, a glossary term that points at the page,
-a tag, the prose and the code.  Article, glossary and other pages are told apart by their
-``kind``; the browser ranks articles first.
+a tag, the prose and the code; the prose of a reference list (a section headed
+:data:`REFERENCE_HEADINGS`) counts a fifth, since the titles it cites are not what the page
+explains.  Article, glossary and other pages are told apart by their ``kind``; the browser
+ranks articles first.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from .tokens import fnv1a, normalize, shard_key, terms
 FORMAT_VERSION = 1
 FIELD_WEIGHTS = {"title": 8.0, "glossary": 5.0, "heading": 3.0, "tag": 2.0, "prose": 1.0, "code": 0.5}
 MAX_POSTINGS = 100
+REFERENCE_HEADINGS = frozenset({"参考文献", "参考资料", "延伸阅读", "references", "bibliography", "further reading"})
+_REFERENCE_WEIGHT = 0.2
 _K1 = 1.2
 _B = 0.75
 # a shard's JSON is aimed at about this size, before compression
@@ -82,11 +86,13 @@ def term_weights(page: Page) -> tuple[dict[str, float], dict[str, int], int]:
     length = 0
     for section in page.document.sections:
         counts: Counter[str] = Counter()
+        cited = normalize(section.heading).strip() in REFERENCE_HEADINGS
         for weight_name, text in (("heading", section.heading), ("prose", section.text), ("code", section.code)):
             section_terms = terms(text)
             length += len(section_terms)
+            weight = FIELD_WEIGHTS[weight_name] * (_REFERENCE_WEIGHT if cited and weight_name == "prose" else 1.0)
             for term in section_terms:
-                counts[term] += FIELD_WEIGHTS[weight_name]
+                counts[term] += weight
         by_section.append(counts)
         whole.update(counts)
     best_section: dict[str, int] = {}

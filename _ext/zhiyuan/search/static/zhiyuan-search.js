@@ -107,6 +107,7 @@
           alternatives: synonyms[index].map((other) => ({
             terms: terms(other), weight: other === phrase ? 1 : SYNONYM_WEIGHT })),
           marks: synonyms[index].flatMap((other) => [other, ...terms(other)]),
+          typed: phrase,
         });
         break;
       }
@@ -125,7 +126,7 @@
       if (unfinished(at, identifier) && identifier.length >= 2) {
         alternatives.push({ terms: [identifier], weight: PREFIX_WEIGHT, prefix: true });
       }
-      concepts.push({ alternatives, marks: [identifier, ...whole.slice(1)] });
+      concepts.push({ alternatives, marks: [identifier, ...whole.slice(1)], typed: identifier });
     }
     const cjkConcepts = [];
     for (const [at, run] of runs) {
@@ -142,7 +143,7 @@
         // the last character may start a word: its bigrams, a little weaker
         alternatives.push({ terms: [Array.from(run).pop()], weight: PREFIX_WEIGHT / 2, prefix: true, extra: true });
       }
-      cjkConcepts.push({ alternatives, marks: [run, ...cjkTerms(run)] });
+      cjkConcepts.push({ alternatives, marks: [run, ...cjkTerms(run)], typed: run });
     }
     concepts.push(...cjkConcepts);
     return concepts;
@@ -335,6 +336,7 @@
   // -- snippets ------------------------------------------------------------------------
   const SNIPPET_BEFORE = 24;
   const SNIPPET_LENGTH = 110;
+  const FORMULA = /\ue000/g; // where documents.py left a formula out
 
   /** The part of *text* around the first mark, and where each mark falls in it. */
   function snippet(text, marks) {
@@ -500,6 +502,7 @@
         ? `找到 ${results.length} 个结果${results.length > this.limit ? `，显示前 ${this.limit} 个` : ""}。`
         : "没有找到结果。试试更短的关键词，或换一个说法。";
       this.marks = concepts.flatMap((concept) => concept.marks);
+      this.typed = concepts.map((concept) => concept.typed);
       this.shown = results.slice(0, this.limit);
       for (const result of this.shown) {
         const [url, title, category, date, kind] = meta.pages[result.page];
@@ -533,11 +536,10 @@
         let section;
         try {
           section = await index.text(`${folder}/${result.section}.json`);
-          // the section where the terms weigh most may hold them apart; the page's top, which
-          // holds the whole of the longest one, is the better snippet then
-          const longest = Math.max(...this.marks.map((mark) => mark.length));
-          const whole = (part) => this.marks.some((mark) => mark.length === longest &&
-            (part[2] + part[3]).toLowerCase().includes(mark));
+          // the section where the terms weigh most may hold them apart, or hold only a synonym;
+          // the page's top, if it holds the longest of the words as typed, is the better snippet
+          const longest = this.typed.reduce((a, b) => (b.length > a.length ? b : a), "");
+          const whole = (part) => (part[2] + part[3]).toLowerCase().includes(longest);
           if (result.section > 0 && !whole(section)) {
             const top = await index.text(`${folder}/0.json`);
             if (whole(top)) [section, result.section] = [top, 0];
@@ -555,7 +557,7 @@
           where.textContent = heading;
           target.before(where);
         }
-        const source = text || code || "";
+        const source = (text || code || "").replace(FORMULA, "[公式]");
         const lower = source.toLowerCase();
         const inCode = !this.marks.some((mark) => lower.includes(mark)) && code &&
           this.marks.some((mark) => code.toLowerCase().includes(mark));
