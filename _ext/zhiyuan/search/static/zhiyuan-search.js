@@ -465,6 +465,7 @@
       const started = performance.now();
       const query = this.input.value;
       this.root.dataset.state = "busy";
+      this.root.dataset.snippets = "busy";
       if (this.onPage) {
         const url = new URL(location.href);
         url.searchParams.set("q", query);
