@@ -73,9 +73,12 @@ def test_the_header_search_shows_results_as_one_types_without_a_page_load(browse
     assert first.locator(".zs-snippet mark").count() > 0
     assert first.locator(".zs-meta").inner_text().startswith("Large Model")
     assert "_search/index.json" in " ".join(reader.search_data())
-    # ↓ moves into the results, Enter opens the one with the focus
+    # ↓ moves into the results, Esc back to the field, Enter opens the result with the focus
     field.press("ArrowDown")
     assert page.evaluate("document.activeElement.classList.contains('zs-link')")
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.activeElement.name") == "q"
+    field.press("ArrowDown")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*/posts/2025/gradient-checkpointing\.html(#.*)?$"))
     assert {urlparse(url).hostname for url in reader.requests} == {"127.0.0.1"}

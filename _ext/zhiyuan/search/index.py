@@ -45,7 +45,7 @@ _REFERENCE_WEIGHT = 0.2
 _K1 = 1.2
 _B = 0.75
 # a shard's JSON is aimed at about this size, before compression
-_SHARD_BYTES = 32_000
+_SHARD_BYTES = 16_000
 
 ARTICLE, GLOSSARY, PAGE = 0, 1, 2
 

@@ -454,6 +454,10 @@
       } else if (event.key === "ArrowUp" && position >= 0) {
         (position === 0 ? this.input : links[position - 1]).focus();
         event.preventDefault();
+      } else if (event.key === "Escape" && position >= 0) {
+        this.input.focus(); // back to the field (a second Esc closes the header's dialog)
+        event.preventDefault();
+        event.stopPropagation();
       } else if (event.key === "Enter" && position < 0 && links.length && !this.onPage) {
         links[0].click();
         event.preventDefault();
