@@ -81,6 +81,7 @@ def _on_builder_inited(app: Sphinx) -> None:
 
 
 def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
+    """Keep what the index takes from the document just read (purged with it when it changes)."""
     documents(app.env)[app.env.docname] = search_document(doctree)
 
 
