@@ -24,12 +24,13 @@ collect_ignore = ["roots"]
 SOURCE_DATE_EPOCH = "1763769600"  # 2025-11-22T00:00:00Z
 
 
-def build_site(out: Path, *options: str) -> Path:
-    """Build the whole site into *out*/html as ``nox -s build`` does; fail with the log on error."""
+def build_site(out: Path, *options: str, repo: Path = REPO) -> Path:
+    """Build the whole site (of *repo*, a copy of this repository) into *out*/html as
+    ``nox -s build`` does; fail with the log on error."""
     command = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-q", *options,
-               "-d", str(out / "doctrees"), str(REPO / "docs"), str(out / "html")]
+               "-d", str(out / "doctrees"), str(repo / "docs"), str(out / "html")]
     result = subprocess.run(
-        command, capture_output=True, text=True, cwd=REPO,
+        command, capture_output=True, text=True, cwd=repo,
         env={**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH},
     )
     assert result.returncode == 0, f"site build failed:\n{result.stderr}"

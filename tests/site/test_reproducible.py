@@ -1,18 +1,24 @@
-"""Reproducible builds: the same sources give the same bytes, serial or parallel.
+"""Reproducible builds: the same sources give the same bytes, serial or parallel, wherever they lie.
 
-The session's site build, a second clean build and a ``-j 2`` build, all dated
-by the same ``SOURCE_DATE_EPOCH``, must produce identical trees.  Nothing is
-excluded: feeds are dated by their newest entry, equation ids by position.
+The session's site build, a second clean build, a ``-j 2`` build and a build of a
+copy of the repository in another folder (at another depth), all dated by the same
+``SOURCE_DATE_EPOCH``, must produce identical trees.  Nothing is excluded: feeds are
+dated by their newest entry, equation ids by position, and ``.buildinfo``'s hash of
+the configuration holds no absolute path into the repository.
 """
 
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import build_site
+from conftest import REPO, build_site
+
+#: What a build reads of the repository: the sources, our package, KaTeX's and Font Awesome's files.
+_BUILD_INPUTS = ("docs", "posts", "_ext", "node_modules")
 
 
 def _manifest(root: Path) -> dict[str, str]:
@@ -35,3 +41,13 @@ def test_clean_builds_are_byte_identical(site, tmp_path, options):
     assert len(reference) > 300, "the manifest should cover the whole site"
     assert _differences(reference, again) == []
 
+
+def test_a_copy_in_another_folder_builds_byte_identical(site, tmp_path):
+    """Moving the repository changes nothing: the configuration Sphinx hashes into
+    ``.buildinfo`` holds the folders extensions add relative to conf.py."""
+    moved = tmp_path / "elsewhere" / "checkout"
+    for name in _BUILD_INPUTS:  # docs/posts stays a symbolic link to ../posts
+        shutil.copytree(REPO / name, moved / name, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
+    again = _manifest(build_site(tmp_path / "_build", repo=moved))
+    assert ".buildinfo" in again
+    assert _differences(_manifest(site), again) == []

@@ -33,13 +33,18 @@ catalog untranslated and uncompiled.  This extension
   come out empty;
 * removes the Jinja macro files the themes ship in their static folders
   (``_static/webpack-macros.html``): Sphinx copies them verbatim, so they would
-  be published as pages full of unrendered ``{{ pathto(...) }}`` links.
+  be published as pages full of unrendered ``{{ pathto(...) }}`` links;
+* writes the folders that extensions (ours, ablog) add to ``html_static_path`` and
+  ``templates_path`` relative to conf.py's folder when they lie in the project, so
+  the configuration Sphinx hashes into ``.buildinfo`` is the same wherever the
+  repository lies (:func:`portable_path`).
 """
 
 from __future__ import annotations
 
 import functools
 import html
+import os
 import posixpath
 from collections.abc import Callable
 from pathlib import Path
@@ -100,6 +105,34 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
         ours.append(str(_BOOK_THEME_TEMPLATES))
     # a new list: the default value object is shared by every Sphinx app in a process
     config.templates_path = [*config.templates_path, *ours]
+
+
+def portable_path(entry: str | os.PathLike[str], confdir: str | os.PathLike[str]) -> str:
+    """*entry* of a path setting, relative to *confdir* when it lies in the project.
+
+    The project is the folder above conf.py's (``docs/`` -> the repository): a folder
+    in it (our package, a virtual environment in ``.nox/``) moves with it, so it is
+    written relative to conf.py, where Sphinx resolves these settings; a folder
+    outside it (an environment elsewhere) does not move with the project and stays
+    as it is, as do entries that are relative already.
+    """
+    entry = os.fspath(entry)
+    if not os.path.isabs(entry):
+        return entry
+    project = os.path.dirname(os.path.abspath(confdir))
+    try:
+        inside = os.path.commonpath([project, entry]) == project
+    except ValueError:  # on another drive (Windows)
+        inside = False
+    return os.path.relpath(entry, confdir) if inside else entry
+
+
+def _make_paths_portable(app: Sphinx, config: Config) -> None:
+    """Write the folders every extension added to the path settings Sphinx hashes into
+    ``.buildinfo`` as :func:`portable_path` does: absolute paths there would make two
+    builds of the same sources in two folders differ."""
+    config.html_static_path = [portable_path(entry, app.confdir) for entry in config.html_static_path]
+    config.templates_path = [portable_path(entry, app.confdir) for entry in config.templates_path]
 
 
 def _with_page_toc(add_toctree_functions: Callable[..., None]) -> Callable[..., None]:
@@ -315,6 +348,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     locale_dir = _compile_catalogs(caches.path(app.doctreedir, "portal_theme_locales"))
     app.add_message_catalog(_CATALOG, str(locale_dir))
     app.connect("config-inited", _on_config_inited)
+    # after every extension has added its folders (at the default priority, 500) and
+    # Sphinx has dropped missing ones (800); before the builder hashes the configuration
+    app.connect("config-inited", _make_paths_portable, priority=950)
     app.connect("builder-inited", _on_builder_inited)
     app.connect("env-updated", _on_env_updated)
     app.connect("html-page-context", _on_html_page_context)
