@@ -22,8 +22,13 @@ import shutil
 import subprocess
 import sys
 import tomllib
+from pathlib import Path
 
 import nox
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "_ext"))  # our package, for the tools the sessions share
+from zhiyuan.tools import npm_assets  # noqa: E402  (plain Python: no Sphinx needed)
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = True
@@ -67,9 +72,14 @@ def _install(session: nox.Session, group: str) -> None:
 
 
 def _install_assets(session: nox.Session) -> None:
-    """KaTeX's CSS and fonts, at the version package-lock.json pins."""
+    """KaTeX's CSS and fonts, at the version package-lock.json pins: ``npm ci`` when node_modules/
+    is missing or out of date with the lock (a stamp in it says which lock it holds), else nothing."""
+    if not npm_assets.npm_ci_needed(ROOT):
+        session.log("node_modules/ is up to date with package-lock.json")
+        return
     if shutil.which("npm"):
         session.run("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error", external=True)
+        npm_assets.write_stamp(ROOT)
     else:
         session.warn("npm not found: using node_modules/ as it is (run `npm ci` once with Node.js)")
 
