@@ -3,7 +3,7 @@
     nox -s build      # the site, warnings as errors, into _build/html
     nox -s tests      # every test (pass extra pytest arguments after --)
     nox -s serve      # live preview on http://127.0.0.1:8000
-    nox -s new -- "标题" --category "Large Model" --tags llm,rlhf [--slug s]
+    nox -s new -- "标题" --category "Large Model" --tags llm,rlhf [--slug s] [--series id] [--draft]
     nox -s linkcheck  # check the articles' external links (needs the network; not in CI)
     nox -s bench      # build-time benchmark against bare Sphinx (-- --posts 1000)
     nox -s search-eval  # search quality in Chromium on the query sets (fails below the targets)
@@ -37,7 +37,7 @@ nox.options.sessions = ["build", "tests"]
 SOURCE_DIR = "docs"
 HTML_DIR = os.path.join("_build", "html")
 DOCTREE_DIR = os.path.join("_build", "doctrees")
-LOCKED_GROUPS = ("docs", "test", "serve")
+LOCKED_GROUPS = ("docs", "test", "serve", "new")
 # The articles' code runs on PyTorch's CPU build (torch==X+cpu), which PyPI does not carry:
 # a machine may hold its wheel in a local folder (PIP_FIND_LINKS), else PyTorch's CPU index serves it.
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
@@ -197,10 +197,11 @@ def serve(session: nox.Session) -> None:
     )
 
 
-@nox.session(python=False)
+@nox.session
 def new(session: nox.Session) -> None:
     """Create posts/<year>/<slug>.md with its front matter; never overwrites."""
-    session.run("python3", "_ext/zhiyuan/tools/new_post.py", *session.posargs, external=True)
+    _install(session, "new")
+    session.run("python", "_ext/zhiyuan/tools/new_post.py", *session.posargs)
 
 
 @nox.session
