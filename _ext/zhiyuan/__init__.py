@@ -39,7 +39,7 @@ PARTS = (
     # Our records on the environment, purged and merged per document in one place.
     "zhiyuan.state",
     # KaTeX first: its doctree-read records a document's formulas before anything else
-    # reads the doctree, and its renderer starts only after the search helper is forked.
+    # reads the doctree.
     "zhiyuan.formulas.katex_ssr",
     "zhiyuan.theme.icon_font",
     # stable ids of MyST's unlabelled amsmath blocks (a patch of MyST-Parser)
@@ -48,6 +48,8 @@ PARTS = (
     # readers see it; the body checks run at source-read and doctree-read.
     "zhiyuan.posts.frontmatter",
     "zhiyuan.posts.body",
+    # readable section anchors for Chinese headings (a transform, before the TOC is collected)
+    "zhiyuan.web.readable_anchors",
     # The theme's templates, then what ablog's pages and records need of it.
     "zhiyuan.theme.portal",
     "zhiyuan.pages.ablog_sidebars",

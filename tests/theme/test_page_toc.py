@@ -99,11 +99,12 @@ _ids = itertools.count()
 
 
 def _fragment(entries) -> str:
-    """A local TOC as Sphinx renders it: nested lists of internal links, text escaped."""
+    """A local TOC as Sphinx renders it: nested lists of internal links (to readable Chinese ids,
+    web/readable_anchors.py), text escaped."""
     if not entries:
         return ""
     items = "".join(
-        f'<li><a class="reference internal" href="#s{next(_ids)}">{html.escape(title)}</a>{_fragment(sub)}</li>\n'
+        f'<li><a class="reference internal" href="#节-{next(_ids)}">{html.escape(title)}</a>{_fragment(sub)}</li>\n'
         for title, sub in entries)
     return f"<ul>\n{items}</ul>\n"
 

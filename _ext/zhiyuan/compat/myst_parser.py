@@ -1,4 +1,4 @@
-"""MyST-Parser: stable equation ids for its ``amsmath`` blocks; its block parser for body checks.
+"""MyST-Parser: stable equation ids for its ``amsmath`` blocks; its slug links; its block parser.
 
 MyST-Parser numbers an unlabelled ``\\begin{align}`` block by giving it a random
 label (``uuid4``), which lands in the page as ``id="equation-<uuid>"``: two
@@ -8,7 +8,8 @@ breaks at the next build.  MyST draws that label from one overridable method,
 the document's name and the block's position in it, unique across the project
 (the math domain refuses duplicates) and the same in every build.
 
-``posts/body.py`` looks for fences never closed with MyST's own markdown-it parser,
+``web/readable_anchors.py`` points MyST's slug links at the ids it puts first
+(:func:`point_slugs_at`).  ``posts/body.py`` looks for fences never closed with MyST's own markdown-it parser,
 configured as MyST configured it (:func:`block_parser`).
 """
 
@@ -53,6 +54,19 @@ def block_parser(app: Sphinx) -> Any:
     # fences are blocks: the inline pass would double the cost of reading a post
     parser.disable("inline")
     return parser
+
+
+def point_slugs_at(document: Any, renamed: dict[str, str]) -> None:
+    """Have MyST's links to heading slugs (``[text](#slug)``, ``[text](page.md#slug)``) point at a
+    section's new first id: MyST records, for each slug, the section's first id at parse time
+    (``document.myst_slugs``: slug → (line, id, text), the same dict as the environment's
+    ``metadata[docname]["myst_slugs"]``), and links resolve to that id."""
+    slugs = getattr(document, "myst_slugs", None)
+    if not isinstance(slugs, dict):
+        return
+    for slug, entry in slugs.items():
+        if isinstance(entry, tuple) and len(entry) == 3 and entry[1] in renamed:
+            slugs[slug] = (entry[0], renamed[entry[1]], entry[2])
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

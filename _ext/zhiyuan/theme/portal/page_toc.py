@@ -73,7 +73,10 @@ def page_toc(fragment: str, show_toc_level: int) -> Markup | str | None:
         if sublist is None or sublist.find("li") is None:
             return ""
         root = sublist
-    return Markup(lxml.html.tostring(root, encoding="unicode", with_tail=False))
+    # serialised as XML: libxml2's HTML serialiser percent-encodes non-ASCII in href, and
+    # pydata's TOC script looks the section up with getElementById on the raw href (a Chinese
+    # heading's readable id would not be found, and the script would stop)
+    return Markup(etree.tostring(root, encoding="unicode", method="xml", with_tail=False))
 
 
 def use_page_toc(context: dict[str, Any]) -> None:
