@@ -7,6 +7,7 @@
     nox -s linkcheck  # check the articles' external links (needs the network; not in CI)
     nox -s bench      # build-time benchmark against bare Sphinx (-- --posts 1000)
     nox -s search-eval  # search quality in Chromium on the query sets (fails below the targets)
+    nox -s lighthouse   # Lighthouse on six pages, served with gzip (-- --runs 1 for a quick look)
     nox -s lock       # re-resolve requirements/*.txt from pyproject.toml
     nox -s tests-latest  # upstream canary: every test on the newest releases (needs PyPI)
 
@@ -109,6 +110,22 @@ def tests(session: nox.Session) -> None:
     _install(session, "test")
     _install_assets(session)
     session.run("pytest", *session.posargs)
+
+
+LIGHTHOUSE_DIR = os.path.join("_build", "lighthouse")
+
+
+@nox.session
+def lighthouse(session: nox.Session) -> None:
+    """Build the site and run Lighthouse (npm, mobile preset, three runs per page) on six of its
+    pages served with gzip; print the medians and keep the reports (benchmarks/lighthouse.py)."""
+    _install(session, "test")
+    _install_assets(session)
+    html = os.path.join(LIGHTHOUSE_DIR, "html")
+    session.run("python", "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-q",
+                "-d", os.path.join(LIGHTHOUSE_DIR, "doctrees"), SOURCE_DIR, html)
+    session.run("python", "benchmarks/lighthouse.py", "--site", html, "--out", os.path.join(LIGHTHOUSE_DIR, "reports"),
+                *session.posargs)
 
 
 SEARCH_EVAL_DIR = os.path.join("_build", "search-eval")

@@ -7,7 +7,8 @@
  */
 (function () {
   var root = document.documentElement;
-  var fallback = (document.currentScript && document.currentScript.dataset.defaultMode) || "";
+  // the theme's own script reads "" as an invalid mode (a console error) and resets it to auto
+  var fallback = (document.currentScript && document.currentScript.dataset.defaultMode) || "auto";
   root.dataset.mode = localStorage.getItem("mode") || fallback;
   root.dataset.theme = localStorage.getItem("theme") || fallback;
 })();

@@ -1,0 +1,163 @@
+"""Lighthouse on the built site, as a phone sees it: the pages of issue 21, served with gzip.
+
+    python benchmarks/lighthouse.py --site _build/html [--runs 3] [--out benchmarks/results/lighthouse]
+
+It builds nothing: it serves an existing HTML build on 127.0.0.1 with gzip (as Read the Docs
+serves it) and the site's Content-Security-Policy, and runs Lighthouse (npm ``lighthouse``,
+pinned in package.json, driving the system Chromium; mobile preset, simulated throttling) on
+the home page, the post with the most formulas, the post with the most code, a category
+archive, the glossary and the search page, *runs* times each.  It prints, per page, the
+medians of the four category scores, FCP, LCP, CLS, TBT, the bytes transferred, the
+render-blocking requests and the console errors, and writes each report as JSON.  A
+measurement: it never fails on a figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import http.server
+import json
+import mimetypes
+import shutil
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(REPO / "tests"), str(REPO / "_ext")]
+
+from bs4 import BeautifulSoup  # noqa: E402
+
+from browser import SYSTEM_CHROMIUM, QuietHandler, serve  # noqa: E402
+from zhiyuan.theme.strict_csp import POLICY  # noqa: E402
+
+LIGHTHOUSE = REPO / "node_modules" / ".bin" / "lighthouse"
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+_COMPRESSED = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map"}
+
+
+class GzipHandler(QuietHandler):
+    """Static files, text gzipped when the client accepts it, with the site's CSP."""
+
+    extra_headers = {"Content-Security-Policy": POLICY}
+    _cache: dict[Path, bytes] = {}
+
+    def send_head(self):  # noqa: ANN201 - http.server's signature
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if (path.suffix not in _COMPRESSED or "gzip" not in self.headers.get("Accept-Encoding", "")
+                or not path.is_file()):
+            return super().send_head()
+        if path not in self._cache:
+            self._cache[path] = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        body = self._cache[path]
+        self.send_response(200)
+        self.send_header("Content-Type", mimetypes.guess_type(path.name)[0] or "application/octet-stream")
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        from io import BytesIO
+
+        return BytesIO(body)
+
+
+def pages(site: Path) -> dict[str, str]:
+    """The pages Lighthouse looks at, by name: relative URLs in *site*."""
+    posts = sorted((site / "posts").rglob("*.html"))
+
+    def most(selector: str) -> str:
+        counts = {path: len(BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select(selector))
+                  for path in posts}
+        return max(counts, key=lambda path: (counts[path], path.as_posix())).relative_to(site).as_posix()
+
+    return {
+        "home": "index.html",
+        "math post": most(".katex"),
+        "code post": most("div.highlight"),
+        "category": "blog/category/large-model.html",
+        "glossary": "glossary.html",
+        "search": "search.html",
+    }
+
+
+def lighthouse(url: str, report: Path) -> dict:
+    """One Lighthouse run on *url* (mobile preset); its JSON report, also written to *report*."""
+    flags = "--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking"
+    command = [str(LIGHTHOUSE), url, "--output=json", f"--output-path={report}", "--quiet",
+               f"--chrome-flags={flags}", "--only-categories=" + ",".join(CATEGORIES)]
+    env = {"CHROME_PATH": str(SYSTEM_CHROMIUM)} if SYSTEM_CHROMIUM.exists() else {}
+    import os
+
+    subprocess.run(command, check=True, env={**os.environ, **env}, capture_output=True)
+    return json.loads(report.read_text(encoding="utf-8"))
+
+
+def figures(report: dict) -> dict:
+    """What the table shows of one report."""
+    audits = report["audits"]
+
+    def value(name: str) -> float:
+        return audits[name].get("numericValue") or 0.0
+
+    def items(name: str) -> list:
+        return (audits.get(name, {}).get("details") or {}).get("items") or []
+
+    return {
+        **{name: round(100 * (report["categories"][name]["score"] or 0)) for name in CATEGORIES},
+        "FCP s": value("first-contentful-paint") / 1000,
+        "LCP s": value("largest-contentful-paint") / 1000,
+        "CLS": value("cumulative-layout-shift"),
+        "TBT ms": value("total-blocking-time"),
+        "KiB": value("total-byte-weight") / 1024,
+        "blocking": len(items("render-blocking-resources")),
+        "console errors": len(items("errors-in-console")),
+        "failed audits": sorted(
+            name for name, audit in audits.items()
+            if audit.get("score") is not None and audit["score"] < 1
+            and audit.get("scoreDisplayMode") in ("binary", "numeric")
+            and any(name in [ref["id"] for ref in report["categories"][category]["auditRefs"]]
+                    for category in ("accessibility", "best-practices", "seo"))
+        ),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--site", type=Path, default=REPO / "_build/html", help="a built HTML site")
+    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page (medians)")
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks/results/lighthouse")
+    args = parser.parse_args()
+    if not LIGHTHOUSE.exists():
+        parser.error("Lighthouse is not installed: run `npm ci` (package.json pins it)")
+    shutil.rmtree(args.out, ignore_errors=True)
+    args.out.mkdir(parents=True)
+
+    rows = {}
+    with serve(args.site, handler=GzipHandler) as base:
+        for name, path in pages(args.site).items():
+            runs = [figures(lighthouse(base + path, args.out / f"{name.replace(' ', '-')}-{run}.json"))
+                    for run in range(args.runs)]
+            rows[name] = {key: (statistics.median(run[key] for run in runs) if key != "failed audits"
+                                else sorted({audit for run in runs for audit in run[key]}))
+                          for key in runs[0]}
+            rows[name]["page"] = path
+
+    columns = [*CATEGORIES, "FCP s", "LCP s", "CLS", "TBT ms", "KiB", "blocking", "console errors"]
+    print("| page | " + " | ".join(columns) + " |")
+    print("|---|" + "---:|" * len(columns))
+    for name, row in rows.items():
+        cells = [f"{row[c]:.2f}" if isinstance(row[c], float) and c in ("FCP s", "LCP s", "CLS")
+                 else f"{row[c]:.0f}" for c in columns]
+        print(f"| {name} (`{row['page']}`) | " + " | ".join(cells) + " |")
+    for name, row in rows.items():
+        if row["failed audits"]:
+            print(f"{name}: audits not passed (accessibility, best practices, SEO): {', '.join(row['failed audits'])}")
+    (args.out / "summary.json").write_text(json.dumps(rows, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"reports: {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+"""Lighthouse on the built site (benchmarks/lighthouse.py, one run per page, mobile preset, served
+with gzip and the site's CSP): what does not depend on the machine's speed — the accessibility,
+best-practices and SEO audits pass, and no page logs a console error."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from helpers import REPO
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+import lighthouse  # noqa: E402
+
+pytestmark = [pytest.mark.browser, pytest.mark.site]
+
+
+@pytest.fixture(scope="module")
+def reports(site, tmp_path_factory):
+    from browser import serve
+
+    out = tmp_path_factory.mktemp("lighthouse")
+    with serve(site, handler=lighthouse.GzipHandler) as base:
+        return {name: lighthouse.figures(lighthouse.lighthouse(base + path, out / f"{name.replace(' ', '-')}.json"))
+                for name, path in lighthouse.pages(site).items()}
+
+
+@pytest.mark.parametrize("page", ["home", "math post", "code post", "category", "glossary", "search"])
+def test_accessibility_best_practices_and_seo_audits_pass(reports, page):
+    figures = reports[page]
+    assert figures["failed audits"] == []
+    assert (figures["accessibility"], figures["best-practices"], figures["seo"]) == (100, 100, 100)
+    assert figures["console errors"] == 0
