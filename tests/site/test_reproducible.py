@@ -42,12 +42,20 @@ def test_clean_builds_are_byte_identical(site, tmp_path, options):
     assert _differences(reference, again) == []
 
 
-def test_a_copy_in_another_folder_builds_byte_identical(site, tmp_path):
-    """Moving the repository changes nothing: the configuration Sphinx hashes into
-    ``.buildinfo`` holds the folders extensions add relative to conf.py."""
-    moved = tmp_path / "elsewhere" / "checkout"
+def _checkout(folder):
     for name in _BUILD_INPUTS:  # docs/posts stays a symbolic link to ../posts
-        shutil.copytree(REPO / name, moved / name, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
-    again = _manifest(build_site(tmp_path / "_build", repo=moved))
+        shutil.copytree(REPO / name, folder / name, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
+    return folder
+
+
+def test_a_copy_in_another_folder_builds_byte_identical(tmp_path):
+    """Moving the repository changes nothing: the configuration Sphinx hashes into
+    ``.buildinfo`` holds the folders extensions add relative to conf.py.
+
+    Both checkouts are copies, at different depths, so that the Python environment running
+    the builds lies outside both, as a checkout's own environment lies inside each (nox's
+    ``.nox/``): in CI the repository holds the environment, and a copy does not."""
+    first = _manifest(build_site(tmp_path / "_build1", repo=_checkout(tmp_path / "one")))
+    again = _manifest(build_site(tmp_path / "_build2", repo=_checkout(tmp_path / "elsewhere" / "checkout")))
     assert ".buildinfo" in again
-    assert _differences(_manifest(site), again) == []
+    assert _differences(first, again) == []
