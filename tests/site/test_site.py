@@ -175,3 +175,13 @@ def test_katex_fonts_are_served_by_the_site(site):
     assert fonts
     for font in fonts:
         assert (site / "_static/katex" / font).is_file(), font
+
+
+def test_an_archive_heading_holds_its_name_and_the_feed_link_stands_beside_it(site):
+    pages = sorted((site / "blog" / "category").glob("*.html"))
+    assert pages
+    for path in pages:
+        page = soup(path)
+        heading = page.select_one("section.ablog__collection > h1")
+        assert heading is not None and not heading.select('a[href$="atom.xml"]'), path
+        assert page.select_one('section.ablog__collection > h1 + p.ablog__feed > a[href$="atom.xml"]'), path
