@@ -16,7 +16,7 @@ kind of query: hit@1 and hit@3 (share of queries with an answer first, or among 
 three), MRR@10 (mean of 1/rank, 0 when no answer is among the first ten) and the share of
 queries with no result at all; and the time from the keystroke to the listed results (median
 and 95th percentile).  A measurement: it never fails on a figure (``--check`` makes it fail
-below the targets of docs/guide.md, as the test suite does).
+below the targets in :data:`TARGETS`, as the test suite does).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ RESULT_LINKS = """() => Array.from(document.querySelectorAll('#search-results a.
 LATENCY = """() => Number(document.querySelector('#search-results').dataset.ms)"""
 FIELD = ".zs-search-page form.bd-search input[name=q]"
 
-#: what the site must reach on our own query set (the test suite checks them: tests/site)
+#: what the site must reach on our query sets (tests/browser/test_search_quality.py checks them)
 TARGETS = {"hit@1": 0.90, "hit@3": 0.97, "mrr@10": 0.93}
 MAX_NO_RESULT = 0.02
 

@@ -3,7 +3,7 @@
 Sphinx's own search (``searchindex.js`` with ``searchtools.js``) looks a query up as whole
 words: with Chinese, the index holds jieba's words and the browser does not segment the query
 at all, so ``优势函数`` finds nothing, and a page must hold every term of a query.  This part
-replaces it (benchmarks/search_quality.py measured both; docs/guide.md and PERFORMANCE.md):
+replaces it (benchmarks/search_quality.py measured both: PERFORMANCE.md, *Search*):
 
 * while a document is read, :func:`.documents.search_document` keeps its sections' text, code
   and glossary entries on the environment (so an unchanged document is not looked at again);
