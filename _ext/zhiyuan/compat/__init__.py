@@ -46,11 +46,6 @@ def installed(package: str) -> str | None:
         return None
 
 
-def _in_range(patch: Patch) -> bool:
-    found = installed(patch.package)
-    return found is not None and Version(found) in SpecifierSet(patch.tested)
-
-
 # per application, the patches already decided: several parts ask about one patch
 _decided: weakref.WeakKeyDictionary[Sphinx, dict[Patch, bool]] = weakref.WeakKeyDictionary()
 
@@ -60,12 +55,12 @@ def applies(app: Sphinx, patch: Patch) -> bool:
     once per application."""
     decided = _decided.setdefault(app, {})
     if patch not in decided:
-        decided[patch] = _in_range(patch)
+        found = installed(patch.package)
+        decided[patch] = found is not None and Version(found) in SpecifierSet(patch.tested)
         if not decided[patch]:
             logger.warning(
                 "%s %s is not a version our patch of it was written for (%s); left as %s does it: %s",
-                patch.package, installed(patch.package) or "(not installed)", patch.tested, patch.package,
-                patch.without_it,
+                patch.package, found or "(not installed)", patch.tested, patch.package, patch.without_it,
                 type="compat", subtype="version",
             )
     return decided[patch]
