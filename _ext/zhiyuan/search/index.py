@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .documents import SearchDocument
-from .tokens import fnv1a, normalize, shard_key, terms
+from .tokens import CJK_CHARS, fnv1a, normalize, shard_key, terms
 
 FORMAT_VERSION = 1
 FIELD_WEIGHTS = {"title": 8.0, "glossary": 5.0, "heading": 3.0, "tag": 2.0, "prose": 1.0, "code": 0.5}
@@ -119,7 +119,7 @@ def squeeze(text: str) -> str:
     """*text* with runs of spaces as one, and none next to a Chinese character (as the browser
     squeezes a query before it looks for the glossary's phrases in it)."""
     text = " ".join(text.split())
-    return re.sub(r"\s*([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])\s*", r"\1", text)
+    return re.sub(f"\\s*([{CJK_CHARS}])\\s*", r"\1", text)
 
 
 def synonym_groups(term_lists: Iterable[tuple[str, ...]]) -> list[list[str]]:

@@ -215,15 +215,10 @@
       return found.slice(0, MAX_PREFIX_TERMS);
     }
 
-    holds(postings, page) {
-      for (let i = 0; i < postings.length; i += 3) if (postings[i] === page) return true;
-      return false;
-    }
-
-    /** Scores of pages for one alternative: Map page → [score, {section: weight}]. */
+    /** Scores of pages for one alternative: Map page → [score, {section: weight}, rarity held]. */
     alternativeScores(alternative) {
       const scores = new Map();
-      const add = (term, factor) => {
+      const add = (term, factor, rarity) => {
         const postings = this.postings(term);
         if (!postings) return;
         for (let i = 0; i < postings.length; i += 3) {
@@ -232,7 +227,7 @@
           let entry = scores.get(page);
           if (!entry) scores.set(page, (entry = [0, new Map(), 0]));
           entry[0] += value;
-          entry[2] += 1;
+          entry[2] += rarity;
           const [sum, terms] = entry[1].get(postings[i + 2]) || [0, 0];
           entry[1].set(postings[i + 2], [sum + value, terms + 1]);
         }
@@ -252,27 +247,20 @@
         }
         return scores;
       }
+      // Pages that hold every term of a Chinese run (or of an identifier's parts) rank above
+      // those with some, each term weighing as it is rare; a pair no page holds (one that
+      // straddles two words, "够怎") weighs nothing.
+      const pages = this.metaNow.pages.length;
+      const rarity = (term) => {
+        const postings = this.postings(term);
+        return postings ? Math.log(1 + pages / (postings.length / 3)) : 0;
+      };
+      const weights = new Map(alternative.terms.map((term) => [term, rarity(term)]));
       const share = 1 / alternative.terms.length;
-      for (const term of alternative.terms) add(term, alternative.weight * share);
+      for (const term of alternative.terms) add(term, alternative.weight * share, weights.get(term));
       if (alternative.terms.length > 1) {
-        // Pages that hold every term of a Chinese run (or of an identifier's parts) above those with
-        // some, each term weighing as it is rare; a pair no page holds (one that straddles two
-        // words, "够怎") weighs nothing.
-        const pages = this.metaNow.pages.length;
-        const rarity = (term) => {
-          const postings = this.postings(term);
-          return postings ? Math.log(1 + pages / (postings.length / 3)) : 0;
-        };
-        const weights = new Map(alternative.terms.map((term) => [term, rarity(term)]));
         const total = Array.from(weights.values()).reduce((a, b) => a + b, 0);
-        for (const [page, entry] of scores) {
-          let held = 0;
-          for (const term of alternative.terms) {
-            const postings = this.postings(term);
-            if (postings && this.holds(postings, page)) held += weights.get(term);
-          }
-          entry[0] *= (held / total) ** 2;
-        }
+        for (const entry of scores.values()) entry[0] *= (entry[2] / total) ** 2;
       }
       // a section where more of the terms weigh most is where the words stand together
       for (const entry of scores.values()) {
