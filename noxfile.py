@@ -85,8 +85,8 @@ def _install_assets(session: nox.Session) -> None:
         session.warn("npm not found: using node_modules/ as it is (run `npm ci` once with Node.js)")
 
 
-def _sphinx_build_args(outdir: str) -> list[str]:
-    return ["-b", "html", "-W", "--keep-going", "-d", DOCTREE_DIR, SOURCE_DIR, outdir]
+def _sphinx_build_args(outdir: str, doctrees: str = DOCTREE_DIR) -> list[str]:
+    return ["-b", "html", "-W", "--keep-going", "-d", doctrees, SOURCE_DIR, outdir]
 
 
 @nox.session
@@ -122,8 +122,7 @@ def lighthouse(session: nox.Session) -> None:
     _install(session, "test")
     _install_assets(session)
     html = os.path.join(LIGHTHOUSE_DIR, "html")
-    session.run("python", "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-q",
-                "-d", os.path.join(LIGHTHOUSE_DIR, "doctrees"), SOURCE_DIR, html)
+    session.run("python", "-m", "sphinx", "-q", *_sphinx_build_args(html, os.path.join(LIGHTHOUSE_DIR, "doctrees")))
     session.run("python", "benchmarks/lighthouse.py", "--site", html, "--out", os.path.join(LIGHTHOUSE_DIR, "reports"),
                 *session.posargs)
 
@@ -140,8 +139,7 @@ def search_eval(session: nox.Session) -> None:
     _install(session, "test")
     _install_assets(session)
     html = os.path.join(SEARCH_EVAL_DIR, "html")
-    session.run("python", "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-q",
-                "-d", os.path.join(SEARCH_EVAL_DIR, "doctrees"), SOURCE_DIR, html)
+    session.run("python", "-m", "sphinx", "-q", *_sphinx_build_args(html, os.path.join(SEARCH_EVAL_DIR, "doctrees")))
     for queries in SEARCH_QUERY_SETS:
         name = os.path.splitext(os.path.basename(queries))[0]
         session.run("python", "benchmarks/search_quality.py", "--site", html, "--queries", queries,

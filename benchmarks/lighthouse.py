@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import http.server
 import json
 import mimetypes
+import os
 import shutil
 import statistics
 import subprocess
 import sys
+from io import BytesIO
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -59,8 +60,6 @@ class GzipHandler(QuietHandler):
         self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        from io import BytesIO
-
         return BytesIO(body)
 
 
@@ -89,8 +88,6 @@ def lighthouse(url: str, report: Path) -> dict:
     command = [str(LIGHTHOUSE), url, "--output=json", f"--output-path={report}", "--quiet",
                f"--chrome-flags={flags}", "--only-categories=" + ",".join(CATEGORIES)]
     env = {"CHROME_PATH": str(SYSTEM_CHROMIUM)} if SYSTEM_CHROMIUM.exists() else {}
-    import os
-
     subprocess.run(command, check=True, env={**os.environ, **env}, capture_output=True)
     return json.loads(report.read_text(encoding="utf-8"))
 

@@ -33,8 +33,8 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "tests"), str(REPO / "benchmarks")]
 
+from bench import _make_ours  # noqa: E402
 from browser import CHROMIUM_ARGS, SYSTEM_CHROMIUM, serve  # noqa: E402
-from corpus import write_corpus  # noqa: E402
 from search_quality import FIELD, FINISHED, Handler, percentile  # noqa: E402
 
 
@@ -43,14 +43,12 @@ def gzip_size(path: Path) -> int:
 
 
 def build_site(posts: int, root: Path) -> Path:
-    shutil.copytree(REPO / "docs", root / "docs", symlinks=True, ignore=shutil.ignore_patterns("_build"))
-    (root / "_ext").symlink_to(REPO / "_ext")
-    (root / "node_modules").symlink_to(REPO / "node_modules")
-    shutil.copytree(REPO / "posts", root / "posts")
-    write_corpus(root / "posts", posts)  # post-0000 … beside the real ones, as benchmarks/bench.py does
+    """The benchmark's site (benchmarks/bench.py) with the real posts beside the synthetic ones."""
+    docs = _make_ours(root, posts)
+    shutil.copytree(REPO / "posts", root / "posts", dirs_exist_ok=True)
     out = root / "html"
     built = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-d", str(root / "doctrees"),
-                            str(root / "docs"), str(out)], capture_output=True, text=True,
+                            str(docs), str(out)], capture_output=True, text=True,
                            env={**os.environ, "SOURCE_DATE_EPOCH": "1763769600"})
     if built.returncode:
         sys.exit(built.stderr)
