@@ -195,9 +195,13 @@ def tests_latest(session: nox.Session) -> None:
         session.run("pytest", *tests)
 
 
+PREVIEW_DIR = os.path.join("_build", "preview")
+
+
 @nox.session
 def serve(session: nox.Session) -> None:
-    """Preview the site live, rebuilding on changes to posts/, docs/ and _ext/."""
+    """Preview the site live, drafts included (with a 草稿 banner), rebuilding on changes to
+    posts/, docs/ and _ext/.  It builds into _build/preview, never into the published _build/html."""
     _install(session, "serve")
     _install_assets(session)
     session.run(
@@ -207,7 +211,8 @@ def serve(session: nox.Session) -> None:
         "--re-ignore", r"(^|/)\.|~$|__pycache__",
         "--host", "127.0.0.1",
         "--port", "8000",
-        *_sphinx_build_args(HTML_DIR),
+        "-D", "post_frontmatter_show_drafts=1",
+        *_sphinx_build_args(os.path.join(PREVIEW_DIR, "html"), os.path.join(PREVIEW_DIR, "doctrees")),
         *session.posargs,
     )
 

@@ -107,6 +107,8 @@ SETTINGS: dict[str, tuple[Setting, ...]] = {
         Setting("post_frontmatter_min_tags", 0, "env", (int,), "the fewest tags a post may have", _not_negative),
         Setting("post_frontmatter_max_tags", schema.DEFAULT_MAX_TAGS, "env", (int,), "the most tags a post may have",
                 _positive),
+        Setting("post_frontmatter_show_drafts", False, "env", (bool,),
+                "build drafts too, each with a 草稿 banner (the live preview sets it; never a published build)"),
     ),
     "zhiyuan.posts.model": (
         Setting("latest_updates_post_pattern", ["posts/*"], "env", (list, tuple),
@@ -144,6 +146,13 @@ SETTINGS: dict[str, tuple[Setting, ...]] = {
         Setting("katex_ssr_macros", {}, "env", (dict,), "TeX macros every formula can use", _string_map),
         Setting("katex_ssr_node", "node", "", (str,), "the Node.js program that renders formulas"),
         Setting("katex_ssr_assets", "node_modules/katex/dist", "", (str,), "KaTeX's CSS and fonts (npm)"),
+    ),
+    "zhiyuan.theme.stylesheet": (
+        Setting("stylesheet_bundle", True, "html", (bool,),
+                "join every page's style sheets into one (_static/zhiyuan.css) and defer its scripts"),
+        Setting("stylesheet_purge", ["basic.css", "styles/*.css", "fontawesome/css/*.css"], "html", (list, tuple),
+                "glob patterns (under _static/) of the theme sheets whose unused rules the joined sheet leaves out",
+                _strings),
     ),
     "zhiyuan.theme.icon_font": (
         Setting("icon_font_package", "node_modules/@fortawesome/fontawesome-free", "html", (str,),

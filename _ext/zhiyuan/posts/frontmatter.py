@@ -6,7 +6,10 @@ Two jobs, at two moments:
   (front matter only; a file unchanged since the last build is not read again).
   Drafts (no ``date``, or a date after today) are added to
   ``exclude_patterns``, so they are not built at all and appear nowhere public;
-  the build log lists them once.  Broken front matter (invalid YAML, a ``date``
+  the build log lists them once.  The live preview sets
+  ``post_frontmatter_show_drafts``: drafts are then built, each with a banner
+  (:mod:`zhiyuan.pages.post_extras`), and ablog lists them only on its drafts
+  page, never in the listings or feeds of published posts.  Broken front matter (invalid YAML, a ``date``
   that is not a date, such as ``2026-13-45`` or ``yesterday``) and files that
   are not a post at all (not UTF-8, NUL bytes, empty) are a warning naming the
   file and line, and the post is left out rather than taking the build down
@@ -43,7 +46,9 @@ from zhiyuan.config import declare
 from zhiyuan.posts.schema import LIST_FIELDS, SiteRules
 from zhiyuan.posts.fields import (
     DateError,
+    is_published,
     local_datetime,
+    post_date,
     site_timezone,
     site_today,
     split_list,
@@ -252,16 +257,26 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
             continue
         if not status.is_published(today):
             drafts.append(docname)
-            excluded.append(source)
+            if not config.post_frontmatter_show_drafts:
+                excluded.append(source)
     cache.save()
     # a new list: the default value object is shared by every Sphinx app in a process
     config.exclude_patterns = [*config.exclude_patterns, *excluded]
     if drafts:
         logger.info(
-            "drafts (undated or dated after %s), not published: %s",
+            "drafts (undated or dated after %s), %s: %s",
             today.isoformat(),
+            "shown in this preview only" if config.post_frontmatter_show_drafts else "not published",
             ", ".join(drafts),
         )
+
+
+def is_draft(config: Config, docname: str, metadata: dict[str, Any]) -> bool:
+    """Whether *docname* is a post that only a preview builds: no ``date``, or one after today."""
+    if docname not in getattr(config, "matched_blog_posts", ()):
+        return False
+    date = post_date(metadata.get("date"), config)
+    return date is None or not is_published(date, config)
 
 
 def _normalised_list(raw: str) -> str | None:

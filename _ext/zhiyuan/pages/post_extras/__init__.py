@@ -41,6 +41,11 @@ readers see (default: the id).  Each series gets an overview page
 in reading order — by date, then title, then path.
 Everything that comes from an article is escaped.
 
+A draft (no ``date``, or one after today) is built only by the live preview
+(``post_frontmatter_show_drafts``, :mod:`zhiyuan.posts.frontmatter`); it gets, above
+its title, ``<div class="zy-draft-banner docutils container"><p>草稿：…</p></div>``
+and none of the above, which describe a published post.
+
 Incremental builds re-read nothing extra: after reading, a digest of what each
 post shows of other posts (related list, series box) is compared with the last
 build's, and only the posts whose digest changed are rewritten.  Digests are
@@ -68,6 +73,7 @@ from zhiyuan.pages.archive_slugs import archive_slug
 from zhiyuan.pages.generated import environment_changed, page_cache
 from zhiyuan.pages.latest_updates import add_html_node, post_excerpt
 from zhiyuan.posts.fields import author_names
+from zhiyuan.posts.frontmatter import is_draft
 from zhiyuan.posts.model import Post, post_records, published_posts
 from zhiyuan.posts.reading_time import minutes
 
@@ -82,6 +88,9 @@ if TYPE_CHECKING:
 __version__ = "1.0"
 
 _STATIC = str(Path(__file__).resolve().parent / "static")
+#: the banner above a draft's title in the live preview (``post_frontmatter_show_drafts``)
+DRAFT_BANNER_CLASS = "zy-draft-banner"
+DRAFT_BANNER_TEXT = "草稿：此文尚未发布，只在本地预览中可见。"
 
 logger = logging.getLogger(__name__)
 
@@ -385,9 +394,24 @@ def _render_related(app: Sphinx, docname: str) -> str:
     return f'<nav class="post-related" aria-label="相关文章"><h2>相关文章</h2><ul>{items}</ul></nav>'
 
 
+def _add_draft_banner(doctree: nodes.document) -> None:
+    """Put the draft banner first in the post, above its title."""
+    banner = nodes.container(classes=[DRAFT_BANNER_CLASS])
+    banner += nodes.paragraph(DRAFT_BANNER_TEXT, DRAFT_BANNER_TEXT)
+    section = doctree.next_node(nodes.section)
+    doctree.insert(doctree.index(section) if section is not None and section.parent is doctree else 0, banner)
+
+
 def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Put the header under a published post's title and related posts at its end."""
-    if app.builder.format != "html" or docname not in post_records(app.env):
+    """Put the header under a published post's title and related posts at its end;
+    a draft, which only the preview builds, gets the draft banner instead."""
+    if app.builder.format != "html":
+        return
+    # read with a default: a site may use this part without zhiyuan.posts.frontmatter, which declares it
+    if getattr(app.config, "post_frontmatter_show_drafts", False) and is_draft(app.config, docname, app.env.metadata.get(docname, {})):
+        _add_draft_banner(doctree)
+        return
+    if docname not in post_records(app.env):
         return
     catalog = _catalog(app)
     if docname not in catalog.published:
