@@ -71,6 +71,9 @@ PARTS = (
     # (strict_csp's html-page-context runs last, at priority 900).
     "zhiyuan.web.external_links",
     "zhiyuan.theme.strict_csp",
+    # one render-blocking style sheet and deferred scripts (html-page-context at 950, after
+    # everything that adds CSS or scripts to a page)
+    "zhiyuan.theme.page_assets",
     # Fast rebuilds: compiled templates kept between builds; sphinx-sitemap's page list
     # in process (it wraps sphinx-sitemap's handler, so it comes after it).
     "zhiyuan.theme.template_cache",

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import sphinx_book_theme
+from pydata_sphinx_theme import pygments as pydata_pygments
 from pydata_sphinx_theme import toctree as pydata_toctree
 
 from zhiyuan.compat import Patch, applies
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BOOK_THEME_PATCH", "MACRO_FILES", "PATCH", "active", "documentation_option", "fontawesome_css",
-    "fontawesome_version", "wrap_page_handlers",
+    "fontawesome_version", "head_stylesheets", "wrap_page_handlers", "write_pygments_css",
 ]
 
 PATCH = Patch(
@@ -136,3 +137,31 @@ def fontawesome_version(app: Sphinx) -> str | None:
         return None
     match = _THEME_VERSION.search(licence.read_text(encoding="utf-8"))
     return match.group(1) if match else None
+
+
+_MACROS = "static/webpack-macros.html"
+_HEAD_PRE_ASSETS = re.compile(r"{% macro head_pre_assets\(\) %}(.*?){% endmacro %}", re.DOTALL)
+_PATHTO_CSS = re.compile(r"pathto\('(_static/[^']+\.css)'")
+
+
+def head_stylesheets(app: Sphinx) -> list[str]:
+    """The style sheets pydata's layout links in every page's head (``head_pre_assets``), in order.
+
+    They are not in Sphinx's list of CSS files: the layout writes their ``<link>`` tags
+    itself, from the Jinja macro file its webpack build generates.
+    """
+    macros = theme_file(app, _MACROS)
+    if macros is None:
+        return []
+    block = _HEAD_PRE_ASSETS.search(macros.read_text(encoding="utf-8"))
+    return _PATHTO_CSS.findall(block.group(1)) if block else []
+
+
+def write_pygments_css(app: Sphinx) -> None:
+    """Write ``_static/pygments.css`` as pydata writes it at ``build-finished``: light and dark
+    styles, each under its ``html[data-theme=…]``.
+
+    Sphinx's own ``pygments.css`` (one style, no theme switch) is what the output folder holds
+    until then; a step that reads the file while pages are written needs pydata's.
+    """
+    pydata_pygments.overwrite_pygments_css(app)

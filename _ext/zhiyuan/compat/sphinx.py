@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
 
 __all__ = [
-    "PATCH", "active", "config_hash", "jinja_environment", "links_as_sphinx", "turn_off_search_index",
+    "PATCH", "active", "after_copying_assets", "config_hash", "deferred", "stylesheets", "jinja_environment", "links_as_sphinx", "turn_off_search_index",
     "wrap_handle_page", "wrap_listener",
 ]
 
@@ -65,6 +65,47 @@ def links_as_sphinx(*functions: Any) -> bool:
     ``js_tag``) is the HTML builder's own closure, not an extension's replacement (notfound's
     absolute links)."""
     return all(getattr(function, "__module__", None) == _HTML_BUILDER_MODULE for function in functions)
+
+
+def after_copying_assets(builder: Builder, callback: Callable[[], None]) -> bool:
+    """Call *callback* each time the *builder* has copied its static files, before it writes pages.
+
+    Sphinx has no event between ``copy_assets()`` (theme and ``html_static_path`` files into
+    ``_static/``, in ``Builder.write``) and the first page written; a step that reads those
+    files to make another one the pages link to runs here.  False if the builder has no
+    ``copy_assets``.
+    """
+    copy_assets = getattr(builder, "copy_assets", None)
+    if copy_assets is None:
+        return False
+
+    def copy_assets_then_callback() -> None:
+        copy_assets()
+        callback()
+
+    builder.copy_assets = copy_assets_then_callback
+    return True
+
+
+def stylesheets(builder: Builder) -> list[Any]:
+    """The HTML *builder*'s CSS assets for every page, in the order pages link them (by priority,
+    as ``handle_page`` sorts them)."""
+    return sorted(getattr(builder, "_css_files", []), key=lambda asset: asset.priority)
+
+
+def deferred(script: Any) -> Any:
+    """A copy of the page-context *script* (Sphinx's ``_JavaScript``) that loads with ``defer``.
+
+    Scripts that already load ``async`` or ``defer``, modules (deferred anyway) and inline
+    scripts are returned as they are.  Sphinx's asset objects are immutable; the copy is made
+    with the constructor Sphinx itself uses (filename, priority, attributes).
+    """
+    attributes = getattr(script, "attributes", None)
+    if not isinstance(attributes, dict) or not getattr(script, "filename", None):
+        return script
+    if attributes.get("body") or {"async", "defer"} & attributes.keys() or attributes.get("type") == "module":
+        return script
+    return type(script)(script.filename, priority=script.priority, **attributes, defer="defer")
 
 
 def config_hash(app: Sphinx) -> str:

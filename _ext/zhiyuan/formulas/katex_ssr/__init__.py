@@ -27,7 +27,9 @@ same local files, and says so once.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -41,6 +43,7 @@ from zhiyuan import caches, state
 from zhiyuan.compat import sphinxcontrib_katex as katex
 from zhiyuan.config import declare
 from zhiyuan.pages.generated import environment_changed
+from zhiyuan.theme import page_assets
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -78,24 +81,48 @@ def _renderer_digest(macros: dict[str, str]) -> str:
 _Key = tuple[bool, str]
 
 
+# what of a formula's HTML is not text it shows: tags, and the TeX source kept for copying
+_NOT_SHOWN = re.compile(r"<annotation[^>]*>.*?</annotation>|<[^>]+>", re.DOTALL)
+
+
+def shown_characters(rendered: str) -> set[int]:
+    """The characters a formula's KaTeX HTML shows (each drawn in one of KaTeX's fonts or a fallback)."""
+    return {ord(char) for char in html.unescape(_NOT_SHOWN.sub("", rendered))}
+
+
 class _Cache:
     """Rendered formulas, ``{(display, tex): ("html" | "error", text)}``, kept between builds.
 
     The file holds the entries of one renderer (macros and KaTeX version): with
     other macros or another KaTeX it is an empty cache.  A key is the formula
     itself, not a digest of it: a build looks up every formula of the site.
+    It also keeps the characters the rendered formulas show (:attr:`characters`), for
+    KaTeX's fonts cut to them (:mod:`zhiyuan.theme.page_assets`): they grow with new
+    formulas and are counted anew only when the cache starts empty.
     """
 
     def __init__(self, path: Path, macros: dict[str, str]) -> None:
         self.path = path
         self.renderer = _renderer_digest(macros)
         self.entries: dict[_Key, tuple[str, str]] = {}
+        self.characters: set[int] = set()
         self.rendered_this_build = 0
         self.loaded = False
         stored = caches.read(path)
         if isinstance(stored, dict) and stored.get("renderer") == self.renderer:
             self.entries = stored["entries"]
+            self.characters = stored.get("characters") or {
+                char for kind, text in self.entries.values() if kind == "html" for char in shown_characters(text)
+            }
             self.loaded = True
+
+    def add(self, rendered: dict[_Key, tuple[str, str]]) -> None:
+        """Take in newly rendered formulas."""
+        self.entries.update(rendered)
+        for kind, text in rendered.values():
+            if kind == "html":
+                self.characters |= shown_characters(text)
+        self.rendered_this_build += len(rendered)
 
     @staticmethod
     def key(tex: str, display: bool) -> _Key:
@@ -107,7 +134,7 @@ class _Cache:
         if len(kept) == len(self.entries) and not self.rendered_this_build and self.loaded:
             return
         self.entries = kept
-        caches.write(self.path, {"renderer": self.renderer, "entries": self.entries})
+        caches.write(self.path, {"renderer": self.renderer, "entries": self.entries, "characters": self.characters})
         self.loaded = True
 
 
@@ -204,6 +231,9 @@ def _on_builder_inited(app: Sphinx) -> None:
     for font in sorted((assets / "fonts").iterdir()):
         shutil.copy2(font, target / "fonts" / font.name)
     app.config.html_static_path = [*app.config.html_static_path, str(staging)]
+    if _prerendering(app):
+        # every formula is HTML made here: KaTeX's fonts need only the characters they show
+        page_assets.cut_fonts_to_text(app, "KaTeX_", lambda: app.builder._katex_ssr_cache.characters)
 
 
 def _prerendering(app: Sphinx) -> bool:
@@ -266,8 +296,7 @@ def _render_missing(app: Sphinx, env: BuildEnvironment, process: subprocess.Pope
     missing = sorted(key for key in wanted if key not in cache.entries)
     if missing:
         results = render_batch(app._katex_ssr_node, [wanted[k] for k in missing], macros, process)
-        cache.entries.update(zip(missing, results))
-        cache.rendered_this_build += len(missing)
+        cache.add(dict(zip(missing, results)))
     for docname in sorted(getattr(app, "_katex_ssr_read", ())):
         for tex, display, line in _formulas(env).get(docname, ()):
             kind, text = cache.entries[cache.key(tex, display)]

@@ -1,0 +1,326 @@
+"""One render-blocking style sheet per page, holding what the site can use; scripts deferred.
+
+Out of the box every page's ``<head>`` links fourteen style sheets (one of them importing
+another) and eight scripts, each a request the browser finishes before it draws anything,
+and pydata-sphinx-theme's sheet alone carries all of Bootstrap.  This extension makes
+the head hold two things that block rendering: the colour-mode script (it must run before
+the first paint, or a dark-mode reader sees a white flash) and ``_static/zhiyuan.css``:
+
+* **one sheet**: the theme's head sheets and every sheet in Sphinx's list, in their order,
+  joined; ``@import``\\ s inlined; ``url()``\\ s rebased (:mod:`.css`).
+* **only what can match**: the themes' sheets (``page_assets_purge``) keep a rule only if
+  each class and id its selector needs is a word of what writes the pages: the templates
+  of the theme and its parents, the Python of the packages that write HTML
+  (:data:`_HTML_WRITERS`), our extension, the site's scripts, and every class and node
+  name in the documents' doctrees (recorded while reading: :func:`_on_doctree_read`).
+  Our own sheets, KaTeX's, Pygments' and copybutton's are kept whole.
+* **icon fonts cut to the icons in use**: each Font Awesome ``@font-face`` of the joined
+  sheet gets a font holding only the glyphs the kept rules name (:mod:`.fonts`), in
+  ``_static/fonts/``; a face none of whose glyphs is named is dropped.
+* **scripts deferred**: every script in Sphinx's list gets ``defer`` (they keep their
+  order and run before ``DOMContentLoaded``, which is what they wait for).
+
+The sheet is made once per build, at the first page written (Sphinx has copied the static
+files by then, and writes that page in the main process before forking writers), and
+cached by content, so a build that writes one page costs what reading the inputs costs.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import importlib.util
+import posixpath
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.util import logging
+
+from zhiyuan import caches, state
+from zhiyuan.compat import installed, pydata_sphinx_theme
+from zhiyuan.compat import sphinx as sphinx_compat
+from zhiyuan.config import declare
+from zhiyuan.theme.page_assets import css
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+__version__ = "1.0"
+
+logger = logging.getLogger(__name__)
+
+#: The joined sheet, under ``_static/``.
+BUNDLE = "zhiyuan.css"
+#: Where the cut-down icon fonts go, under ``_static/``.
+FONTS = "fonts"
+
+# per document: the class and node names of its doctree (words its HTML may hold)
+_TABLE = "stylesheet_words"
+_CACHE = "stylesheet"
+# Modules and packages whose Python writes HTML into our pages (tags and class names):
+# the docutils and Sphinx writers, the toctree, the themes' page helpers, ablog's pages.
+_HTML_WRITERS = (
+    "docutils.nodes",
+    "docutils.writers._html_base",
+    "docutils.writers.html5_polyglot",
+    "sphinx.addnodes",
+    "sphinx.writers",
+    "sphinx.builders.html",
+    "sphinx.environment.adapters",
+    "pydata_sphinx_theme",
+    "sphinx_book_theme",
+    "ablog",
+    "sphinx_copybutton",
+    "zhiyuan",
+)
+_SOURCE_SUFFIXES = {".py", ".html", ".js"}
+# the distributions of those modules, whose versions key the cache
+_DISTRIBUTIONS = ("docutils", "sphinx", "pydata-sphinx-theme", "sphinx-book-theme", "ablog", "sphinx-copybutton")
+
+
+def _module_files(name: str) -> list[Path]:
+    """The source files of module or package *name* (none if it is not installed)."""
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return []
+    if spec is None or spec.origin is None:
+        return []
+    if spec.submodule_search_locations:
+        return [
+            path
+            for location in spec.submodule_search_locations
+            for path in sorted(Path(location).rglob("*"))
+            if path.suffix in _SOURCE_SUFFIXES and path.is_file()
+        ]
+    return [Path(spec.origin)]
+
+
+def _vocabulary(app: Sphinx) -> set[str]:
+    """Every word a page of this site may hold as a class or id (see the module docstring)."""
+    files = [path for name in _HTML_WRITERS for path in _module_files(name)]
+    theme = getattr(app.builder, "theme", None)
+    folders = [Path(folder) for folder in (theme.get_theme_dirs() if theme else [])]
+    folders += [Path(app.confdir, folder) for folder in app.config.templates_path]
+    files += [path for folder in folders for path in sorted(folder.rglob("*.html"))]
+    files += sorted(Path(app.outdir, "_static").rglob("*.js"))
+    used: set[str] = set()
+    for path in files:
+        used |= css.words(path.read_text(encoding="utf-8", errors="replace"))
+    for names in state.per_document(app.env, _TABLE).values():
+        used.update(names)
+    return used
+
+
+def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
+    """Record the class and node names of the document just read."""
+    names = set()
+    for node in doctree.findall(nodes.Element):
+        names.add(node.tagname)
+        names.update(node.get("classes", ()))
+    state.per_document(app.env, _TABLE)[app.env.docname] = sorted(names)
+
+
+def _sheets(app: Sphinx, css_files: list[Any]) -> list[str]:
+    """The sheets to join: the theme's head sheets, then the local screen sheets of *css_files*
+    (paths under the output folder, in order)."""
+    joined = pydata_sphinx_theme.head_stylesheets(app) if pydata_sphinx_theme.active(app) else []
+    for asset in css_files:
+        filename = str(getattr(asset, "filename", ""))
+        attributes = getattr(asset, "attributes", {})
+        if (
+            filename.startswith("_static/")
+            and filename != f"_static/{BUNDLE}"
+            and attributes.get("rel", "stylesheet") == "stylesheet"
+            and attributes.get("media", "all") in ("all", "screen")
+            and Path(app.outdir, filename).is_file()
+        ):
+            joined.append(filename)
+    return joined
+
+
+def _read(app: Sphinx, path: str) -> str | None:
+    file = Path(app.outdir, path)
+    return file.read_text(encoding="utf-8") if file.is_file() else None
+
+
+_TEXT_FONTS = "_page_assets_text_fonts"
+
+
+def cut_fonts_to_text(app: Sphinx, family_prefix: str, characters: Callable[[], set[int]]) -> None:
+    """Have the joined sheet cut the fonts whose family starts with *family_prefix* to ``characters()``.
+
+    For fonts that draw text the build knows in full (KaTeX's, for formulas rendered at
+    build time); call at ``builder-inited``.  ``characters`` is called when the sheet is made.
+    """
+    app.__dict__.setdefault(_TEXT_FONTS, {})[family_prefix] = characters
+
+
+def _text_fonts(app: Sphinx) -> dict[str, list[int]]:
+    return {prefix: sorted(characters()) for prefix, characters in sorted(app.__dict__.get(_TEXT_FONTS, {}).items())}
+
+
+def _subset_fonts(app: Sphinx, bundle_css: str, text_fonts: dict[str, list[int]]) -> tuple[str, dict[str, bytes]]:
+    """*bundle_css* with its icon fonts (Font Awesome) cut to the glyphs it names and its text fonts
+    (*text_fonts*: ``{family prefix: characters}``) to their characters, and those fonts
+    (``{path under _static: bytes}``).  A face left with no glyph is dropped."""
+    from zhiyuan.theme.page_assets import fonts  # fontTools: only when a sheet is made
+
+    icons = css.icon_codepoints(bundle_css)
+    written: dict[str, bytes] = {}
+
+    def replace(rule: str) -> str | None:
+        family = css.font_family(rule)
+        prefix = next((prefix for prefix in text_fonts if family.startswith(prefix)), None)
+        if prefix is None and not family.startswith("Font Awesome"):
+            return rule
+        wanted = set(text_fonts[prefix]) if prefix is not None else icons
+        urls = [url for url in css.font_face_urls(rule) if url.split("?")[0].endswith(".woff2")]
+        source = Path(app.outdir, "_static", urls[0].split("?")[0]) if urls else None
+        if source is None or not source.is_file():
+            return rule
+        data = source.read_bytes()
+        codepoints = wanted & fonts.characters(data)
+        if not codepoints:
+            return None  # none of its glyphs is used
+        digest = hashlib.sha256(data + repr(sorted(codepoints)).encode()).hexdigest()[:16]
+        name = f"{FONTS}/{source.stem}.{digest}.woff2"
+        if name not in written:
+            written[name] = fonts.subset_woff2(data, codepoints)
+        return css.with_source(rule, name)
+
+    return css.map_font_faces(bundle_css, replace), written
+
+
+def _joined(app: Sphinx, sheets: list[str], texts: list[str]) -> tuple[str, dict[str, bytes]]:
+    """The joined sheet of *sheets* (whose texts, imports inlined, are *texts*) and its fonts."""
+    used = _vocabulary(app)
+    # class names scripts build from parts (Bootstrap's `bs-${name}-auto`): kept by pattern
+    names = {name for text in texts for name in css.words(text)}
+    used |= {name for name in names if any(fnmatch.fnmatchcase(name, p) for p in app.config.page_assets_keep)}
+    purged = [pattern.removeprefix("_static/") for pattern in app.config.page_assets_purge]
+    parts = ['@charset "utf-8";']
+    for path, text in zip(sheets, texts, strict=True):
+        relative = path.removeprefix("_static/")
+        if any(fnmatch.fnmatchcase(relative, pattern) for pattern in purged):
+            text = css.purge(text, used)
+        parts.append(f"/* {relative} */\n{css.rebase_urls(text, path, f'_static/{BUNDLE}').strip()}")
+    return _subset_fonts(app, "\n".join(parts) + "\n", _text_fonts(app))
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    if not path.is_file() or path.read_bytes() != data:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def _make_bundle(app: Sphinx, sheets: list[str]) -> None:
+    """Write ``_static/zhiyuan.css`` and its fonts, joined from *sheets*, or as cached by content."""
+    texts = [css.inline_imports(_read(app, path) or "", path, lambda other: _read(app, other)) for path in sheets]
+    # what the vocabulary is made of, but for our own code (its change empties the cache folder)
+    words = {word for names in state.per_document(app.env, _TABLE).values() for word in names}
+    templates = [
+        path.read_text(encoding="utf-8", errors="replace")
+        for folder in app.config.templates_path
+        for path in sorted(Path(app.confdir, folder).rglob("*.html"))
+    ]
+    versions = [installed(name) for name in _DISTRIBUTIONS]
+    inputs = (sheets, texts, sorted(words), templates, versions, app.config.page_assets_purge,
+              app.config.page_assets_keep, _text_fonts(app))
+    key = hashlib.sha256(repr(inputs).encode("utf-8")).hexdigest()[:20]
+    cache = caches.path(app.doctreedir, _CACHE) / f"{key}.pickle"
+    made = caches.read(cache)
+    if made is None:
+        made = _joined(app, sheets, texts)
+        caches.write(cache, made)
+    bundle_css, fonts = made
+    static = Path(app.outdir, "_static")
+    for name, data in fonts.items():
+        _write_if_changed(static / name, data)
+    for stale in sorted((static / FONTS).glob("*.woff2")):
+        if f"{FONTS}/{stale.name}" not in fonts:
+            stale.unlink()
+    _write_if_changed(static / BUNDLE, bundle_css.encode("utf-8"))
+    faces = css.font_faces(bundle_css)
+    app.builder._page_assets_font_uses = [
+        (classes, faces[face])
+        for prefix in _text_fonts(app)
+        for classes, face in css.font_uses(bundle_css, prefix)
+        if face in faces
+    ]
+
+
+_CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')
+
+
+def _font_preloads(app: Sphinx, context: dict[str, Any]) -> list[str]:
+    """The text fonts (under ``_static/``) the page's body draws with: fetched with the page, not
+    after its first layout, so its formulas do not move when their fonts arrive."""
+    uses = getattr(app.builder, "_page_assets_font_uses", None)
+    body = context.get("body") or ""
+    if not uses or not body:
+        return []
+    classes = {name for match in _CLASS_ATTRIBUTE.finditer(body) for name in match.group(1).split()}
+    return sorted({url for needed, url in uses if needed <= classes})
+
+
+def _needed(app: Sphinx, script: Any, body: str) -> bool:
+    """Whether the page needs *script*: scripts in ``page_assets_scripts_for`` only where the
+    page's body has an element of their class (the copy button where there is code)."""
+    filename = posixpath.basename(str(getattr(script, "filename", "") or ""))
+    needed_class = app.config.page_assets_scripts_for.get(filename)
+    return needed_class is None or re.search(rf'class="(?:[^"]* )?{re.escape(needed_class)}[ "]', body) is not None
+
+
+def _make_sheet(app: Sphinx) -> None:
+    """Once the static files are in ``_static/``: make the joined sheet and its fonts."""
+    if pydata_sphinx_theme.active(app):
+        pydata_sphinx_theme.write_pygments_css(app)  # before it is read into the sheet
+    sheets = _sheets(app, sphinx_compat.stylesheets(app.builder))
+    _make_bundle(app, sheets)
+    app.builder._page_assets_joined = set(sheets)
+
+
+def _on_builder_inited(app: Sphinx) -> None:
+    """Link the joined sheet from every page; make it each time the static files are copied."""
+    app.builder._page_assets_joined = None
+    if app.builder.format != "html" or not app.config.page_assets_bundle or not sphinx_compat.active(app):
+        return
+    app.add_css_file(BUNDLE, priority=0)
+    sphinx_compat.after_copying_assets(app.builder, lambda: _make_sheet(app))
+
+
+def _on_html_page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
+) -> None:
+    """Give the page the joined sheet instead of the sheets in it, deferred scripts, and the
+    fonts its body draws with."""
+    joined = app.builder._page_assets_joined
+    if joined is None:
+        return
+    context["css_files"] = [
+        asset for asset in context.get("css_files", []) if str(getattr(asset, "filename", "")) not in joined
+    ]
+    context["script_files"] = [
+        sphinx_compat.deferred(script)
+        for script in context.get("script_files", [])
+        if _needed(app, script, context.get("body") or "")
+    ]
+    context["page_assets_bundle"] = True
+    pathto = context.get("pathto")
+    if pathto is not None:
+        context["font_preloads"] = [pathto(f"_static/{url}", 1) for url in _font_preloads(app, context)]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("zhiyuan.caches")
+    app.setup_extension("zhiyuan.state")
+    declare(app, "zhiyuan.theme.page_assets")
+    app.connect("doctree-read", _on_doctree_read)
+    app.connect("builder-inited", _on_builder_inited)
+    # after every handler that adds CSS or scripts to the page (strict_csp runs at 900)
+    app.connect("html-page-context", _on_html_page_context, priority=950)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

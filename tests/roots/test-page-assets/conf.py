@@ -1,0 +1,20 @@
+import os
+
+extensions = [
+    "myst_parser",
+    "ablog",
+    "sphinx_copybutton",
+    "zhiyuan.formulas.katex_ssr",
+    "zhiyuan.theme.icon_font",
+    "zhiyuan.theme.portal",
+    "zhiyuan.theme.strict_csp",
+    "zhiyuan.theme.page_assets",
+]
+myst_enable_extensions = ["dollarmath", "colon_fence"]
+language = "zh_CN"
+project = "资源测试"
+html_theme = "sphinx_book_theme"
+katex_prerender = True
+# the repository's npm install (tests run from a copy of this folder)
+katex_ssr_assets = os.environ["PORTAL_KATEX_ASSETS"]
+icon_font_package = os.environ["PORTAL_ICON_FONT"]

@@ -1,0 +1,110 @@
+"""page_assets on a small site: one render-blocking sheet holding what the pages use, deferred
+scripts, fonts cut to what is drawn and preloaded where it is drawn, scripts only where needed."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from helpers import REPO, build, soup
+
+KATEX = REPO / "node_modules" / "katex" / "dist"
+FONT_AWESOME = REPO / "node_modules" / "@fortawesome" / "fontawesome-free"
+
+
+@pytest.fixture(scope="module")
+def app(rootdir, tmp_path_factory):
+    assert (KATEX / "katex.min.css").is_file(), "run `npm ci` first (nox does)"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("PORTAL_KATEX_ASSETS", str(KATEX))
+        env.setenv("PORTAL_ICON_FONT", str(FONT_AWESOME))
+        src = tmp_path_factory.mktemp("page-assets") / "src"
+        shutil.copytree(rootdir / "test-page-assets", src)
+        return build(src, freshenv=True)
+
+
+def _sheet(app) -> str:
+    return (app.outdir / "_static" / "zhiyuan.css").read_text(encoding="utf-8")
+
+
+def _cmap(path) -> set[int]:
+    with TTFont(io.BytesIO(path.read_bytes())) as font:
+        return set(font.getBestCmap())
+
+
+def test_builds_without_warnings(app):
+    assert app.warning.getvalue() == ""
+
+
+@pytest.mark.parametrize("page", ["index", "math", "code", "genindex"])
+def test_two_requests_block_rendering_the_sheet_and_the_colour_mode_script(app, page):
+    html = soup(app.outdir / f"{page}.html")
+    sheets = [link["href"].split("?")[0] for link in html.select('link[rel="stylesheet"]')
+              if not link.find_parent("noscript")]
+    assert sheets == ["_static/zhiyuan.css"]
+    blocking = [script["src"].split("?")[0] for script in html.select("script[src]")
+                if not script.has_attr("defer") and not script.has_attr("async")]
+    assert blocking == ["_static/strict_csp/head.js"]
+    # the deferred scripts keep Sphinx's order (doctools needs documentation_options first)
+    sources = [script["src"].split("?")[0] for script in html.select("script[defer]")]
+    assert sources.index("_static/documentation_options.js") < sources.index("_static/doctools.js")
+
+
+def test_the_sheet_keeps_the_rules_the_pages_can_match_and_drops_the_rest(app):
+    sheet = _sheet(app)
+    assert "@import" not in sheet  # theme.css's import of basic.css is inlined
+    assert ".bd-header" in sheet  # the theme's header, on every page
+    assert ".admonition" in sheet  # the {note} on math.md
+    assert ".accordion-button" not in sheet  # Bootstrap's accordion: on no page
+    assert ".bs-tooltip-auto" in sheet  # built by Bootstrap's script from parts (page_assets_keep)
+    assert ".highlight .k" in sheet  # Pygments' sheet is kept whole
+    assert 'html[data-theme="dark"] .highlight' in sheet  # pydata's light and dark code colours
+
+
+def test_icon_fonts_hold_only_the_icons_the_sheet_names(app):
+    (solid,) = (app.outdir / "_static" / "fonts").glob("fa-solid-900.*.woff2")
+    assert solid.stat().st_size < (FONT_AWESOME / "webfonts" / "fa-solid-900.woff2").stat().st_size / 10
+    characters = _cmap(solid)
+    assert 0xF002 in characters  # fa-magnifying-glass, the search button
+    assert 0xF0F4 not in characters  # fa-mug-saucer: on no page
+    assert re.search(r"url\(fonts/fa-solid-900\.[0-9a-f]+\.woff2\)", _sheet(app))
+    assert "webfonts/" not in _sheet(app)
+
+
+def test_katex_fonts_hold_the_characters_formulas_show_and_are_preloaded_where_used(app):
+    (main,) = (app.outdir / "_static" / "fonts").glob("KaTeX_Main-Regular.*.woff2")
+    assert {ord(c) for c in "=1"} <= _cmap(main)
+    assert ord("Q") not in _cmap(main)  # in no formula
+    preloads = [link["href"] for link in soup(app.outdir / "math.html").select('link[rel="preload"][as="font"]')]
+    assert any("KaTeX_Main-Regular" in href for href in preloads)
+    assert any("KaTeX_Math-Italic" in href for href in preloads)  # the italic E, m, c, α
+    assert not any("KaTeX_Fraktur" in href for href in preloads)
+    assert all((app.outdir / href).is_file() for href in preloads)
+    assert not soup(app.outdir / "code.html").select('link[rel="preload"][as="font"]')
+
+
+def test_the_copy_button_loads_only_where_there_is_code(app):
+    def scripts(page):
+        return [script["src"].split("?")[0] for script in soup(app.outdir / f"{page}.html").select("script[src]")]
+
+    assert "_static/copybutton.js" in scripts("code")
+    assert "_static/clipboard.min.js" in scripts("code")
+    assert "_static/copybutton.js" not in scripts("math")
+    assert "_static/clipboard.min.js" not in scripts("index")
+
+
+def test_a_rebuild_writes_the_same_sheet_and_fonts(app, rootdir, tmp_path):
+    before = _sheet(app)
+    fonts = sorted(path.name for path in (app.outdir / "_static" / "fonts").iterdir())
+    (app.srcdir / "code.md").write_text("# 代码\n\n改过的一段。\n", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("PORTAL_KATEX_ASSETS", str(KATEX))
+        env.setenv("PORTAL_ICON_FONT", str(FONT_AWESOME))
+        again = build(app.srcdir)
+    assert again.warning.getvalue() == ""
+    assert _sheet(again) == before
+    assert sorted(path.name for path in (again.outdir / "_static" / "fonts").iterdir()) == fonts
