@@ -109,6 +109,13 @@ html_theme_options = {
     "use_fullscreen_button": False,
     "search_bar_text": "搜索文章…",
     "navigation_with_keys": False,
+    # No top bar: the article's own bar has the buttons, the left sidebar the search field.
+    # pydata wires the first `.primary-toggle` / `.secondary-toggle` of the page to the phone
+    # drawers; with the top bar's buttons first, the article bar's opened nothing.
+    "navbar_start": [],
+    "navbar_center": [],
+    "navbar_end": [],
+    "navbar_persistent": [],
 }
 
 _BLOG_SIDEBARS = [
@@ -121,9 +128,10 @@ _BLOG_SIDEBARS = [
     "ablog/archives.html",
 ]
 # Post pages list no other posts (no recent posts, counts or tag cloud), so a
-# new post rewrites its neighbours and the blog pages, not every page.
+# new post rewrites its neighbours and the blog pages, not every page.  Nor do they
+# repeat the post's date, author, category and tags: the line under the title has them.
 html_sidebars = {
-    "posts/**": [*_BLOG_SIDEBARS[:3], "ablog/postcard.html", "portal/browse.html"],
+    "posts/**": [*_BLOG_SIDEBARS[:3], "portal/browse.html"],
     "blog": _BLOG_SIDEBARS,
     "blog/**": _BLOG_SIDEBARS,
 }

@@ -147,12 +147,23 @@ SETTINGS: dict[str, tuple[Setting, ...]] = {
         Setting("katex_ssr_node", "node", "", (str,), "the Node.js program that renders formulas"),
         Setting("katex_ssr_assets", "node_modules/katex/dist", "", (str,), "KaTeX's CSS and fonts (npm)"),
     ),
-    "zhiyuan.theme.stylesheet": (
-        Setting("stylesheet_bundle", True, "html", (bool,),
+    "zhiyuan.theme.portal": (
+        Setting("portal_licence", {"name": "CC BY-SA 4.0", "url": "https://creativecommons.org/licenses/by-sa/4.0/deed.zh-hans"},
+                "html", (dict,), "the licence the articles are published under (name and url), shown in every footer",
+                _string_map),
+    ),
+    "zhiyuan.theme.page_assets": (
+        Setting("page_assets_bundle", True, "html", (bool,),
                 "join every page's style sheets into one (_static/zhiyuan.css) and defer its scripts"),
-        Setting("stylesheet_purge", ["basic.css", "styles/*.css", "fontawesome/css/*.css"], "html", (list, tuple),
+        Setting("page_assets_purge", ["basic.css", "styles/*.css", "fontawesome/css/*.css"], "html", (list, tuple),
                 "glob patterns (under _static/) of the theme sheets whose unused rules the joined sheet leaves out",
                 _strings),
+        Setting("page_assets_keep", ["bs-tooltip-*"], "html", (list, tuple),
+                "glob patterns of class names the joined sheet keeps although no source spells them out "
+                "(scripts build them from parts)", _strings),
+        Setting("page_assets_scripts_for", {"clipboard.min.js": "highlight", "copybutton.js": "highlight"}, "html",
+                (dict,), "scripts (file name: class) that a page loads only if its body has an element of that class",
+                _string_map),
     ),
     "zhiyuan.theme.icon_font": (
         Setting("icon_font_package", "node_modules/@fortawesome/fontawesome-free", "html", (str,),

@@ -134,3 +134,25 @@ def test_screenshots(browser, site, base_url):
         page.screenshot(path=str(target), full_page=True)
         assert target.stat().st_size > 10_000
     page.close()
+
+
+@pytest.mark.parametrize(
+    ("button", "drawer", "entry"),
+    [
+        (".primary-toggle", "#pst-primary-sidebar-modal", "a[href$='about.html']"),
+        (".secondary-toggle", "#pst-secondary-sidebar-modal", "#pst-page-toc-nav a.nav-link"),
+    ],
+)
+def test_the_phone_drawers_open_from_the_article_bar(browser, site, base_url, button, drawer, entry):
+    """The site navigation and the page TOC open as drawers on a phone, from the visible buttons."""
+    context = browser.new_context(viewport={"width": 412, "height": 823}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(base_url + _math_heaviest_post(site))
+    page.locator(f"{button}:visible").first.click()
+    expect = page.locator(drawer)
+    expect.wait_for(state="visible")
+    assert page.evaluate(f"document.querySelector({drawer!r}).open")
+    assert page.locator(f"{drawer} {entry}").first.is_visible()
+    page.keyboard.press("Escape")
+    assert not page.evaluate(f"document.querySelector({drawer!r}).open")
+    context.close()

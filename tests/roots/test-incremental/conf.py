@@ -14,7 +14,7 @@ post_date_format = "%Y-%m-%d"
 post_date_format_short = "%Y-%m-%d"
 fontawesome_included = True
 html_sidebars = {
-    "posts/**": ["ablog/postcard.html", "portal/browse.html"],  # as on the site
+    "posts/**": ["portal/browse.html"],  # as on the site
     "blog/**": ["ablog/recentposts.html", "ablog/categories.html", "ablog/tagcloud.html",
                 "ablog/archives.html"],
 }

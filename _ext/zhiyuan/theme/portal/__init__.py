@@ -57,6 +57,7 @@ from sphinx.util import logging
 
 from zhiyuan import caches
 from zhiyuan.compat import ablog, pydata_sphinx_theme
+from zhiyuan.config import declare
 
 from .asset_tags import forget_asset_tags, share_asset_tags
 from .entries import EntryView, entry_view, render_card_items, render_catalog_item, render_entry
@@ -207,6 +208,7 @@ def _on_html_page_context(
 ) -> None:
     """Escape ablog's raw titles; offer templates a plain-text post summary, post cards and archive entries."""
     context.setdefault("post_summary", _plain_summary)
+    context["portal_licence"] = app.config.portal_licence
     # an archive page links to the same few category and tag pages from every entry
     pathto = functools.cache(lambda docname: context["pathto"](docname))
 
@@ -347,6 +349,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("zhiyuan.pages.ablog_sidebars")  # what the sidebar templates render
     locale_dir = _compile_catalogs(caches.path(app.doctreedir, "portal_theme_locales"))
     app.add_message_catalog(_CATALOG, str(locale_dir))
+    declare(app, "zhiyuan.theme.portal")
     app.connect("config-inited", _on_config_inited)
     # after every extension has added its folders (at the default priority, 500) and
     # Sphinx has dropped missing ones (800); before the builder hashes the configuration
