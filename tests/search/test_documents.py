@@ -40,6 +40,8 @@ def test_the_readable_anchor_is_preferred_to_a_numbered_one():
     assert anchor_of(nodes.section(ids=["id3", "确定性策略梯度定理"])) == "确定性策略梯度定理"
     assert anchor_of(nodes.section(ids=["ddpg", "id1"])) == "ddpg"
     assert anchor_of(nodes.section(ids=["id4"])) == "id4"
+    # the first id, as readable_anchors ordered it (the slug of a mixed title before docutils' id)
+    assert anchor_of(nodes.section(ids=["安装-postgresql", "postgresql"])) == "安装-postgresql"
     assert anchor_of(nodes.section()) == ""
 
 

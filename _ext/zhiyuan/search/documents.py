@@ -58,9 +58,12 @@ class SearchDocument:
 
 
 def anchor_of(node: nodes.Element) -> str:
-    """The readable id of *node*: the last of its ids docutils did not number (MyST's heading
-    slug), else its first id, else ``""``."""
+    """The id links to *node* use: its first id (for a section, the readable one that
+    :mod:`zhiyuan.web.readable_anchors` put first), unless docutils numbered it; then the last
+    id it did not number (MyST's heading slug), else the numbered one, else ``""``."""
     ids = node.get("ids", [])
+    if ids and not _NUMBERED_ID.match(ids[0]):
+        return ids[0]
     readable = [node_id for node_id in ids if not _NUMBERED_ID.match(node_id)]
     return readable[-1] if readable else (ids[0] if ids else "")
 

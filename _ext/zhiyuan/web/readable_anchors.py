@@ -4,12 +4,17 @@ docutils makes a section's id from its title with ASCII letters only, so a Chine
 gets a numbered id (``id2``), and that first id is what the page TOC, the heading's ``#``
 permalink and Sphinx's table of contents link to.  Numbered ids follow the order of the
 page: a link a reader shares to ``#id3`` points elsewhere once a section is added above it.
-MyST-Parser (``myst_heading_anchors``) already gives every heading a readable slug
-(``为什么需要确定性策略``) as a further id, and keeps it second on purpose (its ``AddSlugIds``).
-This transform puts that slug first, so every
-link to the section uses it; the numbered id stays on the section (an empty ``<span>`` in
-the HTML), so old ``#idN`` links keep working; MyST's own links to the slug follow
-(:func:`zhiyuan.compat.myst_parser.point_slugs_at`).
+A heading that mixes Latin and Chinese keeps only its Latin words (``在用户空间安装
+PostgreSQL 与 pgvector`` → ``postgresql-pgvector``), which two headings easily share (then
+``postgresql-pgvector-1``).  MyST-Parser (``myst_heading_anchors``) already gives every
+heading a readable slug of its whole title (``为什么需要确定性策略``,
+``在用户空间安装-postgresql-与-pgvector``) as a further id, and keeps it second on purpose
+(its ``AddSlugIds``).  This transform puts that slug first whenever the first id is
+numbered or is docutils' id made from the title (an explicit label stays first), so every
+link to the section uses it — the page TOC, the permalink, Sphinx's references and the
+site's search (:func:`zhiyuan.search.documents.anchor_of` takes the first id).  The old id
+stays on the section (an empty ``<span>`` in the HTML), so old ``#idN`` links keep working;
+MyST's own links to the slug follow (:func:`zhiyuan.compat.myst_parser.point_slugs_at`).
 """
 
 from __future__ import annotations
@@ -35,12 +40,14 @@ _NUMBERED = re.compile(r"id\d+\Z")
 _MYST_SLUGS: weakref.WeakKeyDictionary[BuildEnvironment, bool] = weakref.WeakKeyDictionary()
 
 
-def readable_first(ids: list[str]) -> list[str]:
-    """*ids* with the last readable one first, when the first is numbered (``['id2', 'x']`` →
-    ``['x', 'id2']``); unchanged otherwise (an explicit label or an ASCII title's id is kept)."""
-    if not ids or not _NUMBERED.match(ids[0]):
+def readable_first(ids: list[str], title_id: str = "") -> list[str]:
+    """*ids* with the last readable one (MyST's slug) first, when the first is numbered
+    (``['id2', 'x']`` → ``['x', 'id2']``) or is *title_id*, docutils' id made from the title
+    (``['postgresql-pgvector', '安装-postgresql']``); unchanged otherwise (an explicit label,
+    or a title whose slug is docutils' id, is kept)."""
+    if not ids or not (_NUMBERED.match(ids[0]) or (title_id and ids[0] == title_id)):
         return ids
-    readable = [node_id for node_id in ids if not _NUMBERED.match(node_id)]
+    readable = [node_id for node_id in ids[1:] if not _NUMBERED.match(node_id)]
     if not readable:
         return ids
     first = readable[-1]
@@ -57,7 +64,8 @@ class ReadableSectionIds(SphinxTransform):
     def apply(self, **kwargs: Any) -> None:
         renamed = {}
         for section in self.document.findall(nodes.section):
-            ids = readable_first(section["ids"])
+            names = section.get("names") or []
+            ids = readable_first(section["ids"], nodes.make_id(names[0]) if names else "")
             if ids != section["ids"]:
                 renamed[section["ids"][0]] = ids[0]
                 section["ids"] = ids
