@@ -212,6 +212,7 @@ def serve(session: nox.Session) -> None:
         "--host", "127.0.0.1",
         "--port", "8000",
         "-D", "post_frontmatter_show_drafts=1",
+        "-D", "search_index_in_background=1",  # the edited page first, the search index a second later
         *_sphinx_build_args(os.path.join(PREVIEW_DIR, "html"), os.path.join(PREVIEW_DIR, "doctrees")),
         *session.posargs,
     )

@@ -169,6 +169,11 @@ SETTINGS: dict[str, tuple[Setting, ...]] = {
         Setting("icon_font_package", "node_modules/@fortawesome/fontawesome-free", "html", (str,),
                 "Font Awesome's web font and stylesheet (npm)"),
     ),
+    "zhiyuan.search": (
+        Setting("search_index_in_background", False, "", (bool,),
+                "write the search index in a background process after the build (the live preview sets it, "
+                "so an edited page is shown before the index is rewritten)"),
+    ),
     "zhiyuan.web.robots_txt": (
         Setting("robots_txt_disallow", [], "html", (list, tuple), "paths robots.txt asks crawlers to skip",
                 _strings),

@@ -126,3 +126,29 @@ def test_a_parallel_build_makes_the_same_index(src, tmp_path):
     assert parallel.warning.getvalue() == ""
     assert json.dumps(search_index(parallel.outdir)) == json.dumps(search_index(serial.outdir))
     assert len(search_index(serial.outdir)["pages"]) == 4
+
+
+def _written_in_background(app) -> dict:
+    """The index a background writer of *app*'s build wrote, once it is done (it holds the lock while
+    it writes, and the index's ``index.json`` appears only then)."""
+    import fcntl
+    import time
+
+    from zhiyuan import caches
+
+    deadline = time.monotonic() + 60
+    while not (app.outdir / "_search" / "index.json").exists():
+        assert time.monotonic() < deadline, "the background writer wrote no index"
+        time.sleep(0.05)
+    with caches.path(app.doctreedir, "search_index.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+    return search_index(app.outdir)
+
+
+def test_an_index_written_in_the_background_is_the_same(src, tmp_path):
+    foreground = build(src, freshenv=True)
+    background_src = tmp_path / "background"
+    shutil.copytree(src, background_src, ignore=shutil.ignore_patterns("_build"))
+    background = build(background_src, freshenv=True, confoverrides={"search_index_in_background": True})
+    assert background.warning.getvalue() == ""
+    assert _written_in_background(background) == search_index(foreground.outdir)
