@@ -61,21 +61,38 @@ _imported: dict[str, int] = {}  # _package_files() when the site's code was impo
 
 
 def _build_in_fork(arguments: list[str]) -> int:
-    """``sphinx-build`` *arguments* in a fork of this process; its exit status."""
+    """``sphinx-build`` *arguments* in a fork of this process; its exit status.
+
+    The fork sends back the names of the modules it had imported when it ended, and this
+    process imports those it lacks: what a build imports beyond the extensions' top modules
+    (parsers, transforms, builders' helpers) is then imported once too, by the first build,
+    for the forks of later ones.
+    """
+    reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: build, then leave without running the parent's exit handlers
+        os.close(reader)
         status = 1
         try:
             from sphinx.cmd.build import build_main
 
             status = build_main(arguments)
+            with os.fdopen(writer, "w") as modules:
+                modules.write("\n".join(name for name, module in list(sys.modules.items()) if module is not None))
         except BaseException:  # noqa: BLE001  (reported as a failed build, as a crashed interpreter would be)
             traceback.print_exc()
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(status)
+    os.close(writer)
+    with os.fdopen(reader) as modules:
+        imported = modules.read().split()
     _, wait_status = os.waitpid(pid, 0)
+    for name in imported:
+        if name not in sys.modules:
+            with contextlib.suppress(Exception):
+                importlib.import_module(name)
     return os.waitstatus_to_exitcode(wait_status)
 
 
