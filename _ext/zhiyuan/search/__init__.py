@@ -166,6 +166,9 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
         return
     if os.fork() != 0:
         return  # the build: done
+    # Keep none of the build's descriptors but the standard ones: whoever waits for the end of
+    # the build by a pipe it holds (sphinx-autobuild's process pool, our preview) would wait for this too.
+    os.closerange(3, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 1024)
     status = 1
     try:
         lock = caches.path(app.doctreedir, "search_index.lock").open("w")
