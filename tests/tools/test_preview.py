@@ -3,6 +3,7 @@ in a new interpreter once that code changed (_ext/zhiyuan/tools/preview.py)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -23,12 +24,18 @@ def test_sphinx_builds_in_a_fork_and_other_commands_run_as_they_are(rootdir, tmp
     src = tmp_path / "src"
     shutil.copytree(rootdir / "test-staged", src)
     monkeypatch.setattr(preview, "_imported", preview._package_files())
-    forked = []
+    monkeypatch.setattr(preview, "_warm_process", [os.getpid()])
+    forked, here = [], []
     monkeypatch.setattr(preview, "_build_in_fork", lambda arguments: forked.append(arguments) or 0)
+    monkeypatch.setattr(preview, "_build_here", lambda arguments: here.append(arguments) or 0)
     assert preview._Subprocess.run(_command(src, tmp_path)).returncode == 0
-    assert forked == [_command(src, tmp_path)[4:]]
+    assert forked == [_command(src, tmp_path)[4:]] and here == []
     echo = preview._Subprocess.run(["echo", "pre-build"], capture_output=True, text=True)
     assert echo.stdout == "pre-build\n" and len(forked) == 1
+    # in a worker process forked from the warm one, the build runs in that worker
+    monkeypatch.setattr(preview, "_warm_process", [os.getpid() + 1])
+    assert preview._Subprocess.run(_command(src, tmp_path)).returncode == 0
+    assert here == [_command(src, tmp_path)[4:]] and len(forked) == 1
 
 
 def test_a_forked_build_writes_the_site_and_reports_failure(rootdir, tmp_path):

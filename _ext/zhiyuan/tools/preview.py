@@ -6,9 +6,11 @@
 rebuild as a new ``python -m sphinx build``: a new interpreter that imports Sphinx, docutils,
 MyST, ablog, the themes and our package before it reads one file — most of a second, on every
 save.  Here this process imports them once, at start, and each build runs in a fork of it
-with the arguments sphinx-autobuild would have given the new interpreter.  A fork is a fresh
-copy of a process that never built anything, so no build sees another's state (docutils'
-registries, module-level caches), as with a new interpreter.  Once a file of our package has
+with the arguments sphinx-autobuild would have given the new interpreter: the first build in a
+fork of this process, the later ones in the worker process sphinx-autobuild forks from it for
+each rebuild (and discards after it).  Either is a fresh copy of a process that never built
+anything, so no build sees another's state (docutils' registries, module-level caches), as
+with a new interpreter.  Once a file of our package has
 changed (someone works on _ext/ with the preview open), the imported code is stale, and that
 rebuild and every later one starts a new interpreter, as sphinx-autobuild does.
 
@@ -21,6 +23,7 @@ sphinx-autobuild unchanged.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import importlib.metadata
 import os
@@ -58,6 +61,13 @@ def _package_files() -> dict[str, int]:
 
 
 _imported: dict[str, int] = {}  # _package_files() when the site's code was imported
+_warm_process = [0]  # the id of the process that imported it
+
+
+def _build_here(arguments: list[str]) -> int:
+    from sphinx.cmd.build import build_main
+
+    return build_main(arguments)
 
 
 def _build_in_fork(arguments: list[str]) -> int:
@@ -106,7 +116,10 @@ class _Subprocess:
         fresh = command[:1] != [sys.executable] or command[1:4] != _SPHINX_COMMAND or _package_files() != _imported
         if fresh:
             return subprocess.run(command, *args, check=check, **kwargs)
-        status = _build_in_fork(command[4:])
+        if os.getpid() == _warm_process[0]:
+            status = _build_in_fork(command[4:])
+        else:  # a worker sphinx-autobuild forked for this one build, from the warm process: build here
+            status = _build_here(command[4:])
         if check and status:
             raise subprocess.CalledProcessError(status, command)
         return subprocess.CompletedProcess(command, status)
@@ -132,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(os, "fork") and importlib.metadata.version("sphinx-autobuild") == TESTED and source is not None:
         _import_site_code(source)
         _imported.update(_package_files())
+        _warm_process[0] = os.getpid()
+        gc.freeze()  # what is imported stays out of the collector's walks, so forks share its memory pages
         sphinx_autobuild.build.subprocess = _Subprocess
     else:
         print(f"preview: sphinx-autobuild other than {TESTED}, or no fork: every rebuild starts a new Python",
