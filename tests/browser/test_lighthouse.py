@@ -1,6 +1,7 @@
 """Lighthouse on the built site (benchmarks/lighthouse.py, one run per page, mobile preset, served
 with gzip and the site's CSP): what does not depend on the machine's speed — the accessibility,
-best-practices and SEO audits pass, and no page logs a console error."""
+best-practices and SEO audits pass, no page logs a console error, and each page stays within
+issue 21's render-blocking and byte limits."""
 
 from __future__ import annotations
 
@@ -33,3 +34,11 @@ def test_accessibility_best_practices_and_seo_audits_pass(reports, page):
     assert figures["failed audits"] == []
     assert (figures["accessibility"], figures["best-practices"], figures["seo"]) == (100, 100, 100)
     assert figures["console errors"] == 0
+
+
+@pytest.mark.parametrize("page", ["home", "math post", "code post", "category", "glossary", "search"])
+def test_render_blocking_requests_and_bytes_stay_within_limits(reports, page):
+    figures = reports[page]
+    assert figures["blocking"] <= lighthouse.MAX_BLOCKING
+    kib = figures["KiB"] - figures["KaTeX font KiB"]
+    assert kib <= lighthouse.MAX_KIB.get(page, lighthouse.MAX_KIB_OTHER), f"{page}: {kib:.0f} KiB"
