@@ -7,22 +7,26 @@ the head hold two things that block rendering: the colour-mode script (it must r
 the first paint, or a dark-mode reader sees a white flash) and ``_static/zhiyuan.css``:
 
 * **one sheet**: the theme's head sheets and every sheet in Sphinx's list, in their order,
-  joined; ``@import``\\ s inlined; ``url()``\\ s rebased (:mod:`.css`).
+  joined; ``@import``\ s inlined; ``url()``\ s rebased (:mod:`.css`).
 * **only what can match**: the themes' sheets (``page_assets_purge``) keep a rule only if
   each class and id its selector needs is a word of what writes the pages: the templates
   of the theme and its parents, the Python of the packages that write HTML
   (:data:`_HTML_WRITERS`), our extension, the site's scripts, and every class and node
-  name in the documents' doctrees (recorded while reading: :func:`_on_doctree_read`).
-  Our own sheets, KaTeX's, Pygments' and copybutton's are kept whole.
-* **icon fonts cut to the icons in use**: each Font Awesome ``@font-face`` of the joined
-  sheet gets a font holding only the glyphs the kept rules name (:mod:`.fonts`), in
-  ``_static/fonts/``; a face none of whose glyphs is named is dropped.
+  name in the documents' doctrees (recorded while reading: :func:`_on_doctree_read`), plus
+  the patterns of ``page_assets_keep``.  Our own sheets, KaTeX's, Pygments' and
+  copybutton's are kept whole.
+* **fonts cut to what is drawn** (:mod:`.fonts`, in ``_static/fonts/``): each Font Awesome
+  face to the icons the kept rules name; the faces of a family registered with
+  :func:`cut_fonts_to_text` (KaTeX's, by :mod:`zhiyuan.formulas.katex_ssr`) to the characters
+  its text shows; a face left with no glyph is dropped.  A page preloads the cut text faces
+  its body's classes select, so its formulas do not move when their fonts arrive.
 * **scripts deferred**: every script in Sphinx's list gets ``defer`` (they keep their
-  order and run before ``DOMContentLoaded``, which is what they wait for).
+  order and run before ``DOMContentLoaded``, which is what they wait for); the scripts of
+  ``page_assets_scripts_for`` (the copy button's) only on pages with an element of their class.
 
-The sheet is made once per build, at the first page written (Sphinx has copied the static
-files by then, and writes that page in the main process before forking writers), and
-cached by content, so a build that writes one page costs what reading the inputs costs.
+The sheet is made each time the builder has copied the static files, before any page is
+written (:func:`zhiyuan.compat.sphinx.after_copying_assets`; no-op builds included), and
+cached by content in the doctree folder, so a build costs what reading its inputs costs.
 """
 
 from __future__ import annotations
@@ -37,8 +41,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from sphinx.util import logging
-
 from zhiyuan import caches, state
 from zhiyuan.compat import installed, pydata_sphinx_theme
 from zhiyuan.compat import sphinx as sphinx_compat
@@ -50,16 +52,14 @@ if TYPE_CHECKING:
 
 __version__ = "1.0"
 
-logger = logging.getLogger(__name__)
-
 #: The joined sheet, under ``_static/``.
 BUNDLE = "zhiyuan.css"
 #: Where the cut-down icon fonts go, under ``_static/``.
 FONTS = "fonts"
 
 # per document: the class and node names of its doctree (words its HTML may hold)
-_TABLE = "stylesheet_words"
-_CACHE = "stylesheet"
+_TABLE = "page_assets.words"
+_CACHE = "page_assets"
 # Modules and packages whose Python writes HTML into our pages (tags and class names):
 # the docutils and Sphinx writers, the toctree, the themes' page helpers, ablog's pages.
 _HTML_WRITERS = (
