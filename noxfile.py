@@ -93,7 +93,7 @@ def _sphinx_build_args(outdir: str, doctrees: str = DOCTREE_DIR) -> list[str]:
 def build(session: nox.Session) -> None:
     """Build the site into _build/html with warnings as errors.
 
-    The build runs in a staging folder and replaces _build/html only when it
+    The build runs in a spare slot kept level with _build/html and takes its place only when it
     succeeded (_ext/zhiyuan/tools/staged_build.py), so a failed build leaves the last good site.
     """
     _install(session, "docs")

@@ -1,6 +1,16 @@
 """Build-time benchmark: the portal against bare Sphinx + MyST on the same synthetic posts.
 
     python benchmarks/bench.py [--posts 300] [--posts 1000] [--repeat 3] [--out benchmarks/results]
+    python benchmarks/bench.py --nox PYTHON [--preview-edits 7] ...   # what `nox -s bench` runs
+
+With ``--nox`` it times the command the README gives authors, ``nox -s build`` (the staged
+build), in a copy of the repository at HEAD with the real posts and the synthetic ones,
+against bare ``sphinx-build`` launched the same way: a ``build`` session of a noxfile of its
+own that installs the same lock into the same reused environment, on the same posts (as
+orphans, Sphinx + MyST, the default theme).  PYTHON is an interpreter with nox (the one
+running ``nox -s bench``).  It then measures the live preview's latency
+(benchmarks/preview_latency.py).  Without ``--nox`` it times ``sphinx-build`` alone, in
+this process's environment, on the synthetic posts only.
 
 For each corpus size, in one run and for both sites (alternating, build by build), it
 times a clean build, a no-op rebuild, an edit of one post's body, an edit of one post's
@@ -66,6 +76,89 @@ def _make_bare(root: Path, count: int) -> Path:
     return src
 
 
+# what a copy of the repository needs for `nox -s build` and `nox -s serve`
+_REPO_PATHS = ("docs", "posts", "_ext", "noxfile.py", "pyproject.toml", "package.json", "package-lock.json",
+               "requirements")
+
+
+def make_repository(root: Path, count: int, commit: str = "HEAD") -> Path:
+    """A copy of the repository at *commit* whose posts are the real ones and *count* synthetic ones.
+
+    Taken from git, not from the working tree: what is measured is a commit, as a clean clone
+    has it, whatever work is under way in the repository during the run.  Its nox sessions run
+    as in the repository; node_modules/ is linked (npm ci made it from the same lock).
+    """
+    root.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", commit, *_REPO_PATHS],
+                             capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(root)], input=archive.stdout, check=True)
+    (root / "node_modules").symlink_to(REPO / "node_modules")
+    write_corpus(root / "posts", count)
+    return root
+
+
+BARE_NOXFILE = '''"""bench.py's bare baseline: plain sphinx-build, launched as the portal's `nox -s build` is."""
+
+import nox
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_existing_virtualenvs = True
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    session.install("-r", "requirements/docs.txt", env={"UV_COMPILE_BYTECODE": "1"})
+    session.run("sphinx-build", "-b", "html", "--keep-going", "-d", "_build/doctrees", "src", "_build/html",
+                *session.posargs)
+'''
+
+
+def _make_bare_repository(root: Path, repository: Path) -> Path:
+    """The bare site over the posts of *repository* (a :func:`make_repository`), with a noxfile
+    whose ``build`` session installs the same lock.  No ``-W``: the real posts link to the
+    portal's glossary and labels, which the bare site lacks (a warning costs no time)."""
+    src = root / "src"
+    src.mkdir(parents=True)
+    (src / "conf.py").write_text(BARE_CONF)
+    (src / "index.md").write_text("# 首页\n")
+    shutil.copytree(repository / "posts", src / "posts")
+    for path in (src / "posts").rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        if text.startswith("---\n"):
+            path.write_text(text.replace("---\n", "---\norphan: true\n", 1), encoding="utf-8")
+    shutil.copytree(repository / "requirements", root / "requirements")
+    (root / "noxfile.py").write_text(BARE_NOXFILE)
+    return src
+
+
+def _nox_builder(nox_python: str, envdir: Path):
+    """A build function running ``nox -s build`` in the repository that holds *out*."""
+
+    def build(src: Path, out: Path) -> dict:
+        root = out.parent.parent
+        started = time.perf_counter()
+        result = subprocess.run(
+            [nox_python, "-m", "nox", "--envdir", str(envdir), "-f", str(root / "noxfile.py"), "-s", "build"],
+            capture_output=True, text=True, cwd=root, env={**os.environ, "PYTHONHASHSEED": "0"}, check=False,
+        )
+        seconds = time.perf_counter() - started
+        return {"seconds": seconds, **_counts(result.stdout + result.stderr), "peak_rss_mib": None,
+                "ok": _report_failure(result)}
+
+    return build
+
+
+def _counts(log: str) -> dict:
+    return {"read": len(re.findall(r"^reading sources\.\.\. \[\s*\d+%\] ", log, re.M)),
+            "written": len(re.findall(r"^writing output\.\.\. \[\s*\d+%\] ", log, re.M))}
+
+
+def _report_failure(result: subprocess.CompletedProcess) -> bool:
+    if result.returncode != 0:
+        print((result.stdout + result.stderr)[-3000:], file=sys.stderr)
+    return result.returncode == 0
+
+
 def _posts_dir(src: Path) -> Path:
     return src / "posts"
 
@@ -82,13 +175,8 @@ def _build(src: Path, out: Path) -> dict:
         capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"},
     )
     seconds = time.perf_counter() - started
-    log = result.stdout
-    read = len(re.findall(r"^reading sources\.\.\. \[\s*\d+%\] ", log, re.M))
-    written = len(re.findall(r"^writing output\.\.\. \[\s*\d+%\] ", log, re.M))
     peak = json.loads(report.read_text())["peak_rss_mib"] if report.exists() else None
-    if result.returncode != 0:
-        print(result.stderr[-2000:], file=sys.stderr)
-    return {"seconds": seconds, "read": read, "written": written, "peak_rss_mib": peak, "ok": result.returncode == 0}
+    return {"seconds": seconds, **_counts(result.stdout), "peak_rss_mib": peak, "ok": _report_failure(result)}
 
 
 def _edit(posts: Path, index: int, **kwargs) -> None:
@@ -96,8 +184,9 @@ def _edit(posts: Path, index: int, **kwargs) -> None:
     (posts / relative).write_text(text, encoding="utf-8")
 
 
-def _steps(src: Path, out: Path, count: int, bare: bool) -> Iterator[tuple[str, dict]]:
-    """Run the steps on one site, yielding ``(step, result)`` after each build."""
+def _steps(src: Path, out: Path, count: int, bare: bool, build=_build) -> Iterator[tuple[str, dict]]:
+    """Run the steps on one site with *build(src, out)*, yielding ``(step, result)`` after each build."""
+    _build = build  # the steps below read as they did before
     posts = _posts_dir(src)
     orphan = (lambda t: t.replace("---\n", "---\norphan: true\n", 1)) if bare else (lambda t: t)
     shutil.rmtree(out.parent, ignore_errors=True)
@@ -169,18 +258,28 @@ def _median(values):
     return statistics.median(values) if values else None
 
 
-def bench(count: int, repeat: int, workdir: Path) -> dict:
-    ours_src = _make_ours(workdir / f"ours-{count}", count)
-    bare_src = _make_bare(workdir / f"bare-{count}", count)
+def bench(count: int, repeat: int, workdir: Path, nox_python: str | None = None, envdir: Path | None = None) -> dict:
+    if nox_python:  # the README's command, and bare Sphinx launched the same way
+        repository = make_repository(workdir / f"ours-{count}", count)
+        ours_src, ours_out = repository / "docs", repository / "_build" / "html"
+        bare_src = _make_bare_repository(workdir / f"bare-{count}", repository)
+        bare_out = bare_src.parent / "_build" / "html"
+        build = _nox_builder(nox_python, envdir or REPO / ".nox")
+        build(ours_src, ours_out)  # once, untimed: nox makes or updates the environment
+        shutil.rmtree(ours_out.parent)
+    else:
+        ours_src, ours_out = _make_ours(workdir / f"ours-{count}", count), workdir / f"out-ours-{count}" / "html"
+        bare_src, bare_out = _make_bare(workdir / f"bare-{count}", count), workdir / f"out-bare-{count}" / "html"
+        build = _build
     runs = {"ours": [], "bare": []}
     for _ in range(repeat):
         results = _run_alternately({
-            "bare": _steps(bare_src, workdir / f"out-bare-{count}" / "html", count, True),
-            "ours": _steps(ours_src, workdir / f"out-ours-{count}" / "html", count, False),
+            "bare": _steps(bare_src, bare_out, count, True, build),
+            "ours": _steps(ours_src, ours_out, count, False, build),
         })
         for name in runs:
             runs[name].append(results[name])
-    summary: dict = {"posts": count, "repeat": repeat, "steps": {}}
+    summary: dict = {"posts": count, "repeat": repeat, "through_nox": bool(nox_python), "steps": {}}
     for step in STEPS:
         row = {}
         for name in ("ours", "bare"):
@@ -194,17 +293,23 @@ def bench(count: int, repeat: int, workdir: Path) -> dict:
         row["ratio"] = row["ours"]["seconds"] / row["bare"]["seconds"]
         summary["steps"][step] = row
     summary["env_pickle_kib"] = {n: _median([r["env_pickle_kib"] for r in runs[n]]) for n in runs}
-    out = workdir / f"out-ours-{count}" / "html"
+    out = ours_out
     post = sorted((out / "posts").rglob("*.html"))[0].relative_to(out).as_posix()
     summary["page_weight"] = {"home": page_weight(out, "index.html"), "post": page_weight(out, post)}
     return summary
 
 
+def _mib(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f}"
+
+
 def to_markdown(results: list[dict], machine: str) -> str:
     lines = [f"Machine: {machine}", ""]
     for result in results:
+        how = ("`nox -s build` against bare sphinx-build in a nox session" if result.get("through_nox")
+               else "sphinx-build alone")
         lines += [
-            f"### {result['posts']} posts (median of {result['repeat']})",
+            f"### {result['posts']} posts, {how} (median of {result['repeat']})",
             "",
             "| step | bare s | ours s | ours/bare | read (bare/ours) | written (bare/ours) | peak MiB (bare/ours) |",
             "|---|---:|---:|---:|---:|---:|---:|",
@@ -214,7 +319,7 @@ def to_markdown(results: list[dict], machine: str) -> str:
             lines.append(
                 f"| {step} | {b['seconds']:.2f} | {o['seconds']:.2f} | {row['ratio']:.2f}× | "
                 f"{b['read']:.0f}/{o['read']:.0f} | {b['written']:.0f}/{o['written']:.0f} | "
-                f"{b['peak_rss_mib']:.0f}/{o['peak_rss_mib']:.0f} |"
+                f"{_mib(b['peak_rss_mib'])}/{_mib(o['peak_rss_mib'])} |"
             )
         pickle = result["env_pickle_kib"]
         weight = result["page_weight"]
@@ -226,6 +331,12 @@ def to_markdown(results: list[dict], machine: str) -> str:
             + ", ".join(f"{name} {size / 1024:.0f} KiB" for name, size in weight["home"]["largest"]),
             "",
         ]
+        preview = result.get("preview")
+        if preview:
+            parts = ", ".join(f"{key} {value:.2f} s" for key, value in preview["median_parts_s"].items())
+            lines += [f"Live preview (`nox -s serve`), save → browser shows the change: median "
+                      f"{preview['median_s']:.2f} s, p95 {preview['p95_s']:.2f} s over {preview['edits']} edits "
+                      f"(medians: {parts}).", ""]
     if len(results) >= 2:
         small, large = results[0], results[-1]
         growth = large["steps"]["clean"]["ours"]["seconds"] / small["steps"]["clean"]["ours"]["seconds"]
@@ -251,18 +362,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=HERE / "results")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--nox", metavar="PYTHON", help="time `nox -s build` (nox run by PYTHON) against bare "
+                        "sphinx-build launched the same way")
+    parser.add_argument("--envdir", type=Path, default=REPO / ".nox", help="the nox environments to reuse")
+    parser.add_argument("--preview-edits", type=int, default=7, help="with --nox: edits timed in the live "
+                        "preview (0: none)")
     args = parser.parse_args(argv)
     sizes = args.posts or [300]
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     _compile_bytecode()
     workdir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
     try:
-        results = [bench(count, args.repeat, workdir) for count in sizes]
+        results = []
+        for count in sizes:
+            result = bench(count, args.repeat, workdir, args.nox, args.envdir.resolve())
+            if args.nox and args.preview_edits:
+                from preview_latency import measure
+
+                result["preview"] = measure(count, args.preview_edits, args.envdir.resolve(), workdir / "preview",
+                                            nox_python=args.nox)
+            results.append(result)
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
     args.out.mkdir(parents=True, exist_ok=True)
-    stem = "bench-" + "-".join(map(str, sizes))
+    stem = ("bench-nox-" if args.nox else "bench-") + "-".join(map(str, sizes))
     (args.out / f"{stem}.json").write_text(json.dumps({"machine": machine, "results": results}, indent=2))
     markdown = to_markdown(results, machine)
     (args.out / f"{stem}.md").write_text(markdown)
