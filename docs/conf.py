@@ -99,6 +99,13 @@ html_last_updated_fmt = None
 html_show_sourcelink = False
 html_copy_source = False
 html_favicon = "_static/favicon.svg"
+# scripts only pages with an element of that class load (zhiyuan.theme.page_assets)
+page_assets_scripts_for = {
+    "clipboard.min.js": "highlight",
+    "copybutton.js": "highlight",
+    "design-tabs.js": "sd-tab-set",  # sphinx-design: tabs of one :sync: group switch together
+    "zhiyuan-design.js": "sd-dropdown",  # dropdowns print open
+}
 
 html_theme_options = {
     "logo": {"text": "知源"},

@@ -67,6 +67,8 @@ PARTS = (
     "zhiyuan.web.social_meta",
     "zhiyuan.pages.feeds",
     "zhiyuan.pages.post_extras",
+    # tabs, dropdowns, cards and grids (sphinx-design, styled to the site)
+    "zhiyuan.pages.design",
     # Safe pages: rel="noopener" on external links; no inline script or style
     # (strict_csp's html-page-context runs last, at priority 900).
     "zhiyuan.web.external_links",
