@@ -95,7 +95,10 @@ html_title = "知源"
 html_baseurl = SITE_URL
 html_static_path = ["_static"]
 html_css_files = ["portal.css"]
-html_last_updated_fmt = None
+# the date of the last commit that changed each page, from git (sphinx-last-updated-by-git,
+# loaded by zhiyuan.pages.last_updated), in every page's footer; never the build's time
+html_last_updated_fmt = "%Y-%m-%d"
+git_last_updated_timezone = "Asia/Shanghai"
 html_show_sourcelink = False
 html_copy_source = False
 html_favicon = "_static/favicon.svg"

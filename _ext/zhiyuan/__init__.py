@@ -66,6 +66,8 @@ PARTS = (
     "zhiyuan.web.robots_txt",
     "zhiyuan.web.social_meta",
     "zhiyuan.pages.feeds",
+    # the date each page last changed, from git (sphinx-last-updated-by-git), for post_extras
+    "zhiyuan.pages.last_updated",
     "zhiyuan.pages.post_extras",
     # tabs, dropdowns, cards and grids (sphinx-design, styled to the site)
     "zhiyuan.pages.design",

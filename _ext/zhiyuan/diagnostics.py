@@ -19,6 +19,7 @@ WARNINGS: dict[str, dict[str, str]] = {
         "date": "a date that cannot be read while the post is read",
         "category": "a category that is not one of post_frontmatter_categories",
         "tags": "more tags than post_frontmatter_max_tags",
+        "tested_with": "a tested_with that is empty or a mapping rather than text",
     },
     "post_body": {
         "unclosed_fence": "a code fence that is never closed",

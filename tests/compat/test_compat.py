@@ -46,7 +46,7 @@ def test_the_installed_versions_are_those_the_patches_were_written_for():
     patches = list(_patches())
     assert {name for name, _ in patches} == {
         "ablog", "myst_parser", "notfound", "pydata_sphinx_theme", "sphinx", "sphinx_sitemap",
-        "sphinxcontrib_katex", "sphinxext_opengraph",
+        "sphinxcontrib_katex", "sphinxext_opengraph", "sphinx_last_updated_by_git",
     }
     for _, patch in patches:
         assert installed(patch.package) in SpecifierSet(patch.tested), patch
@@ -88,7 +88,7 @@ _UPSTREAM_MODULES = {
 # Internal attributes of other packages (Sphinx's included) that only compat/ touches.
 _UPSTREAM_INTERNALS = {
     "listeners", "_dict", "build_info", "ablog_posts", "_random_label",
-    "handle_page", "catalogs", "references",
+    "handle_page", "catalogs", "references", "git_last_updated",
 }
 
 

@@ -28,6 +28,7 @@ import ablog.blog as ablog_blog
 from ablog.blog import Blog, os_path_join, slugify
 from ablog.post import (
     PostList,
+    UpdateNode,
     generate_archive_pages,
     generate_atom_feeds,
     process_posts,
@@ -47,7 +48,7 @@ __all__ = [
     "PATCH", "Blog", "active", "archive_pages", "catalog_collections", "feed_contents", "forget_blog", "is_post",
     "newest_posts", "post_neighbours",
     "merge_records", "os_path_join", "published_records", "record_labels", "reslug_collections",
-    "shrink_records", "slugify", "take_over_page_writers", "use_excerpts", "wants_excerpts",
+    "shrink_records", "slugify", "take_over_page_writers", "update_notes", "use_excerpts", "wants_excerpts",
     "write_feeds",
 ]
 
@@ -63,6 +64,12 @@ PATCH = Patch(
 def active(app: Sphinx) -> bool:
     """Whether the installed ablog is one these functions were written for (warns once if not)."""
     return applies(app, PATCH)
+
+
+def update_notes(doctree: nodes.Node) -> list[tuple[str, nodes.Element]]:
+    """ablog's ``update`` notes in *doctree*, in document order: each note's date as the author
+    wrote it (ablog's ``UpdateNode`` keeps it in ``date``) and the note."""
+    return [(str(node.get("date", "")).strip(), node) for node in doctree.findall(UpdateNode)]
 
 
 # -- ablog's post records (``env.ablog_posts``) -------------------------------

@@ -20,7 +20,8 @@ Two jobs, at two moments:
   Dates with a time zone are converted to ``post_frontmatter_timezone``, because
   ablog compares post dates with naive datetimes.  The site's own rules are
   checked here too: categories from ``post_frontmatter_categories``, at most
-  ``post_frontmatter_max_tags`` tags (warnings naming the field's line).
+  ``post_frontmatter_max_tags`` tags, a ``tested_with`` that is text (warnings naming the
+  field's line).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from sphinx.util import logging
 
 from zhiyuan import caches
 from zhiyuan.config import declare
-from zhiyuan.posts.schema import LIST_FIELDS, SiteRules
+from zhiyuan.posts.schema import LIST_FIELDS, TESTED_WITH, SiteRules, tested_with_problem
 from zhiyuan.posts.fields import (
     DateError,
     is_published,
@@ -319,6 +320,8 @@ class NormalisePostFrontMatter(SphinxTransform):
                     self._check_site_rules(field[-1], name, rules)
                 elif name == "date":
                     self._normalise_date(field[-1])
+                elif name == TESTED_WITH and (problem := tested_with_problem(field[-1].astext())):
+                    self._warn(field[-1], problem, "tested_with", name)
             if not any(field[0].astext() == "tags" for field in docinfo.findall(nodes.field)):
                 problem = rules.tags_problem(())
                 if problem:  # no line of its own: the front matter's first

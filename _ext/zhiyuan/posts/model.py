@@ -27,6 +27,7 @@ from sphinx.util import logging
 from zhiyuan import state
 from zhiyuan.compat import ablog
 from zhiyuan.config import declare
+from zhiyuan.posts import schema
 from zhiyuan.posts.excerpt import Token, collect_tokens
 from zhiyuan.posts.fields import (
     is_published,
@@ -66,6 +67,11 @@ class Post:
     excerpt_override: str | None = None
     tokens: tuple[Token, ...] = ()
     stats: ReadingStats = ReadingStats()
+    #: the front matter's ``tested_with``: the versions its code was checked with, as written
+    tested_with: str | None = None
+    #: ablog's ``update`` notes, in the post's order: each note's date (ISO where it is one)
+    #: and the id it is linked by
+    revisions: tuple[tuple[str, str], ...] = ()
 
     def sort_key(self) -> tuple:
         """Newest first, then by title, then by path."""
@@ -135,6 +141,35 @@ def _time(value: Any, config: Config) -> dt.datetime | None:
         return None
 
 
+def _tested_with(value: Any) -> str | None:
+    """``tested_with`` as readers see it: text as written, a YAML list joined by commas."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if text.startswith(("[", "{")):  # a YAML list (JSON in the metadata); a mapping is warned about
+        items = split_list(text) if text.startswith("[") else ()
+        text = ", ".join(items)
+    return text or None
+
+
+def _revisions(doctree: nodes.document, config: Config) -> tuple[tuple[str, str], ...]:
+    """ablog's ``update`` notes of the post: date and id of each (an id is given where it has none)."""
+    found = []
+    for written, note in ablog.update_notes(doctree):
+        date = post_date(written, config)
+        text = date.isoformat() if date else written
+        if not note["ids"]:
+            base = f"update-{text}" if text else "update"
+            anchor, n = base, 1
+            while anchor in doctree.ids:
+                n += 1
+                anchor = f"{base}-{n}"
+            note["ids"].append(anchor)
+            doctree.ids[anchor] = note
+        found.append((text, note["ids"][0]))
+    return tuple(found)
+
+
 def read_post(app: Sphinx, docname: str, doctree: nodes.document) -> Post | None:
     """The record of *docname*, or None if it is not a post (or one the site cannot list)."""
     env, config = app.env, app.config
@@ -168,6 +203,8 @@ def read_post(app: Sphinx, docname: str, doctree: nodes.document) -> Post | None
         excerpt_override=doctree.get(_EXCERPT_FIELD),
         tokens=tuple(collect_tokens(doctree, limit=config.latest_updates_excerpt_length)),
         stats=count(doctree),
+        tested_with=_tested_with(metadata.get(schema.TESTED_WITH)),
+        revisions=_revisions(doctree, config),
     )
 
 

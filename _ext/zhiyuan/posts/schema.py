@@ -2,7 +2,8 @@
 
 A post's front matter holds ``date`` (required for a post; undated means draft),
 ``category``, ``tags`` and ``author`` (lists: ``a, b`` or YAML lists), and optionally
-``series`` and ``excerpt``.  The site narrows these with three settings of conf.py —
+``series``, ``excerpt`` and ``tested_with`` (the versions the post's code was checked with,
+as text: ``torch 2.6, transformers 4.46``; :func:`tested_with_problem`).  The site narrows these with three settings of conf.py —
 the categories it has (``post_frontmatter_categories``; empty: any) and how many tags a
 post carries (``post_frontmatter_min_tags`` to ``post_frontmatter_max_tags``) — which
 :class:`SiteRules` holds.  The build checks every post against them
@@ -14,11 +15,15 @@ Pure Python: the scaffold imports it without Sphinx.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 #: The fields whose value is a list.
 LIST_FIELDS = ("category", "tags", "author")
+
+#: The field naming the versions a post's code was tested with (text, shown in its header).
+TESTED_WITH = "tested_with"
 
 #: The defaults of the settings (declared in :mod:`zhiyuan.config`).
 DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -64,3 +69,19 @@ class SiteRules:
             return (f"{len(tags)} tags; a post has at least {self.min_tags} "
                     "(post_frontmatter_min_tags in conf.py): write them as tags: a, b")
         return None
+
+
+def tested_with_problem(text: str) -> str | None:
+    """What is wrong with a ``tested_with`` value as MyST leaves it (text; a YAML list or
+    mapping as JSON), if anything: it must be text or a list of texts, and not empty."""
+    text = text.strip()
+    if not text or text in ("[]", "null"):
+        return "tested_with is empty; name the versions the code was run with, e.g. tested_with: torch 2.6, transformers 4.46"
+    if text.startswith("{"):
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return None
+        if isinstance(value, dict):
+            return ("tested_with is a mapping; write it as text, e.g. tested_with: torch 2.6, transformers 4.46")
+    return None

@@ -11,10 +11,15 @@ title::
     <div class="post-extras">
       <p class="post-meta">
         <time class="post-date" datetime="YYYY-MM-DD">YYYY-MM-DD</time>
+        <span class="post-updated">最后更新 <time datetime="YYYY-MM-DD">YYYY-MM-DD</time></span>   (see below)
         <span class="post-categories"><a class="post-category" href="…">…</a></span>
         <span class="post-tags"><a class="post-tag" href="…">…</a> …</span>
         <span class="post-author">…</span>
         <span class="post-reading-time" data-minutes="N">阅读约 N 分钟</span>
+      </p>
+      <p class="post-freshness">                               (posts with either)
+        <span class="post-tested-with">测试环境：torch 2.6, transformers 4.46</span>
+        <span class="post-revisions">修订记录：<a href="#update-…">YYYY-MM-DD</a>、…</span>
       </p>
       <nav class="post-series" aria-label="系列">          (posts with ``series:``)
         <p class="post-series-position">「<a href="…/series/<slug>.html">name</a>」系列第 i 篇，共 n 篇</p>
@@ -28,6 +33,13 @@ and at its end::
       <h2>相关文章</h2>
       <ul><li><a class="post-related-link" href="…">title</a> <time>…</time></li> …</ul>
     </nav>
+
+「最后更新」is the day of the last commit that changed the post's file, from git
+(:mod:`zhiyuan.pages.last_updated`), shown when it is later than the post's date; without
+git, or in a shallow clone for a file older than its history, there is none.  The
+front matter's ``tested_with`` is shown as written; the revision history links to each of
+ablog's ``update`` notes in the post (a note renders where it is written, titled
+「更新于 YYYY-MM-DD」).
 
 Related posts share tags or a category with the post: score = shared tags +
 1 for a shared category; at most ``post_extras_related_count``, highest score
@@ -71,6 +83,7 @@ from zhiyuan.compat import ablog
 from zhiyuan.config import declare
 from zhiyuan.pages.archive_slugs import archive_slug
 from zhiyuan.pages.generated import environment_changed, page_cache
+from zhiyuan.pages.last_updated import last_updated
 from zhiyuan.pages.latest_updates import add_html_node, post_excerpt
 from zhiyuan.posts.fields import author_names
 from zhiyuan.posts.frontmatter import is_draft
@@ -339,6 +352,10 @@ def _render_header(app: Sphinx, docname: str, series: dict[str, list[Post]]) -> 
     iso = post.date.isoformat()
     category_page = config.latest_updates_category_page
     parts = [f'<time class="post-date" datetime="{iso}">{iso}</time>']
+    updated = last_updated(app, docname)
+    if updated is not None and updated > post.date:
+        day = updated.isoformat()
+        parts.append(f'<span class="post-updated">最后更新 <time datetime="{day}">{day}</time></span>')
     if post.categories:
         links = " ".join(
             f'<a class="post-category" href="{uri(category_page.format(slug=archive_slug(c)))}">{escape(c)}</a>'
@@ -358,11 +375,28 @@ def _render_header(app: Sphinx, docname: str, series: dict[str, list[Post]]) -> 
     n = minutes(post.stats, rates=config.post_extras_reading_rates)
     parts.append(f'<span class="post-reading-time" data-minutes="{n}">阅读约 {n} 分钟</span>')
     out = ['<div class="post-extras">', '<p class="post-meta">' + " · ".join(parts) + "</p>"]
+    freshness = _render_freshness(post)
+    if freshness:
+        out.append(freshness)
     if post.series and post.series in series:
         title = series_title(config, post.series)
         out.append(_render_series_nav(uri, docname, post.series, title, series[post.series]))
     out.append("</div>")
     return "\n".join(out)
+
+
+def _render_freshness(post: Post) -> str:
+    """The versions the post's code was tested with and its revision history (ablog's
+    ``update`` notes, linked), or ``""`` when it has neither."""
+    parts = []
+    if post.tested_with:
+        parts.append(f'<span class="post-tested-with">测试环境：{escape(post.tested_with)}</span>')
+    if post.revisions:
+        links = "、".join(
+            f'<a href="#{escape(anchor, quote=True)}">{escape(date or "更新")}</a>' for date, anchor in post.revisions
+        )
+        parts.append(f'<span class="post-revisions">修订记录：{links}</span>')
+    return f'<p class="post-freshness">{" · ".join(parts)}</p>' if parts else ""
 
 
 def _render_series_nav(uri, docname: str, name: str, title: str, members: list[Post]) -> str:
@@ -485,6 +519,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("zhiyuan.state")
     app.setup_extension("zhiyuan.pages.latest_updates")
     app.setup_extension("zhiyuan.pages.generated")
+    app.setup_extension("zhiyuan.pages.last_updated")
     declare(app, "zhiyuan.pages.post_extras")
     app.add_css_file("post_extras.css")
     add_html_node(app, post_extras_node)

@@ -1,0 +1,13 @@
+extensions = ["myst_parser", "ablog", "zhiyuan.posts.frontmatter", "zhiyuan.theme.portal", "zhiyuan.pages.latest_updates", "zhiyuan.pages.post_extras"]
+language = "zh_CN"
+html_theme = "basic"
+myst_enable_extensions = ["colon_fence"]
+blog_post_pattern = ["posts/*/*.md"]
+blog_baseurl = "https://example.org/"
+blog_authors = {"editor": ("编辑部", None)}
+blog_default_author = "editor"
+fontawesome_included = True
+post_date_format = "%Y-%m-%d"
+html_last_updated_fmt = "%Y-%m-%d"
+git_last_updated_timezone = "Asia/Shanghai"
+exclude_patterns = ["_build"]
