@@ -65,6 +65,12 @@ def _strings(value: list) -> str | None:
     return None if all(isinstance(item, str) for item in value) else "must be a list of strings"
 
 
+def _known_licence(value: str) -> str | None:
+    from zhiyuan.posts.schema import licence_problem
+
+    return licence_problem(value)
+
+
 def _string_map(value: dict) -> str | None:
     ok = all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
     return None if ok else "must map strings to strings"
@@ -147,10 +153,24 @@ SETTINGS: dict[str, tuple[Setting, ...]] = {
         Setting("katex_ssr_node", "node", "", (str,), "the Node.js program that renders formulas"),
         Setting("katex_ssr_assets", "node_modules/katex/dist", "", (str,), "KaTeX's CSS and fonts (npm)"),
     ),
+    "zhiyuan.pages.diagrams": (
+        Setting("diagrams_node", "node", "", (str,), "the Node.js program that runs mermaid-cli"),
+        Setting("diagrams_mermaid_cli", "node_modules/@mermaid-js/mermaid-cli", "", (str,),
+                "the npm package @mermaid-js/mermaid-cli (relative to conf.py)"),
+        Setting("diagrams_browser", "/usr/bin/chromium", "", (str,), "the Chromium mermaid-cli draws Mermaid diagrams in"),
+        Setting("diagrams_mermaid_config", {
+            "theme": "neutral", "deterministicIds": True, "htmlLabels": False, "flowchart": {"htmlLabels": False},
+            "fontFamily": "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif",
+        }, "html", (dict,), "Mermaid's configuration for every diagram (theme, labels as SVG text, fonts)"),
+    ),
+    "zhiyuan.pages.plots": (
+        Setting("plots_font", "Noto Sans CJK SC", "html", (str,),
+                "the font of plots' labels, which must hold Chinese (Debian fonts-noto-cjk)"),
+    ),
     "zhiyuan.theme.portal": (
-        Setting("portal_licence", {"name": "CC BY-SA 4.0", "url": "https://creativecommons.org/licenses/by-sa/4.0/deed.zh-hans"},
-                "html", (dict,), "the licence the articles are published under (name and url), shown in every footer",
-                _string_map),
+        Setting("site_licence", "CC BY-SA 4.0", "html", (str,),
+                "the licence articles are published under unless their front matter names another (license:); "
+                "shown in every footer, at the end of each post and in the feeds", _known_licence),
     ),
     "zhiyuan.theme.page_assets": (
         Setting("page_assets_bundle", True, "html", (bool,),

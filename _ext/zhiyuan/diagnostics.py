@@ -20,6 +20,7 @@ WARNINGS: dict[str, dict[str, str]] = {
         "category": "a category that is not one of post_frontmatter_categories",
         "tags": "more tags than post_frontmatter_max_tags",
         "tested_with": "a tested_with that is empty or a mapping rather than text",
+        "license": "a license the site does not know (posts/schema.py:LICENCES)",
     },
     "post_body": {
         "unclosed_fence": "a code fence that is never closed",
@@ -31,6 +32,17 @@ WARNINGS: dict[str, dict[str, str]] = {
     },
     "post_extras": {
         "series": "a series name with no letters or digits, or a page named like a series overview",
+    },
+    "figures": {
+        "alt": "an image or figure without alt text",
+        "size": "a local image whose width and height cannot be read from its file",
+    },
+    "diagrams": {
+        "render": "a Mermaid or Graphviz diagram that cannot be drawn (its source is shown instead)",
+        "tool": "a diagram whose renderer is missing: Node.js, mermaid-cli (npm ci), Chromium or Graphviz's dot",
+    },
+    "plots": {
+        "font": "a plot whose labels need a glyph the plot font lacks, or a plot font that is not installed",
     },
     "archive_slugs": {
         "collision": "category, tag or author names that would share one archive page",

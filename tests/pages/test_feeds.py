@@ -46,6 +46,7 @@ def test_rss_parses_with_the_excerpt_as_summary(app):
     assert feed.version == "rss20"
     assert feed.feed.title == "测试 & <站>"
     assert feed.feed.link == BASE
+    assert feed.feed.rights == "CC BY-SA 4.0（另有注明的除外）"  # <copyright>: the site's licence
     assert [e.link for e in feed.entries] == [_url(s) for s in ORDER]
     assert [e.id for e in feed.entries] == [_url(s) for s in ORDER]
     for entry, slug in zip(feed.entries, ORDER):

@@ -162,3 +162,26 @@ def test_a_new_post_updates_related_posts_and_series_of_the_others(rootdir, tmp_
     page = soup(src / "_build/html/posts/2025/series-1.html")
     assert [a["href"] for a in page.select(".post-related a.post-related-link")][:2] == ["series-4.html", "p-abc.html"]
     assert page.select_one(".post-series-position").get_text().endswith("共 4 篇")
+
+
+def test_the_licence_and_the_canonical_address_end_each_post(app):
+    end = _post(app, "series-1").select_one("article p.post-licence, p.post-licence")
+    licence = end.select_one('a[rel="license"]')
+    assert licence.get_text() == "CC BY-SA 4.0"  # the site's (site_licence)
+    assert licence["href"].startswith("https://creativecommons.org/licenses/by-sa/4.0/")
+    assert end.select_one("a.post-canonical")["href"] == "https://example.org/posts/2025/series-1.html"
+    # a post's own license: overrides the site's
+    assert _post(app, "p-c").select_one('p.post-licence a[rel="license"]').get_text() == "CC BY 4.0"
+
+
+def test_an_unknown_licence_is_a_warning_naming_file_and_line(rootdir, tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-post-extras", src)
+    post = src / "posts/2025/p-c.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("license: CC BY 4.0", "license: WTFPL"), encoding="utf-8")
+    app = build(src, freshenv=True)
+    warnings = app.warning.getvalue()
+    assert "p-c.md:5" in warnings and "license 'WTFPL' is not one the site knows" in warnings
+    assert "[post_frontmatter.license]" in warnings
+    # the site's licence applies instead
+    assert soup(app.outdir / "posts/2025/p-c.html").select_one('p.post-licence a[rel="license"]').get_text() == "CC BY-SA 4.0"

@@ -97,6 +97,7 @@ def test_feeds_parse_and_link_absolutely(site):
     feed = feedparser.parse((site / "blog/atom.xml").read_bytes())
     assert feed.bozo == 0
     assert len(feed.entries) == min(len(posts), 50)
+    assert feed.feed.rights == "CC BY-SA 4.0（另有注明的除外）"  # the site's licence
     categories = {c for meta in posts.values() for c in _split(meta["category"])}
     for category in categories:
         cat_feed = feedparser.parse((site / f"blog/category/{_slug(category)}/atom.xml").read_bytes())

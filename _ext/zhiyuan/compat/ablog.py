@@ -245,10 +245,20 @@ def _feeds_of(the_blog: Blog, paths: set[str]) -> Iterator[None]:
 _ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-def _stamp_feed(path: Path) -> None:
-    """Date an Atom feed by its newest entry (feedgen stamps it with the current time)."""
+def _stamp_feed(path: Path, rights: str = "") -> None:
+    """Date an Atom feed by its newest entry (feedgen stamps it with the current time), and
+    state its licence (*rights*) if it states none."""
     parser = etree.XMLParser(remove_blank_text=True)
     tree = etree.parse(str(path), parser)
+    root = tree.getroot()
+    if rights and root.find(f"{_ATOM}rights") is None:
+        element = etree.Element(f"{_ATOM}rights")
+        element.text = rights
+        first_entry = root.find(f"{_ATOM}entry")
+        if first_entry is None:
+            root.append(element)
+        else:
+            first_entry.addprevious(element)
     feed_updated = tree.getroot().find(f"{_ATOM}updated")
     entries = [dt.datetime.fromisoformat(e.text) for e in tree.getroot().iterfind(f"{_ATOM}entry/{_ATOM}updated")]
     if feed_updated is None or not entries:
@@ -263,8 +273,10 @@ def write_feeds(app: Sphinx, paths: set[str]) -> None:
     the_blog = blog(app)
     with _feeds_of(the_blog, paths):
         list(generate_atom_feeds(app))  # writes the feeds itself
+    licence = getattr(app.config, "site_licence", "")
+    rights = f"{licence}（另有注明的除外）" if licence else ""
     for path in sorted(paths | {f"{the_blog.posts.path}/{root}.xml" for root in the_blog.blog_feed_templates}):
-        _stamp_feed(Path(app.outdir) / path)
+        _stamp_feed(Path(app.outdir) / path, rights)
 
 
 # -- archive slugs -------------------------------------------------------------

@@ -94,6 +94,9 @@ def render_rss(app: Sphinx) -> bytes:
     fg.description(config.blog_feed_subtitle or config.project)
     fg.language(config.language.replace("_", "-") if config.language else "zh-CN")
     fg.generator("Sphinx feeds_extra")
+    licence = getattr(config, "site_licence", "")
+    if licence:
+        fg.rights(f"{licence}（另有注明的除外）")  # RSS <copyright>
     posts = _feed_posts(app)
     if posts:
         fg.lastBuildDate(_published(app, posts[0]))

@@ -69,6 +69,8 @@ class Post:
     stats: ReadingStats = ReadingStats()
     #: the front matter's ``tested_with``: the versions its code was checked with, as written
     tested_with: str | None = None
+    #: the front matter's ``license``, when the post is not under the site's licence
+    licence: str | None = None
     #: ablog's ``update`` notes, in the post's order: each note's date (ISO where it is one)
     #: and the id it is linked by
     revisions: tuple[tuple[str, str], ...] = ()
@@ -152,6 +154,13 @@ def _tested_with(value: Any) -> str | None:
     return text or None
 
 
+def _licence(value: Any) -> str | None:
+    """``license`` when it names a licence the site knows (another one is warned about and the
+    site's applies)."""
+    name = str(value).strip() if value is not None else ""
+    return name if name in schema.LICENCES else None
+
+
 def _revisions(doctree: nodes.document, config: Config) -> tuple[tuple[str, str], ...]:
     """ablog's ``update`` notes of the post: date and id of each (an id is given where it has none)."""
     found = []
@@ -204,6 +213,7 @@ def read_post(app: Sphinx, docname: str, doctree: nodes.document) -> Post | None
         tokens=tuple(collect_tokens(doctree, limit=config.latest_updates_excerpt_length)),
         stats=count(doctree),
         tested_with=_tested_with(metadata.get(schema.TESTED_WITH)),
+        licence=_licence(metadata.get(schema.LICENSE)),
         revisions=_revisions(doctree, config),
     )
 

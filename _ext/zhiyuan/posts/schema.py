@@ -2,8 +2,9 @@
 
 A post's front matter holds ``date`` (required for a post; undated means draft),
 ``category``, ``tags`` and ``author`` (lists: ``a, b`` or YAML lists), and optionally
-``series``, ``excerpt`` and ``tested_with`` (the versions the post's code was checked with,
-as text: ``torch 2.6, transformers 4.46``; :func:`tested_with_problem`).  The site narrows these with three settings of conf.py —
+``series``, ``excerpt``, ``tested_with`` (the versions the post's code was checked with,
+as text: ``torch 2.6, transformers 4.46``; :func:`tested_with_problem`) and ``license`` (one
+of :data:`LICENCES`, when the post is not under the site's licence; :func:`licence_problem`).  The site narrows these with three settings of conf.py —
 the categories it has (``post_frontmatter_categories``; empty: any) and how many tags a
 post carries (``post_frontmatter_min_tags`` to ``post_frontmatter_max_tags``) — which
 :class:`SiteRules` holds.  The build checks every post against them
@@ -24,6 +25,22 @@ LIST_FIELDS = ("category", "tags", "author")
 
 #: The field naming the versions a post's code was tested with (text, shown in its header).
 TESTED_WITH = "tested_with"
+
+#: The field naming the licence a post is published under, when it is not the site's.
+LICENSE = "license"
+
+#: The licences a post (``license:``) or the site (``site_licence``) may name, with the deed
+#: readers are sent to (in Chinese, where Creative Commons has one).
+LICENCES = {
+    "CC BY 4.0": "https://creativecommons.org/licenses/by/4.0/deed.zh-hans",
+    "CC BY-SA 4.0": "https://creativecommons.org/licenses/by-sa/4.0/deed.zh-hans",
+    "CC BY-NC 4.0": "https://creativecommons.org/licenses/by-nc/4.0/deed.zh-hans",
+    "CC BY-NC-SA 4.0": "https://creativecommons.org/licenses/by-nc-sa/4.0/deed.zh-hans",
+    "CC BY-ND 4.0": "https://creativecommons.org/licenses/by-nd/4.0/deed.zh-hans",
+    "CC BY-NC-ND 4.0": "https://creativecommons.org/licenses/by-nc-nd/4.0/deed.zh-hans",
+    "CC0 1.0": "https://creativecommons.org/publicdomain/zero/1.0/deed.zh-hans",
+}
+DEFAULT_LICENCE = "CC BY-SA 4.0"
 
 #: The defaults of the settings (declared in :mod:`zhiyuan.config`).
 DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -69,6 +86,13 @@ class SiteRules:
             return (f"{len(tags)} tags; a post has at least {self.min_tags} "
                     "(post_frontmatter_min_tags in conf.py): write them as tags: a, b")
         return None
+
+
+def licence_problem(name: str) -> str | None:
+    """What is wrong with a licence *name* (``license:`` of a post, or ``site_licence``), if anything."""
+    if name.strip() in LICENCES:
+        return None
+    return f"license {name.strip()!r} is not one the site knows; use one of: {', '.join(LICENCES)}"
 
 
 def tested_with_problem(text: str) -> str | None:

@@ -4,6 +4,7 @@ html_theme = "basic"
 myst_enable_extensions = ["dollarmath", "amsmath"]
 blog_post_pattern = ["posts/*/*.md"]
 blog_baseurl = "https://example.org/"
+html_baseurl = "https://example.org/"
 blog_authors = {"editor": ("编辑部", None)}
 blog_default_author = "editor"
 fontawesome_included = True

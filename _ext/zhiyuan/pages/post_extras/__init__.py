@@ -89,6 +89,7 @@ from zhiyuan.posts.fields import author_names
 from zhiyuan.posts.frontmatter import is_draft
 from zhiyuan.posts.model import Post, post_records, published_posts
 from zhiyuan.posts.reading_time import minutes
+from zhiyuan.posts.schema import DEFAULT_LICENCE, LICENCES
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -415,6 +416,23 @@ def _render_series_nav(uri, docname: str, name: str, title: str, members: list[P
     )
 
 
+def _render_licence(app: Sphinx, docname: str) -> str:
+    """The post's licence (its ``license:``, else ``site_licence``) and, for attribution, the
+    post's canonical address (when the site has a base URL)."""
+    post = post_records(app.env)[docname]
+    name = post.licence or getattr(app.config, "site_licence", DEFAULT_LICENCE)
+    url = LICENCES.get(name)
+    if url is None:
+        return ""
+    text = f'本文以 <a rel="license" href="{escape(url, quote=True)}">{escape(name)}</a> 许可发布'
+    base = app.config.html_baseurl
+    if base:
+        canonical = base.rstrip("/") + "/" + app.builder.get_target_uri(docname)
+        address = escape(canonical, quote=True)
+        text += f'；转载请注明作者与出处：<a class="post-canonical" href="{address}">{escape(canonical)}</a>'
+    return f'<p class="post-licence">{text}。</p>'
+
+
 def _render_related(app: Sphinx, docname: str) -> str:
     related = _catalog(app).related(docname)
     if not related:
@@ -456,6 +474,9 @@ def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> 
     series = catalog.series
     header = post_extras_node(html=_render_header(app, docname, series))
     section.insert(1, header)
+    licence = _render_licence(app, docname)
+    if licence:
+        section.append(post_extras_node(html=licence))
     related = _render_related(app, docname)
     if related:
         section.append(post_extras_node(html=related))

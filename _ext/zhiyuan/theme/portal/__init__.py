@@ -58,6 +58,7 @@ from sphinx.util import logging
 from zhiyuan import caches
 from zhiyuan.compat import ablog, pydata_sphinx_theme
 from zhiyuan.config import declare
+from zhiyuan.posts.schema import LICENCES
 
 from .asset_tags import forget_asset_tags, share_asset_tags
 from .entries import EntryView, entry_view, render_card_items, render_catalog_item, render_entry
@@ -208,7 +209,7 @@ def _on_html_page_context(
 ) -> None:
     """Escape ablog's raw titles; offer templates a plain-text post summary, post cards and archive entries."""
     context.setdefault("post_summary", _plain_summary)
-    context["portal_licence"] = app.config.portal_licence
+    context["site_licence"] = {"name": app.config.site_licence, "url": LICENCES.get(app.config.site_licence, "")}
     # an archive page links to the same few category and tag pages from every entry
     pathto = functools.cache(lambda docname: context["pathto"](docname))
 
