@@ -43,6 +43,9 @@ extensions = [
 ]
 
 root_doc = "index"
+# numbered captions, referenced with {numref}; each post is numbered on its own (zhiyuan.pages.figures)
+numfig = True
+numfig_format = {"figure": "图 %s", "table": "表 %s", "code-block": "代码 %s", "section": "第 %s 节"}
 exclude_patterns = ["_build", "**/.ipynb_checkpoints", "**/README.md"]
 templates_path = ["_templates"]
 suppress_warnings = []
@@ -108,6 +111,7 @@ page_assets_scripts_for = {
     "copybutton.js": "highlight",
     "design-tabs.js": "sd-tab-set",  # sphinx-design: tabs of one :sync: group switch together
     "zhiyuan-design.js": "sd-dropdown",  # dropdowns print open
+    "zhiyuan-figures.js": "zy-zoom",  # images that zoom (zhiyuan.pages.figures)
 }
 
 html_theme_options = {

@@ -71,6 +71,8 @@ PARTS = (
     "zhiyuan.pages.post_extras",
     # tabs, dropdowns, cards and grids (sphinx-design, styled to the site)
     "zhiyuan.pages.design",
+    # figures: numbers in posts, alt text required, sized lazy images that zoom
+    "zhiyuan.pages.figures",
     # Safe pages: rel="noopener" on external links; no inline script or style
     # (strict_csp's html-page-context runs last, at priority 900).
     "zhiyuan.web.external_links",

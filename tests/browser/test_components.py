@@ -1,6 +1,6 @@
-"""Tabs and dropdowns of the writing guide (sphinx-design, _ext/zhiyuan/pages/design) work in
-Chromium with the site served under its Content-Security-Policy: clicking a tab shows its panel,
-a dropdown opens, and nothing is refused."""
+"""Tabs, dropdowns and figures of the writing guide (_ext/zhiyuan/pages/design, pages/figures)
+work in Chromium with the site served under its Content-Security-Policy: clicking a tab shows its
+panel, a dropdown opens, a figure zooms and closes again, and nothing is refused."""
 
 from __future__ import annotations
 
@@ -58,3 +58,25 @@ def test_a_dropdown_opens_and_its_content_was_there_all_along(page, base_url):
     assert not content.is_visible()
     details.locator("summary").click()
     assert content.is_visible()
+
+
+def test_a_figure_zooms_on_a_click_and_on_enter_and_closes(page, base_url):
+    page.goto(base_url + "guide.html")
+    image = page.locator("#guide-writing-flow img.zy-zoom")
+    image.scroll_into_view_if_needed()
+    assert image.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0  # loaded once in view
+    # the box reserved from width/height has the file's ratio (640 × 150)
+    box = image.bounding_box()
+    assert abs(box["width"] / box["height"] - 640 / 150) < 0.05
+    image.click()
+    overlay = page.locator(".zy-zoom-overlay[role=dialog]")
+    assert overlay.is_visible()
+    assert overlay.get_attribute("aria-label").startswith("放大的图片：三个方框")
+    assert overlay.locator("img").bounding_box()["width"] > box["width"]
+    page.keyboard.press("Escape")
+    assert overlay.count() == 0
+    assert page.evaluate("document.activeElement.classList.contains('zy-zoom')")
+    page.keyboard.press("Enter")
+    assert overlay.is_visible()
+    overlay.click()
+    assert overlay.count() == 0

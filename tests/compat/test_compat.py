@@ -88,7 +88,7 @@ _UPSTREAM_MODULES = {
 # Internal attributes of other packages (Sphinx's included) that only compat/ touches.
 _UPSTREAM_INTERNALS = {
     "listeners", "_dict", "build_info", "ablog_posts", "_random_label",
-    "handle_page", "catalogs", "references", "git_last_updated",
+    "handle_page", "catalogs", "references", "git_last_updated", "toc_fignumbers",
 }
 
 

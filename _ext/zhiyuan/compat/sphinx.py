@@ -4,7 +4,8 @@ Sphinx is the host, and its public API (events, ``app.add_*``, the environment's
 documented attributes) is used everywhere.  What lives here reaches further: the event
 manager's listener table (to wrap another extension's handler in place), the HTML
 builder's per-page closures and ``handle_page``, its build-info hash, its Jinja
-environment, and the HTML builder's switch for Sphinx's own search index.  The parts use these functions only
+environment, the HTML builder's switch for Sphinx's own search index, and the figure
+numbers of documents outside the toctree.  The parts use these functions only
 while :func:`active` says the installed Sphinx is one they were written for; otherwise
 each is left as Sphinx does it (slower, never wrong).
 """
@@ -20,10 +21,11 @@ if TYPE_CHECKING:
     from jinja2 import Environment
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
 
 __all__ = [
     "PATCH", "active", "after_copying_assets", "config_hash", "deferred", "stylesheets", "jinja_environment", "links_as_sphinx", "turn_off_search_index",
-    "wrap_handle_page", "wrap_listener",
+    "number_outside_toctree", "wrap_handle_page", "wrap_listener",
 ]
 
 PATCH = Patch(
@@ -133,3 +135,19 @@ def turn_off_search_index(builder: Builder) -> bool:
         return False
     builder.search = False
     return True
+
+
+def number_outside_toctree(env: BuildEnvironment, numbers: dict[str, dict[str, dict[str, tuple[int, ...]]]]) -> None:
+    """Give the figures, tables and code blocks of documents that Sphinx's ``numfig`` left
+    unnumbered the *numbers* given (docname → figure type → id → number), in the table its
+    HTML writer and ``numref`` read (``env.toc_fignumbers``).
+
+    Sphinx numbers only what its toctree reaches from the root document, in one sequence
+    across those documents; a blog's posts are orphans.  Called after Sphinx assigns its
+    numbers (``env-get-updated``), which empties the table each build; documents it did
+    number are left as they are.
+    """
+    table = env.toc_fignumbers
+    for docname, by_type in numbers.items():
+        if docname not in table:
+            table[docname] = by_type
