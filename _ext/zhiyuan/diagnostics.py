@@ -44,10 +44,6 @@ WARNINGS: dict[str, dict[str, str]] = {
     "plots": {
         "font": "a plot whose labels need a glyph the plot font lacks, or a plot font that is not installed",
     },
-    "figures": {
-        "alt": "an image or figure without alt text",
-        "size": "a local image whose width and height cannot be read from its file",
-    },
     "archive_slugs": {
         "collision": "category, tag or author names that would share one archive page",
     },
