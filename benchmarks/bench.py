@@ -86,13 +86,16 @@ def make_repository(root: Path, count: int, commit: str = "HEAD") -> Path:
 
     Taken from git, not from the working tree: what is measured is a commit, as a clean clone
     has it, whatever work is under way in the repository during the run.  Its nox sessions run
-    as in the repository; node_modules/ is linked (npm ci made it from the same lock).
+    as in the repository.  node_modules/ is the repository's, file by file as hard links (no
+    copy of the bytes): when the commit's lock differs from the one it was installed from, the
+    copy's session runs `npm ci`, which then removes the links and installs anew in the copy —
+    never into the repository's folder, as it would through a symbolic link to it.
     """
     root.mkdir(parents=True)
     archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", commit, *_REPO_PATHS],
                              capture_output=True, check=True)
     subprocess.run(["tar", "-x", "-C", str(root)], input=archive.stdout, check=True)
-    (root / "node_modules").symlink_to(REPO / "node_modules")
+    shutil.copytree(REPO / "node_modules", root / "node_modules", symlinks=True, copy_function=os.link)
     write_corpus(root / "posts", count)
     return root
 
