@@ -105,6 +105,9 @@ git_last_updated_timezone = "Asia/Shanghai"
 html_show_sourcelink = False
 html_copy_source = False
 html_favicon = "_static/favicon.svg"
+# Sphinx's sphinx_highlight.js marks the words of its own search's ?highlight= links; the
+# site's search links without them (zhiyuan.search), so no page loads it
+page_assets_left_out = ["sphinx_highlight.js"]
 # scripts only pages with an element of that class load (zhiyuan.theme.page_assets)
 page_assets_scripts_for = {
     "clipboard.min.js": "highlight",
@@ -204,6 +207,19 @@ katex_ssr_macros = {
     r"\argmax": r"\operatorname*{arg\,max}",
     r"\argmin": r"\operatorname*{arg\,min}",
 }
+
+# -- Diagrams and plots (_ext/zhiyuan/pages/diagrams, pages/plots.py) --------
+
+# Mermaid: mermaid-cli from the npm package pinned in package.json, in Debian's Chromium
+diagrams_mermaid_cli = "../node_modules/@mermaid-js/mermaid-cli"
+# ... and the SVGs kept in docs/_diagrams/ (commit them with the post): Read the Docs draws no Mermaid
+diagrams_committed = "_diagrams"
+# Graphviz (Debian graphviz): Chinese labels in Noto Sans CJK, a transparent background
+graphviz_output_format = "svg"
+graphviz_dot_args = [
+    "-Gfontname=Noto Sans CJK SC", "-Nfontname=Noto Sans CJK SC", "-Efontname=Noto Sans CJK SC",
+    "-Gbgcolor=transparent",
+]
 
 # -- Code copying ------------------------------------------------------------
 

@@ -73,6 +73,10 @@ PARTS = (
     "zhiyuan.pages.design",
     # figures: numbers in posts, alt text required, sized lazy images that zoom
     "zhiyuan.pages.figures",
+    # diagrams (Mermaid, Graphviz) and plots (Matplotlib) made at build time: figures whose
+    # images are SVG files drawn after reading (diagrams) or while reading (plots)
+    "zhiyuan.pages.diagrams",
+    "zhiyuan.pages.plots",
     # Safe pages: rel="noopener" on external links; no inline script or style
     # (strict_csp's html-page-context runs last, at priority 900).
     "zhiyuan.web.external_links",

@@ -157,6 +157,8 @@ SETTINGS: dict[str, tuple[Setting, ...]] = {
         Setting("diagrams_node", "node", "", (str,), "the Node.js program that runs mermaid-cli"),
         Setting("diagrams_mermaid_cli", "node_modules/@mermaid-js/mermaid-cli", "", (str,),
                 "the npm package @mermaid-js/mermaid-cli (relative to conf.py)"),
+        Setting("diagrams_committed", "", "", (str,),
+                "the folder of the sources (relative to them) where Mermaid's SVGs are kept and committed; '': none"),
         Setting("diagrams_browser", "/usr/bin/chromium", "", (str,), "the Chromium mermaid-cli draws Mermaid diagrams in"),
         Setting("diagrams_mermaid_config", {
             "theme": "neutral", "deterministicIds": True, "htmlLabels": False, "flowchart": {"htmlLabels": False},
@@ -166,6 +168,7 @@ SETTINGS: dict[str, tuple[Setting, ...]] = {
     "zhiyuan.pages.plots": (
         Setting("plots_font", "Noto Sans CJK SC", "html", (str,),
                 "the font of plots' labels, which must hold Chinese (Debian fonts-noto-cjk)"),
+        Setting("plots_rcparams", {}, "env", (dict,), "Matplotlib settings for every plot, over ours"),
     ),
     "zhiyuan.theme.portal": (
         Setting("site_licence", "CC BY-SA 4.0", "html", (str,),
@@ -175,12 +178,15 @@ SETTINGS: dict[str, tuple[Setting, ...]] = {
     "zhiyuan.theme.page_assets": (
         Setting("page_assets_bundle", True, "html", (bool,),
                 "join every page's style sheets into one (_static/zhiyuan.css) and defer its scripts"),
-        Setting("page_assets_purge", ["basic.css", "styles/*.css", "fontawesome/css/*.css"], "html", (list, tuple),
+        Setting("page_assets_purge", ["basic.css", "styles/*.css", "fontawesome/css/*.css", "sphinx-design*.css"],
+                "html", (list, tuple),
                 "glob patterns (under _static/) of the theme sheets whose unused rules the joined sheet leaves out",
                 _strings),
         Setting("page_assets_keep", ["bs-tooltip-*"], "html", (list, tuple),
                 "glob patterns of class names the joined sheet keeps although no source spells them out "
                 "(scripts build them from parts)", _strings),
+        Setting("page_assets_left_out", [], "html", (list, tuple),
+                "scripts (file names) no page loads, although an extension adds them", _strings),
         Setting("page_assets_scripts_for", {"clipboard.min.js": "highlight", "copybutton.js": "highlight"}, "html",
                 (dict,), "scripts (file name: class) that a page loads only if its body has an element of that class",
                 _string_map),

@@ -43,6 +43,7 @@ WARNINGS: dict[str, dict[str, str]] = {
     },
     "plots": {
         "font": "a plot whose labels need a glyph the plot font lacks, or a plot font that is not installed",
+        "error": "a plot whose code raises an exception (no figure)",
     },
     "archive_slugs": {
         "collision": "category, tag or author names that would share one archive page",

@@ -1,0 +1,209 @@
+"""Plots computed at build time by the code shown beside them.
+
+````markdown
+```{plot}
+:alt: 替代文字
+:caption: 图的标题
+:name: fig-label
+
+import numpy as np
+import matplotlib.pyplot as plt
+...
+```
+````
+
+shows the code, runs it while the post is read, and shows each Matplotlib figure it leaves
+open as an SVG image.  The options are those of Matplotlib's own ``plot`` directive
+(``matplotlib.sphinxext.plot_directive``) that apply to code in the fence, plus ``:name:``
+for ``{numref}``; Matplotlib's directive itself cannot run in MyST (it hands its output back
+as reStructuredText through ``state_machine.insert_input``, which MyST-Parser's state
+machine does not implement).  The figure is an image: :mod:`zhiyuan.pages.figures` numbers
+its caption, requires its alt text, sizes it, loads it lazily and lets it zoom.
+
+* **The code runs as the article tests run it** (``tests/articles.py`` runs each plot's code
+  as a script too): in a fresh interpreter in an empty folder, stdin closed, ``breakpoint()``
+  off, a fixed hash seed, with Matplotlib's non-interactive ``agg`` backend and the settings
+  below.  An exception is a warning naming the file and line (``plots.error``), and no figure.
+* **Deterministic files.**  A fixed ``svg.hashsalt`` (ids of clip paths and glyphs), glyphs
+  as paths (readers need no CJK font), no date in the file.  Code drawing random numbers
+  seeds its generator, as every block of an article does.
+* **Chinese labels** in ``plots_font`` (Noto Sans CJK SC, Debian ``fonts-noto-cjk``).  A font
+  that is not installed, or a label with a character it lacks (drawn as a box), is a warning
+  naming the file and line (``plots.font``).
+* **Cached by content**: the SVG files are named by a digest of the code, the settings and
+  Matplotlib's version, in our cache folder; a post read again with an unchanged plot does not
+  run its code.
+* **Dark mode**: the image has the class ``zy-plot``, which gets a light card in dark mode
+  (``zhiyuan-diagrams.css``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from zhiyuan import caches, config
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+__version__ = "1.0"
+
+logger = logging.getLogger(__name__)
+
+#: the class of every plot's image
+PLOT_CLASS = "zy-plot"
+_CACHE = "plots"
+# Matplotlib's warning for a character its fonts lack
+_MISSING_GLYPH = re.compile(r"Glyph \d+ \((.*)\) missing from font")
+
+#: plots whose code this process ran (tests read it: an unchanged plot does not run again)
+ran = {"plots": 0}
+
+
+def rcparams(font: str) -> dict[str, Any]:
+    """Matplotlib's settings for every plot: deterministic SVG, Chinese labels in *font*."""
+    return {
+        "svg.hashsalt": "zhiyuan",
+        "svg.fonttype": "path",
+        "font.family": "sans-serif",
+        "font.sans-serif": [font, "DejaVu Sans"],
+        "axes.unicode_minus": False,  # U+2212 is not in every CJK font
+        "figure.figsize": [6.4, 3.6],
+        "savefig.bbox": "tight",
+    }
+
+
+def font_problem(font: str) -> str | None:
+    """Why *font* cannot draw the plots' labels, or None."""
+    from matplotlib import font_manager
+
+    try:
+        font_manager.findfont(font_manager.FontProperties(family=font), fallback_to_default=False)
+    except ValueError:
+        return (f"the plot font {font!r} is not installed (Debian: apt-get install fonts-noto-cjk): "
+                "Chinese labels would be drawn as boxes")
+    return None
+
+
+# Run in a fresh interpreter in an empty folder, as tests/articles.py runs an article's
+# blocks: the article's code, then each figure it left open saved as an SVG without a date.
+_RUNNER = """
+import json, sys, warnings
+import matplotlib
+matplotlib.use("agg")
+import matplotlib.pyplot as plt
+rc, out, key, source = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+matplotlib.rcParams.update(rc)
+warnings.simplefilter("always")
+with open("plot.py", encoding="utf-8") as file:
+    code = compile(file.read(), source, "exec")
+exec(code, {"__name__": "__main__", "__file__": source})
+for number, fignum in enumerate(plt.get_fignums(), start=1):
+    plt.figure(fignum).savefig(f"{out}/{key}-{number}.svg", format="svg", metadata={"Date": None})
+"""
+
+
+def draw(code: str, source: str, rc: dict[str, Any], out: Path, key: str) -> tuple[list[Path], list[str], str | None]:
+    """Run *code* (from the file named *source*) and save each figure it leaves open as
+    ``out/<key>-<n>.svg``.  Return the files, the characters the fonts lacked, and the error."""
+    env = {**os.environ, "MPLBACKEND": "agg", "PYTHONBREAKPOINT": "0", "PYTHONHASHSEED": "0",
+           "PYTHONIOENCODING": "utf-8"}
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder, "plot.py").write_text(code, encoding="utf-8")
+        try:
+            done = subprocess.run(
+                [sys.executable, "-c", _RUNNER, json.dumps(rc), str(out), key, source],
+                check=False, cwd=folder, env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=300,
+            )
+        except subprocess.TimeoutExpired:
+            return [], [], "it ran for more than 300 s"
+    stderr = done.stderr.decode("utf-8", "replace")
+    if done.returncode != 0:
+        lines = [line for line in stderr.strip().splitlines() if line.strip()]
+        return [], [], lines[-1] if lines else f"exit status {done.returncode}"
+    missing = sorted({m.group(1) for m in _MISSING_GLYPH.finditer(stderr)})
+    files = sorted(out.glob(f"{key}-*.svg"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    return files, missing, None
+
+
+class PlotDirective(SphinxDirective):
+    """```` ```{plot} ```` — the code, then the figures it draws."""
+
+    has_content = True
+    option_spec: ClassVar[dict[str, Any]] = {
+        "alt": directives.unchanged,
+        "caption": directives.unchanged,
+        "name": directives.unchanged,
+        "class": directives.class_option,
+        "hide-source": directives.flag,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        import matplotlib
+
+        code = "\n".join(self.content)
+        location = (self.env.docname, self.lineno)
+        font = self.config.plots_font
+        rc = {**rcparams(font), **self.config.plots_rcparams}
+        text = json.dumps([code, rc, matplotlib.__version__], sort_keys=True, ensure_ascii=False)
+        key = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+        folder = caches.path(self.env.doctreedir, _CACHE)
+        folder.mkdir(parents=True, exist_ok=True)
+        files = sorted(folder.glob(f"{key}-*.svg"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+        result: list[nodes.Node] = []
+        if "hide-source" not in self.options:
+            block = nodes.literal_block(code, code, language="python", classes=["zy-plot-source"])
+            self.set_source_info(block)
+            result.append(block)
+        if not files:
+            problem = font_problem(font)
+            if problem:
+                logger.warning("%s", problem, type="plots", subtype="font", location=location)
+            source = str(self.env.doc2path(self.env.docname, base=False))
+            files, missing, error = draw(code, source, rc, folder, key)
+            ran["plots"] += 1
+            if error:
+                logger.warning("the plot's code failed: %s", error, type="plots", subtype="error", location=location)
+                return result
+            if missing and not problem:
+                logger.warning("the plot font %r has no glyph for %s: they are drawn as boxes", font,
+                               " ".join(missing), type="plots", subtype="font", location=location)
+        here = Path(self.env.doc2path(self.env.docname)).parent
+        for number, file in enumerate(files):
+            uri = os.path.relpath(file, here).replace(os.sep, "/")
+            image = nodes.image(uri=uri, alt=self.options.get("alt", ""))
+            image["classes"] += [PLOT_CLASS, *self.options.get("class", [])]
+            self.set_source_info(image)
+            if number == 0 and "caption" in self.options:
+                figure = nodes.figure("", image)
+                self.set_source_info(figure)
+                caption_nodes, _messages = self.parse_inline(self.options["caption"], lineno=self.lineno)
+                caption = nodes.caption(self.options["caption"], "", *caption_nodes)
+                self.set_source_info(caption)
+                figure += caption
+                self.add_name(figure)
+                result.append(figure)
+            else:
+                result.append(image)
+        return result
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("zhiyuan.pages.figures")
+    app.setup_extension("zhiyuan.pages.diagrams")  # its sheet: the dark-mode card
+    config.declare(app, __name__)
+    app.add_directive("plot", PlotDirective)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
