@@ -9,10 +9,9 @@ import subprocess
 import sys
 
 import pytest
+import sphinx_autobuild  # noqa: F401 - in the test group: the tool is tested with what it drives
 from helpers import soup
 from zhiyuan.tools import preview
-
-pytest.importorskip("sphinx_autobuild")
 
 
 def _command(src, out):
