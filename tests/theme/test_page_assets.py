@@ -95,6 +95,9 @@ def test_the_copy_button_loads_only_where_there_is_code(app):
     assert "_static/clipboard.min.js" in scripts("code")
     assert "_static/copybutton.js" not in scripts("math")
     assert "_static/clipboard.min.js" not in scripts("index")
+    # page_assets_left_out (the root leaves out Sphinx's search-word highlighter)
+    assert all("_static/sphinx_highlight.js" not in scripts(page) for page in ("index", "math", "code"))
+    assert "_static/doctools.js" in scripts("index")
 
 
 def test_a_rebuild_writes_the_same_sheet_and_fonts(app, rootdir, tmp_path):

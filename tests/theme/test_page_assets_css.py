@@ -95,3 +95,8 @@ def test_font_faces_and_the_rules_that_use_them():
     assert css.with_source(face, "fonts/b.woff2") == '@font-face{font-family:KaTeX_Main;src:url(fonts/b.woff2) format("woff2")}'
     assert css.font_family("@font-face{font-family:Font Awesome\\ 7 Free;src:url(x)}") == "Font Awesome 7 Free"
     assert css.map_font_faces(sheet, lambda rule: None if "Math" in rule else rule).count("@font-face") == 1
+
+
+def test_compact_keeps_every_rule_without_comments():
+    sheet = "/* Pygments */\n.highlight .k { color: #000 } /* Keyword */\n@media print { .x { display: none } }\n"
+    assert css.compact(sheet) == ".highlight .k{color: #000}\n@media print{.x{display: none}}\n"

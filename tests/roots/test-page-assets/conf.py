@@ -18,3 +18,4 @@ katex_prerender = True
 # the repository's npm install (tests run from a copy of this folder)
 katex_ssr_assets = os.environ["PORTAL_KATEX_ASSETS"]
 icon_font_package = os.environ["PORTAL_ICON_FONT"]
+page_assets_left_out = ["sphinx_highlight.js"]

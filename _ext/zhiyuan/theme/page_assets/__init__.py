@@ -14,7 +14,8 @@ the first paint, or a dark-mode reader sees a white flash) and ``_static/zhiyuan
   (:data:`_HTML_WRITERS`), our extension, the site's scripts, and every class and node
   name in the documents' doctrees (recorded while reading: :func:`_on_doctree_read`), plus
   the patterns of ``page_assets_keep``.  Our own sheets, KaTeX's, Pygments' and
-  copybutton's are kept whole.
+  copybutton's are kept whole; sphinx-design's (utility classes for every colour and
+  size) is purged like the themes'.
 * **fonts cut to what is drawn** (:mod:`.fonts`, in ``_static/fonts/``): each Font Awesome
   face to the icons the kept rules name; the faces of a family registered with
   :func:`cut_fonts_to_text` (KaTeX's, by :mod:`zhiyuan.formulas.katex_ssr`) to the characters
@@ -22,7 +23,8 @@ the first paint, or a dark-mode reader sees a white flash) and ``_static/zhiyuan
   its body's classes select, so its formulas do not move when their fonts arrive.
 * **scripts deferred**: every script in Sphinx's list gets ``defer`` (they keep their
   order and run before ``DOMContentLoaded``, which is what they wait for); the scripts of
-  ``page_assets_scripts_for`` (the copy button's) only on pages with an element of their class.
+  ``page_assets_scripts_for`` (the copy button's) only on pages with an element of their
+  class, those of ``page_assets_left_out`` on none.
 
 The sheet is made each time the builder has copied the static files, before any page is
 written (:func:`zhiyuan.compat.sphinx.after_copying_assets`; no-op builds included), and
@@ -74,11 +76,14 @@ _HTML_WRITERS = (
     "sphinx_book_theme",
     "ablog",
     "sphinx_copybutton",
+    "sphinx_design",
     "zhiyuan",
 )
 _SOURCE_SUFFIXES = {".py", ".html", ".js"}
 # the distributions of those modules, whose versions key the cache
-_DISTRIBUTIONS = ("docutils", "sphinx", "pydata-sphinx-theme", "sphinx-book-theme", "ablog", "sphinx-copybutton")
+_DISTRIBUTIONS = (
+    "docutils", "sphinx", "pydata-sphinx-theme", "sphinx-book-theme", "ablog", "sphinx-copybutton", "sphinx-design",
+)
 
 
 def _module_files(name: str) -> list[Path]:
@@ -207,6 +212,8 @@ def _joined(app: Sphinx, sheets: list[str], texts: list[str]) -> tuple[str, dict
         relative = path.removeprefix("_static/")
         if any(fnmatch.fnmatchcase(relative, pattern) for pattern in purged):
             text = css.purge(text, used)
+        else:
+            text = css.compact(text)
         parts.append(f"/* {relative} */\n{css.rebase_urls(text, path, f'_static/{BUNDLE}').strip()}")
     return _subset_fonts(app, "\n".join(parts) + "\n", _text_fonts(app))
 
@@ -268,9 +275,12 @@ def _font_preloads(app: Sphinx, context: dict[str, Any]) -> list[str]:
 
 
 def _needed(app: Sphinx, script: Any, body: str) -> bool:
-    """Whether the page needs *script*: scripts in ``page_assets_scripts_for`` only where the
-    page's body has an element of their class (the copy button where there is code)."""
+    """Whether the page needs *script*: none of ``page_assets_left_out``; scripts in
+    ``page_assets_scripts_for`` only where the page's body has an element of their class (the
+    copy button where there is code)."""
     filename = posixpath.basename(str(getattr(script, "filename", "") or ""))
+    if filename in app.config.page_assets_left_out:
+        return False
     needed_class = app.config.page_assets_scripts_for.get(filename)
     return needed_class is None or re.search(rf'class="(?:[^"]* )?{re.escape(needed_class)}[ "]', body) is not None
 

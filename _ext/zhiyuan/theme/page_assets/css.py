@@ -102,9 +102,10 @@ def _without_functional_pseudos(selector: str) -> str:
     return "".join(out)
 
 
-def selector_used(selector: str, used: set[str]) -> bool:
-    """Whether a page holding only the words *used* may match *selector* (one complex selector)."""
-    if "\\" in selector:
+def selector_used(selector: str, used: set[str] | None) -> bool:
+    """Whether a page holding only the words *used* may match *selector* (one complex selector);
+    always, when *used* is None."""
+    if used is None or "\\" in selector:
         return True  # an escaped name (e.g. ``.w-1\\/2``): not worth parsing, keep it
     plain = re.sub(r"\[[^\]]*\]", "", _without_functional_pseudos(selector))
     return all(name in used for _, name in _CLASS_OR_ID.findall(plain))
@@ -125,7 +126,7 @@ def _split_selectors(prelude: str) -> list[str]:
     return [part.strip() for part in parts if part.strip()]
 
 
-def _purge_rules(rules: Iterable[object], used: set[str]) -> list[str]:
+def _purge_rules(rules: Iterable[object], used: set[str] | None) -> list[str]:
     kept: list[str] = []
     for rule in rules:
         kind = getattr(rule, "type", None)
@@ -155,6 +156,12 @@ def purge(css: str, used: set[str]) -> str:
     """
     rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
     return "\n".join(_purge_rules(rules, used)) + "\n"
+
+
+def compact(css: str) -> str:
+    """*css* without comments, one rule per line (what :func:`purge` writes, every rule kept)."""
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    return "\n".join(_purge_rules(rules, None)) + "\n"
 
 
 def icon_codepoints(css: str) -> set[int]:
