@@ -54,15 +54,16 @@ def code_blocks(path: Path) -> list[CodeBlock]:
             continue
         info = token.info.strip()
         directive = re.match(r"\{(code-block|code|sourcecode)\}\s*(\S*)", info)
-        language = directive.group(2) if directive else info.split()[0] if info else ""
-        if info.startswith("{") and not directive:
+        plot = info == "{plot}"  # a plot's code runs at build time too (zhiyuan/pages/plots.py)
+        language = "python" if plot else directive.group(2) if directive else info.split()[0] if info else ""
+        if info.startswith("{") and not directive and not plot:
             continue  # another directive, e.g. {math}
         lines = token.content.split("\n")
         classes: tuple[str, ...] = ()
-        if directive:
+        if directive or plot:
             while lines and lines[0].startswith(":"):
                 option = lines.pop(0)
-                if option.startswith(":class:"):
+                if option.startswith(":class:") and not plot:  # a plot's classes are its image's
                     classes = tuple(option.split(":", 2)[2].split())
             if lines and not lines[0].strip():
                 lines.pop(0)
@@ -164,7 +165,9 @@ def _command(block: CodeBlock, code: str, cwd: Path) -> list[str]:
 def _base_env() -> dict[str, str]:
     # breakpoint() in an article must not stop the run; the hash seed is fixed
     # per run so that a block printing a set's order fails the comparison.
-    return {**os.environ, "PYTHONBREAKPOINT": "0", "PYTHONHASHSEED": "0", "PYTHONIOENCODING": "utf-8"}
+    # Matplotlib draws without a display, as a {plot} block's code runs in the build.
+    return {**os.environ, "PYTHONBREAKPOINT": "0", "PYTHONHASHSEED": "0", "PYTHONIOENCODING": "utf-8",
+            "MPLBACKEND": "agg"}
 
 
 @cache
