@@ -67,6 +67,17 @@ def test_an_image_without_alt_text_is_a_warning_naming_file_and_line(rootdir, tm
     assert "bare.md:11" in alt[1] and "'img/arch.svg'" in alt[1]
 
 
+def test_a_missing_image_file_is_sphinxs_warning_only(rootdir, tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-figures", src)
+    (src / "posts/missing.md").write_text(
+        "---\norphan: true\n---\n\n# 缺图\n\n![不存在的图](../img/nowhere.png)\n", encoding="utf-8")
+    app = build(src, freshenv=True)
+    warnings = app.warning.getvalue()
+    assert "[image.not_readable]" in warnings
+    assert "figures." not in warnings
+
+
 @pytest.mark.parametrize(
     ("name", "data", "size"),
     [

@@ -80,9 +80,10 @@ def _check_image(app: Sphinx, docname: str, image: nodes.image) -> None:
             "(![描述](%s), or :alt: for {figure} and {image})",
             uri, uri, type="figures", subtype="alt", location=location,
         )
-    if not _is_local(uri):
-        return
-    size = image_size(Path(app.srcdir, uri))
+    path = Path(app.srcdir, uri)
+    if not _is_local(uri) or not path.is_file():
+        return  # a missing file is Sphinx's warning (image.not_readable); nothing to size or zoom
+    size = image_size(path)
     if size is None:
         logger.warning(
             "cannot read the size of image %r (PNG, GIF, JPEG, WebP or SVG with width and height "
