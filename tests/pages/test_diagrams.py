@@ -27,6 +27,15 @@ def app(build_root):
     return build_root("diagrams", confoverrides=OVERRIDES)
 
 
+def _copy_with_cache(app, rootdir, tmp_path):
+    """A copy of the root whose cache folder holds the diagrams *app* drew (no browser started
+    for them again: the tests stay fast)."""
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-diagrams", src)
+    shutil.copytree(app.doctreedir / "zhiyuan", src / "_build/doctrees/zhiyuan")
+    return src
+
+
 def test_builds_without_warnings(app):
     assert app.warning.getvalue() == ""
 
@@ -61,9 +70,8 @@ def test_an_unchanged_diagram_is_not_drawn_again(app, tmp_path):
         p.name for p in (app.outdir / "_images").iterdir())
 
 
-def test_a_diagram_that_cannot_be_drawn_is_a_warning_naming_file_and_line(rootdir, tmp_path):
-    src = tmp_path / "src"
-    shutil.copytree(rootdir / "test-diagrams", src)
+def test_a_diagram_that_cannot_be_drawn_is_a_warning_naming_file_and_line(app, rootdir, tmp_path):
+    src = _copy_with_cache(app, rootdir, tmp_path)
     (src / "posts/broken.md").write_text(
         "---\norphan: true\n---\n\n# 坏图\n\n```{mermaid}\n:alt: 坏的\n\nflowchart LR\n  A -->\n```\n\n"
         "```{graphviz}\n:alt: 也坏\n\ndigraph { a -> }\n```\n\n```{mermaid}\n\nflowchart LR\n  A --> B\n```\n",
@@ -91,3 +99,17 @@ def test_a_missing_renderer_is_a_warning_naming_file_and_line(rootdir, tmp_path)
     assert "flow.md:9" in tool[0] and "no-dot" in tool[0] or "flow.md:18" in tool[0]
     assert any("flow.md:9" in w and "no-chromium" in w for w in tool)
     assert any("flow.md:18" in w and "no-dot" in w for w in tool)
+
+
+def test_an_incremental_build_leaves_what_a_clean_one_writes(app, rootdir, tmp_path):
+    src = _copy_with_cache(app, rootdir, tmp_path)
+    build(src, confoverrides=OVERRIDES)
+    post = src / "posts/flow.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("a -> c;", "a -> d;"), encoding="utf-8")
+    incremental = build(src, confoverrides=OVERRIDES)
+    assert incremental.warning.getvalue() == ""
+    shutil.copytree(src / "_build/doctrees/zhiyuan", tmp_path / "clean/doctrees/zhiyuan")
+    clean = build(src, confoverrides=OVERRIDES, freshenv=True, builddir=tmp_path / "clean")
+    files = {p.relative_to(incremental.outdir): p.read_bytes() for p in (incremental.outdir / "_images").iterdir()}
+    assert files == {p.relative_to(clean.outdir): p.read_bytes() for p in (clean.outdir / "_images").iterdir()}
+    assert len([name for name in files if name.name.startswith("graphviz-")]) == 1

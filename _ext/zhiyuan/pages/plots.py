@@ -181,9 +181,9 @@ class PlotDirective(SphinxDirective):
             if missing and not problem:
                 logger.warning("the plot font %r has no glyph for %s: they are drawn as boxes", font,
                                " ".join(missing), type="plots", subtype="font", location=location)
-        here = Path(self.env.doc2path(self.env.docname)).parent
         for number, file in enumerate(files):
-            uri = os.path.relpath(file, here).replace(os.sep, "/")
+            # relative to the source folder ("/…"), as the cache folder may lie outside it
+            uri = "/" + os.path.relpath(file, self.env.srcdir).replace(os.sep, "/")
             image = nodes.image(uri=uri, alt=self.options.get("alt", ""))
             image["classes"] += [PLOT_CLASS, *self.options.get("class", [])]
             self.set_source_info(image)

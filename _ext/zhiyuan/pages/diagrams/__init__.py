@@ -327,6 +327,24 @@ def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> 
         node.replace_self(image)
 
 
+def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
+    """Delete the diagram files in ``_images/`` that no page shows any more, so an incremental
+    build leaves what a clean one writes."""
+    if exception is not None or app.builder.format != "html":
+        return
+    shown = {
+        f"{kind}-{digest(app, kind, code, options)}.svg"
+        for found in state.per_document(app.env, _TABLE).values()
+        for kind, code, options, _line in found
+        if code.strip()
+    }
+    images = Path(app.outdir, app.builder.imagedir)
+    for kind in ("mermaid", "graphviz"):
+        for path in images.glob(f"{kind}-*.svg"):
+            if path.name not in shown:
+                path.unlink()
+
+
 def _serve_static(app: Sphinx, config: Config) -> None:
     """Serve our sheet from this part's ``static/`` folder."""
     config.html_static_path = [*config.html_static_path, _STATIC]
@@ -344,4 +362,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", _on_doctree_read)
     app.connect("env-updated", _on_env_updated)
     app.connect("doctree-resolved", _on_doctree_resolved)
+    app.connect("build-finished", _on_build_finished)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
