@@ -182,9 +182,9 @@ SETTINGS: dict[str, tuple[Setting, ...]] = {
                 "html", (list, tuple),
                 "glob patterns (under _static/) of the theme sheets whose unused rules the joined sheet leaves out",
                 _strings),
-        Setting("page_assets_keep", ["bs-tooltip-*"], "html", (list, tuple),
+        Setting("page_assets_keep", ["bs-tooltip-*", "sd-summary-chevron-*"], "html", (list, tuple),
                 "glob patterns of class names the joined sheet keeps although no source spells them out "
-                "(scripts build them from parts)", _strings),
+                "(scripts build them from parts; sphinx-design its dropdowns' f\"sd-summary-{marker}\")", _strings),
         Setting("page_assets_left_out", [], "html", (list, tuple),
                 "scripts (file names) no page loads, although an extension adds them", _strings),
         Setting("page_assets_scripts_for", {"clipboard.min.js": "highlight", "copybutton.js": "highlight"}, "html",

@@ -5,6 +5,7 @@ every {numref} points at a figure of the page; a post's 最后更新 is never be
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from helpers import soup
@@ -54,3 +55,22 @@ def test_a_posts_last_update_is_not_before_its_date(site):
         date = re.search(r'<time class="post-date" datetime="([\d-]+)">', text).group(1)
         updated = re.search(r'<span class="post-updated">最后更新 <time datetime="([\d-]+)">\1</time></span>', text)
         assert updated and updated.group(1) > date, path
+
+
+def test_every_sphinx_design_class_on_a_page_keeps_its_rules_in_the_joined_sheet(site):
+    """sphinx-design's sheet is purged like the themes' (zhiyuan.theme.page_assets): a class its
+    Python writes from parts (a dropdown's ``sd-summary-chevron-right``) must still find its rules."""
+    import sphinx_design
+
+    full = (Path(sphinx_design.__file__).parent / "static/sphinx-design.min.css").read_text(encoding="utf-8")
+    joined = (site / "_static/zhiyuan.css").read_text(encoding="utf-8")
+    used = set()
+    for path in _pages(site, 'class="sd-', " sd-"):
+        for classes in re.findall(r'class="([^"]*)"', path.read_text(encoding="utf-8")):
+            used.update(name for name in classes.split() if name.startswith("sd-"))
+    assert "sd-tab-set" in used and "sd-dropdown" in used  # the writing guide's examples
+
+    def selects(sheet: str, name: str) -> bool:
+        return re.search(rf"\.{re.escape(name)}(?![\w-])", sheet) is not None
+
+    assert [name for name in sorted(used) if selects(full, name) and not selects(joined, name)] == []
