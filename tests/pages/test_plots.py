@@ -60,3 +60,18 @@ def test_a_failing_plot_and_a_missing_font_are_warnings_naming_file_and_line(roo
     assert len(error) == 1 and "broken.md:7" in error[0] and "ValueError: 没有数据" in error[0], warnings
     font = [line for line in warnings if "[plots.font]" in line]
     assert any("curve.md:9" in w and "'No Such Font' is not installed" in w for w in font), warnings
+
+
+def test_an_incremental_build_leaves_what_a_clean_one_writes(app, rootdir, tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-plots", src)
+    shutil.copytree(app.doctreedir / "zhiyuan", src / "_build/doctrees/zhiyuan")  # the plot drawn once
+    build(src)
+    post = src / "posts/curve.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("0.01, 100", "0.02, 100"), encoding="utf-8")
+    incremental = build(src)
+    assert incremental.warning.getvalue() == ""
+    clean = build(src, freshenv=True, builddir=tmp_path / "clean")
+    files = {p.name: p.read_bytes() for p in (incremental.outdir / "_images").iterdir()}
+    assert files == {p.name: p.read_bytes() for p in (clean.outdir / "_images").iterdir()}
+    assert len(files) == 1

@@ -201,9 +201,24 @@ class PlotDirective(SphinxDirective):
         return result
 
 
+_PLOT_FILE = re.compile(r"[0-9a-f]{32}-[0-9]+\.svg")
+
+
+def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
+    """Delete the plot files in ``_images/`` that no page shows any more (Sphinx copies images
+    but never deletes them), so an incremental build leaves what a clean one writes."""
+    if exception is not None or app.builder.format != "html":
+        return
+    shown = {name for _docnames, name in app.env.images.values()}
+    for path in Path(app.outdir, app.builder.imagedir).glob("*-*.svg"):
+        if _PLOT_FILE.fullmatch(path.name) and path.name not in shown:
+            path.unlink()
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("zhiyuan.pages.figures")
     app.setup_extension("zhiyuan.pages.diagrams")  # its sheet: the dark-mode card
     config.declare(app, __name__)
     app.add_directive("plot", PlotDirective)
+    app.connect("build-finished", _on_build_finished)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
