@@ -58,6 +58,8 @@ myst_enable_extensions = ["amsmath", "colon_fence", "deflist", "dollarmath", "fi
 myst_dmath_allow_space = False
 myst_dmath_allow_digits = False
 myst_heading_anchors = 3
+# a plain ```mermaid fence (as GitHub shows it) is the {mermaid} directive: drawn at build time
+myst_fence_as_directive = ["mermaid"]
 
 # -- Posts (front matter: _ext/zhiyuan/posts/frontmatter.py) ------------------
 

@@ -61,6 +61,12 @@ def test_diagrams_are_numbered_figures_of_svg_images(app):
     assert (app.outdir / "_static/zhiyuan-diagrams.css").is_file()
 
 
+def test_a_plain_mermaid_fence_is_a_diagram_too(app):
+    figure = soup(app.outdir / "posts/fence.html").select_one("figure#fig-fence")
+    assert figure.select_one(".caption-number").get_text(strip=True) == "图 1"
+    assert "zy-diagram-mermaid" in figure.img["class"] and figure.img["alt"] == "一个方框指向另一个方框"
+
+
 def test_an_unchanged_diagram_is_not_drawn_again(app, tmp_path):
     before = dict(diagrams.drawn)
     again = build(app.srcdir, freshenv=True, confoverrides=OVERRIDES)  # every page read again
@@ -95,8 +101,8 @@ def test_a_missing_renderer_is_a_warning_naming_file_and_line(rootdir, tmp_path)
     app = build(src, confoverrides={**OVERRIDES, "diagrams_browser": str(tmp_path / "no-chromium"),
                                     "graphviz_dot": str(tmp_path / "no-dot")})
     tool = [line for line in app.warning.getvalue().splitlines() if "[diagrams.tool]" in line]
-    assert len(tool) == 2, tool
-    assert "flow.md:9" in tool[0] and "no-dot" in tool[0] or "flow.md:18" in tool[0]
+    assert len(tool) == 3, tool
+    assert any("fence.md:7" in w and "no-chromium" in w for w in tool)
     assert any("flow.md:9" in w and "no-chromium" in w for w in tool)
     assert any("flow.md:18" in w and "no-dot" in w for w in tool)
 

@@ -8,3 +8,4 @@ numfig_format = {"figure": "图 %s"}
 exclude_patterns = ["_build"]
 graphviz_output_format = "svg"
 graphviz_dot_args = ["-Nfontname=Noto Sans CJK SC", "-Efontname=Noto Sans CJK SC", "-Gbgcolor=transparent"]
+myst_fence_as_directive = ["mermaid"]
