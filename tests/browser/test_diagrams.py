@@ -1,0 +1,54 @@
+"""Diagrams and plots made at build time (_ext/zhiyuan/pages/diagrams, pages/plots.py) in Chromium
+under the site's Content-Security-Policy: the DPO article's Mermaid data flow, the
+stochastic-approximation article's plot and the writing guide's three examples load as images
+(nothing refused, nothing requested off the site), and in dark mode each sits on a light card."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+from browser import serve
+from zhiyuan.theme.strict_csp import POLICY
+
+pytestmark = [pytest.mark.browser, pytest.mark.site]
+
+COLLECT_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    with serve(site, headers={"Content-Security-Policy": POLICY}) as url:
+        yield url
+
+
+@pytest.mark.parametrize(("path", "count"), [
+    ("posts/2025/dpo.html", 1),
+    ("posts/2025/stochastic-approximation.html", 1),
+    ("guide.html", 3),
+])
+def test_diagrams_and_plots_load_under_the_policy_and_sit_on_a_light_card_in_dark_mode(browser, base_url, path, count):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    context.add_init_script(COLLECT_VIOLATIONS)
+    page = context.new_page()
+    hosts: set[str] = set()
+    page.on("request", lambda request: hosts.add(urlparse(request.url).hostname or urlparse(request.url).scheme))
+    page.goto(base_url + path)
+    page.evaluate("document.documentElement.dataset.theme = 'dark'")
+    images = page.locator("img.zy-diagram, img.zy-plot")
+    assert images.count() == count
+    for index in range(count):
+        image = images.nth(index)
+        image.scroll_into_view_if_needed()  # lazy: loaded when near the viewport
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+        background = image.evaluate("img => getComputedStyle(img).backgroundColor")
+        channels = [int(c) for c in background[background.index("(") + 1:-1].split(",")[:3]]
+        assert min(channels) > 200, (path, background)
+    assert page.evaluate("window.__cspViolations") == []
+    assert hosts <= {"127.0.0.1"}, hosts
+    context.close()
