@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 __all__ = [
-    "PATCH", "active", "after_copying_assets", "config_hash", "deferred", "stylesheets", "jinja_environment", "links_as_sphinx", "turn_off_search_index",
-    "number_outside_toctree", "wrap_handle_page", "wrap_listener",
+    "PATCH", "active", "after_copying_assets", "config_hash", "deferred", "jinja_environment", "links_as_sphinx",
+    "number_outside_toctree", "stylesheets", "turn_off_search_index", "wrap_handle_page", "wrap_listener",
 ]
 
 PATCH = Patch(
