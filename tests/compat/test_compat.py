@@ -46,7 +46,7 @@ def test_the_installed_versions_are_those_the_patches_were_written_for():
     patches = list(_patches())
     assert {name for name, _ in patches} == {
         "ablog", "myst_parser", "notfound", "pydata_sphinx_theme", "sphinx", "sphinx_sitemap",
-        "sphinxcontrib_katex", "sphinxext_opengraph", "sphinx_last_updated_by_git",
+        "sphinxcontrib_katex", "sphinxext_opengraph", "sphinx_last_updated_by_git", "sphinx_autobuild",
     }
     for _, patch in patches:
         assert installed(patch.package) in SpecifierSet(patch.tested), patch
@@ -83,7 +83,7 @@ def test_every_patch_module_declares_its_versions_and_upstream_md_lists_it():
 # feedgen is used through its public API).
 _UPSTREAM_MODULES = {
     "ablog", "myst_parser", "notfound", "pydata_sphinx_theme", "sphinx_book_theme", "sphinx_sitemap",
-    "sphinxcontrib", "sphinxext",
+    "sphinxcontrib", "sphinxext", "sphinx_autobuild",
 }
 # Internal attributes of other packages (Sphinx's included) that only compat/ touches.
 _UPSTREAM_INTERNALS = {

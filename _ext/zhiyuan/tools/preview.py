@@ -16,8 +16,8 @@ rebuild and every later one starts a new interpreter, as sphinx-autobuild does.
 
 The fork replaces sphinx-autobuild's ``subprocess.run`` of its Sphinx command only (the
 ``--pre-build`` and ``--post-build`` commands run as before), in the release this was written
-for (``TESTED``); with any other release, or where there is no ``fork``, the preview runs
-sphinx-autobuild unchanged.
+for (:mod:`zhiyuan.compat.sphinx_autobuild`, where the patch lives); with any other release,
+or where there is no ``fork``, the preview runs sphinx-autobuild unchanged.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import importlib
-import importlib.metadata
 import os
 import pkgutil
 import subprocess
@@ -33,8 +32,11 @@ import sys
 import traceback
 from pathlib import Path
 
-TESTED = "2025.8.25"  # the sphinx-autobuild release whose Builder.__call__ this takes over
-_SPHINX_COMMAND = ["-m", "sphinx", "build"]  # what that release runs after sys.executable
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # _ext/, when run as a script
+
+from zhiyuan.compat import sphinx_autobuild as sphinx_autobuild_compat
+
+_SPHINX_COMMAND = sphinx_autobuild_compat.SPHINX_COMMAND
 
 
 def _import_site_code(source: Path) -> None:
@@ -125,33 +127,19 @@ class _Subprocess:
         return subprocess.CompletedProcess(command, status)
 
 
-def _source_dir(arguments: list[str]) -> Path | None:
-    """The source folder among sphinx-autobuild's *arguments* (the next to last positional one)."""
-    from sphinx_autobuild.__main__ import _parse_args
-
-    try:
-        options, _ = _parse_args(list(arguments))
-    except SystemExit:
-        return None
-    return Path(options.sourcedir)
-
-
 def main(argv: list[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else argv
-    import sphinx_autobuild.build
-    from sphinx_autobuild.__main__ import main as autobuild
-
-    source = _source_dir(arguments)
-    if hasattr(os, "fork") and importlib.metadata.version("sphinx-autobuild") == TESTED and source is not None:
+    source = sphinx_autobuild_compat.source_dir(arguments)
+    if hasattr(os, "fork") and sphinx_autobuild_compat.tested() and source is not None:
         _import_site_code(source)
         _imported.update(_package_files())
         _warm_process[0] = os.getpid()
         gc.freeze()  # what is imported stays out of the collector's walks, so forks share its memory pages
-        sphinx_autobuild.build.subprocess = _Subprocess
+        sphinx_autobuild_compat.route_commands(_Subprocess)
     else:
-        print(f"preview: sphinx-autobuild other than {TESTED}, or no fork: every rebuild starts a new Python",
-              file=sys.stderr)
-    autobuild(arguments)
+        print(f"preview: sphinx-autobuild other than {sphinx_autobuild_compat.PATCH.tested}, or no fork: "
+              "every rebuild starts a new Python", file=sys.stderr)
+    sphinx_autobuild_compat.run(arguments)
     return 0
 
 
