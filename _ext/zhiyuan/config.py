@@ -131,6 +131,9 @@ SETTINGS: dict[str, tuple[Setting, ...]] = {
         Setting("latest_updates_category_page", "blog/category/{slug}", "html", (str,),
                 "the page a post's category links to", _with_slug),
         Setting("latest_updates_title", "LATEST UPDATES", "html", (str,), "the heading of an index's pages 2…n"),
+        Setting("latest_updates_max_pinned", 3, "html", (int,),
+                "posts with pinned: true an index keeps at its top, newest first (more are listed by date)",
+                _not_negative),
     ),
     "zhiyuan.pages.post_extras": (
         Setting("post_extras_reading_rates", {}, "html", (dict,),

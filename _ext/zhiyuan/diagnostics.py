@@ -21,6 +21,7 @@ WARNINGS: dict[str, dict[str, str]] = {
         "tags": "more tags than post_frontmatter_max_tags",
         "tested_with": "a tested_with that is empty or a mapping rather than text",
         "license": "a license the site does not know (posts/schema.py:LICENCES)",
+        "pinned": "a pinned that is not true or false",
     },
     "post_body": {
         "unclosed_fence": "a code fence that is never closed",
@@ -29,6 +30,7 @@ WARNINGS: dict[str, dict[str, str]] = {
     "latest_updates": {
         "date": "a post's date that is not an ISO date (left out of the index)",
         "duplicate": "a second latest-updates index on one page (ignored)",
+        "pinned": "more pinned posts than latest_updates_max_pinned (the oldest are listed by date)",
     },
     "post_extras": {
         "series": "a series name with no letters or digits, or a page named like a series overview",

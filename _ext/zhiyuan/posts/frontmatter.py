@@ -44,7 +44,16 @@ from sphinx.util import logging
 
 from zhiyuan import caches
 from zhiyuan.config import declare
-from zhiyuan.posts.schema import LICENSE, LIST_FIELDS, TESTED_WITH, SiteRules, licence_problem, tested_with_problem
+from zhiyuan.posts.schema import (
+    LICENSE,
+    LIST_FIELDS,
+    PINNED,
+    TESTED_WITH,
+    SiteRules,
+    licence_problem,
+    pinned_problem,
+    tested_with_problem,
+)
 from zhiyuan.posts.fields import (
     DateError,
     is_published,
@@ -324,6 +333,8 @@ class NormalisePostFrontMatter(SphinxTransform):
                     self._warn(field[-1], problem, "tested_with", name)
                 elif name == LICENSE and (problem := licence_problem(field[-1].astext())):
                     self._warn(field[-1], problem, "license", name)
+                elif name == PINNED and (problem := pinned_problem(field[-1].astext())):
+                    self._warn(field[-1], problem, "pinned", name)
             if not any(field[0].astext() == "tags" for field in docinfo.findall(nodes.field)):
                 problem = rules.tags_problem(())
                 if problem:  # no line of its own: the front matter's first

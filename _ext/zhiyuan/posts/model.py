@@ -69,6 +69,8 @@ class Post:
     stats: ReadingStats = ReadingStats()
     #: the front matter's ``tested_with``: the versions its code was checked with, as written
     tested_with: str | None = None
+    #: the front matter's ``pinned: true``: kept at the top of the LATEST UPDATES indexes
+    pinned: bool = False
     #: the front matter's ``license``, when the post is not under the site's licence
     licence: str | None = None
     #: ablog's ``update`` notes, in the post's order: each note's date (ISO where it is one)
@@ -214,6 +216,7 @@ def read_post(app: Sphinx, docname: str, doctree: nodes.document) -> Post | None
         stats=count(doctree),
         tested_with=_tested_with(metadata.get(schema.TESTED_WITH)),
         licence=_licence(metadata.get(schema.LICENSE)),
+        pinned=str(metadata.get(schema.PINNED, "")).strip().lower() == "true",
         revisions=_revisions(doctree, config),
     )
 

@@ -4,7 +4,8 @@ A post's front matter holds ``date`` (required for a post; undated means draft),
 ``category``, ``tags`` and ``author`` (lists: ``a, b`` or YAML lists), and optionally
 ``series``, ``excerpt``, ``tested_with`` (the versions the post's code was checked with,
 as text: ``torch 2.6, transformers 4.46``; :func:`tested_with_problem`) and ``license`` (one
-of :data:`LICENCES`, when the post is not under the site's licence; :func:`licence_problem`).  The site narrows these with three settings of conf.py —
+of :data:`LICENCES`, when the post is not under the site's licence; :func:`licence_problem`) and
+``pinned`` (``true`` keeps it at the top of LATEST UPDATES; :func:`pinned_problem`).  The site narrows these with three settings of conf.py —
 the categories it has (``post_frontmatter_categories``; empty: any) and how many tags a
 post carries (``post_frontmatter_min_tags`` to ``post_frontmatter_max_tags``) — which
 :class:`SiteRules` holds.  The build checks every post against them
@@ -25,6 +26,9 @@ LIST_FIELDS = ("category", "tags", "author")
 
 #: The field naming the versions a post's code was tested with (text, shown in its header).
 TESTED_WITH = "tested_with"
+
+#: The field that keeps a post at the top of the LATEST UPDATES indexes, marked 置顶.
+PINNED = "pinned"
 
 #: The field naming the licence a post is published under, when it is not the site's.
 LICENSE = "license"
@@ -86,6 +90,13 @@ class SiteRules:
             return (f"{len(tags)} tags; a post has at least {self.min_tags} "
                     "(post_frontmatter_min_tags in conf.py): write them as tags: a, b")
         return None
+
+
+def pinned_problem(text: str) -> str | None:
+    """What is wrong with a ``pinned`` value as MyST leaves it, if anything: it must be true or false."""
+    if text.strip().lower() in ("true", "false"):
+        return None
+    return f"pinned is {text.strip()!r}; write pinned: true (or leave it out)"
 
 
 def licence_problem(name: str) -> str | None:

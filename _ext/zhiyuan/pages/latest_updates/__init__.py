@@ -86,7 +86,7 @@ def _archives(env: BuildEnvironment) -> dict[str, bool]:
 
 def shown_entries(env: BuildEnvironment, page: _Page) -> list[Any]:
     """What a page of an index shows of its posts, cheaper than rendering it to compare."""
-    return [(p.docname, p.title, p.date.isoformat(), p.categories, excerpt_inputs(env, p)) for p in page.entries]
+    return [(p.docname, p.title, p.date.isoformat(), p.categories, p.pinned, excerpt_inputs(env, p)) for p in page.entries]
 
 
 def shown_posts(env: BuildEnvironment, docname: str) -> str:
@@ -173,9 +173,15 @@ class _Page:
     entries: list[Post] = field(default_factory=list)
 
 
+def pinned_first(posts: list[Post], most: int) -> list[Post]:
+    """*posts* (newest first) with the newest *most* pinned ones moved to the top, in their order."""
+    pinned = [post for post in posts if post.pinned][:most]
+    return [*pinned, *(post for post in posts if post not in pinned)]
+
+
 def _pages(env: BuildEnvironment, options: IndexOptions) -> list[_Page]:
     per_page = options.per_page or env.config.latest_updates_per_page
-    posts = published_posts(env, options.category)
+    posts = pinned_first(published_posts(env, options.category), env.config.latest_updates_max_pinned)
     count = max(1, -(-len(posts) // per_page))
     return [
         _Page(number, count, posts[(number - 1) * per_page : number * per_page])
@@ -277,9 +283,11 @@ def render_index(builder: Builder, current: str, index_doc: str, page: _Page, le
     def uri(target: str) -> str:
         return escape(builder.get_relative_uri(current, target), quote=True)
 
+    pinned = {post.docname for post in page.entries[: env.config.latest_updates_max_pinned] if post.pinned}
     out = ['<section class="latest-updates">']
     for post in page.entries:
         iso = post.date.isoformat()
+        mark = '<span class="latest-update-pinned">置顶</span> ' if page.number == 1 and post.docname in pinned else ""
         categories = " ".join(
             f'<a class="latest-update-category" href="{uri(category_page.format(slug=archive_slug(c)))}">'
             f"{escape(c)}</a>"
@@ -288,7 +296,7 @@ def render_index(builder: Builder, current: str, index_doc: str, page: _Page, le
         out.append(
             '<article class="latest-update">'
             f'<h{level}><a class="latest-update-title" href="{uri(post.docname)}">{escape(post.title)}</a></h{level}>'
-            f'<p class="latest-update-meta">{categories} '
+            f'<p class="latest-update-meta">{mark}{categories} '
             f'<time class="latest-update-date" datetime="{iso}">{iso}</time></p>'
             f'<p class="latest-update-excerpt">{escape(post_excerpt(env, post))}</p>'
             "</article>"
@@ -377,8 +385,17 @@ def render_archive(builder: Builder, current: str, level: int = 3) -> str:
 
 
 def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
-    """Forget the excerpts of the last build: what they resolve (titles, labels) may have changed."""
+    """Forget the excerpts of the last build: what they resolve (titles, labels) may have changed.
+    Say which pinned posts an index cannot keep at its top."""
     _EXCERPTS.pop(env, None)
+    most = app.config.latest_updates_max_pinned
+    pinned = [post for post in published_posts(env) if post.pinned]
+    for post in pinned[most:]:
+        logger.warning(
+            "%d posts are pinned; LATEST UPDATES keeps the newest %d at its top "
+            "(latest_updates_max_pinned in conf.py), so this one is listed by its date",
+            len(pinned), most, type="latest_updates", subtype="pinned", location=post.docname,
+        )
 
 
 def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
