@@ -25,6 +25,16 @@ CHROMIUM_ARGS = [
 ]
 
 
+#: An init script that records each Content-Security-Policy violation of a page in
+#: ``window.__cspViolations`` ("directive blocked-URI"), for tests to read.
+COLLECT_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
+
+
 def launch(playwright):
     """System Chromium when present (always in CI); otherwise Playwright's own browser."""
     if SYSTEM_CHROMIUM.exists():

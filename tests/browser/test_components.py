@@ -5,18 +5,10 @@ panel, a dropdown opens, a figure zooms and closes again, and nothing is refused
 from __future__ import annotations
 
 import pytest
-from browser import serve
+from browser import COLLECT_VIOLATIONS, serve
 from zhiyuan.theme.strict_csp import POLICY
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
-
-COLLECT_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
-});
-"""
-
 
 @pytest.fixture(scope="module")
 def base_url(site):

@@ -45,7 +45,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
 from zhiyuan import caches, config, state
-from zhiyuan.pages.figures import ZOOM_CLASS
+from zhiyuan.pages.figures import ZOOM_CLASS, node_line
 from zhiyuan.pages.figures.sizes import image_size
 
 if TYPE_CHECKING:
@@ -112,21 +112,13 @@ def _source(node: nodes.Element) -> tuple[str, str, tuple[tuple[str, str], ...]]
     return None
 
 
-def _line(node: nodes.Node) -> int | None:
-    while node is not None:
-        if node.line:
-            return node.line
-        node = node.parent
-    return None
-
-
 def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     """Record the document's diagrams; warn of one without alt text or source."""
     docname = app.env.docname
     found = []
     for node in doctree.findall(lambda n: isinstance(n, (mermaid, graphviz))):
         kind, code, options = _source(node)
-        location = (docname, _line(node))
+        location = (docname, node_line(node))
         if not str(node.get("alt", "")).strip():
             logger.warning(
                 "%s diagram has no alt text: readers who cannot see it get nothing; describe it with :alt:",

@@ -57,7 +57,7 @@ _WIDTH, _HEIGHT = "zy_width", "zy_height"
 # -- Reading -------------------------------------------------------------------
 
 
-def _line(node: nodes.Node) -> int | None:
+def node_line(node: nodes.Node) -> int | None:
     """The line of *node* or of the nearest ancestor that has one."""
     while node is not None:
         if node.line:
@@ -73,7 +73,7 @@ def _is_local(uri: str) -> bool:
 def _check_image(app: Sphinx, docname: str, image: nodes.image) -> None:
     """Warn about missing alt text; note the image's size and whether it zooms."""
     uri = image.get("candidates", {}).get("*", image["uri"])
-    location = (docname, _line(image))
+    location = (docname, node_line(image))
     if not str(image.get("alt", "")).strip():
         logger.warning(
             "image %r has no alt text: readers who cannot see it get nothing; describe it "

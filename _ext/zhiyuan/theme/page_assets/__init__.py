@@ -7,7 +7,7 @@ the head hold two things that block rendering: the colour-mode script (it must r
 the first paint, or a dark-mode reader sees a white flash) and ``_static/zhiyuan.css``:
 
 * **one sheet**: the theme's head sheets and every sheet in Sphinx's list, in their order,
-  joined; ``@import``\ s inlined; ``url()``\ s rebased (:mod:`.css`).
+  joined; ``@import`` rules inlined; ``url()`` references rebased (:mod:`.css`).
 * **only what can match**: the themes' sheets (``page_assets_purge``) keep a rule only if
   each class and id its selector needs is a word of what writes the pages: the templates
   of the theme and its parents, the Python of the packages that write HTML
@@ -200,8 +200,11 @@ def _subset_fonts(app: Sphinx, bundle_css: str, text_fonts: dict[str, list[int]]
     return css.map_font_faces(bundle_css, replace), written
 
 
-def _joined(app: Sphinx, sheets: list[str], texts: list[str]) -> tuple[str, dict[str, bytes]]:
-    """The joined sheet of *sheets* (whose texts, imports inlined, are *texts*) and its fonts."""
+def _joined(
+    app: Sphinx, sheets: list[str], texts: list[str], text_fonts: dict[str, list[int]]
+) -> tuple[str, dict[str, bytes]]:
+    """The joined sheet of *sheets* (whose texts, imports inlined, are *texts*) and its fonts
+    (*text_fonts*: :func:`_text_fonts`)."""
     used = _vocabulary(app)
     # class names scripts build from parts (Bootstrap's `bs-${name}-auto`): kept by pattern
     names = {name for text in texts for name in css.words(text)}
@@ -215,7 +218,7 @@ def _joined(app: Sphinx, sheets: list[str], texts: list[str]) -> tuple[str, dict
         else:
             text = css.compact(text)
         parts.append(f"/* {relative} */\n{css.rebase_urls(text, path, f'_static/{BUNDLE}').strip()}")
-    return _subset_fonts(app, "\n".join(parts) + "\n", _text_fonts(app))
+    return _subset_fonts(app, "\n".join(parts) + "\n", text_fonts)
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:
@@ -235,13 +238,14 @@ def _make_bundle(app: Sphinx, sheets: list[str]) -> None:
         for path in sorted(Path(app.confdir, folder).rglob("*.html"))
     ]
     versions = [installed(name) for name in _DISTRIBUTIONS]
+    text_fonts = _text_fonts(app)
     inputs = (sheets, texts, sorted(words), templates, versions, app.config.page_assets_purge,
-              app.config.page_assets_keep, _text_fonts(app))
+              app.config.page_assets_keep, text_fonts)
     key = hashlib.sha256(repr(inputs).encode("utf-8")).hexdigest()[:20]
     cache = caches.path(app.doctreedir, _CACHE) / f"{key}.pickle"
     made = caches.read(cache)
     if made is None:
-        made = _joined(app, sheets, texts)
+        made = _joined(app, sheets, texts, text_fonts)
         caches.write(cache, made)
     bundle_css, fonts = made
     static = Path(app.outdir, "_static")
@@ -254,7 +258,7 @@ def _make_bundle(app: Sphinx, sheets: list[str]) -> None:
     faces = css.font_faces(bundle_css)
     app.builder._page_assets_font_uses = [
         (classes, faces[face])
-        for prefix in _text_fonts(app)
+        for prefix in text_fonts
         for classes, face in css.font_uses(bundle_css, prefix)
         if face in faces
     ]
@@ -263,26 +267,27 @@ def _make_bundle(app: Sphinx, sheets: list[str]) -> None:
 _CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')
 
 
-def _font_preloads(app: Sphinx, context: dict[str, Any]) -> list[str]:
-    """The text fonts (under ``_static/``) the page's body draws with: fetched with the page, not
-    after its first layout, so its formulas do not move when their fonts arrive."""
-    uses = getattr(app.builder, "_page_assets_font_uses", None)
-    body = context.get("body") or ""
-    if not uses or not body:
-        return []
-    classes = {name for match in _CLASS_ATTRIBUTE.finditer(body) for name in match.group(1).split()}
+def _body_classes(body: str) -> set[str]:
+    """The class names of the elements in a page's *body* (its HTML)."""
+    return {name for match in _CLASS_ATTRIBUTE.finditer(body) for name in match.group(1).split()}
+
+
+def _font_preloads(app: Sphinx, classes: set[str]) -> list[str]:
+    """The text fonts (under ``_static/``) a body with *classes* draws with: fetched with the
+    page, not after its first layout, so its formulas do not move when their fonts arrive."""
+    uses = getattr(app.builder, "_page_assets_font_uses", None) or []
     return sorted({url for needed, url in uses if needed <= classes})
 
 
-def _needed(app: Sphinx, script: Any, body: str) -> bool:
-    """Whether the page needs *script*: none of ``page_assets_left_out``; scripts in
-    ``page_assets_scripts_for`` only where the page's body has an element of their class (the
-    copy button where there is code)."""
+def _needed(app: Sphinx, script: Any, classes: set[str]) -> bool:
+    """Whether a page whose body has *classes* needs *script*: none of ``page_assets_left_out``;
+    scripts in ``page_assets_scripts_for`` only where the body has an element of their class
+    (the copy button where there is code)."""
     filename = posixpath.basename(str(getattr(script, "filename", "") or ""))
     if filename in app.config.page_assets_left_out:
         return False
     needed_class = app.config.page_assets_scripts_for.get(filename)
-    return needed_class is None or re.search(rf'class="(?:[^"]* )?{re.escape(needed_class)}[ "]', body) is not None
+    return needed_class is None or needed_class in classes
 
 
 def _make_sheet(app: Sphinx) -> None:
@@ -314,15 +319,14 @@ def _on_html_page_context(
     context["css_files"] = [
         asset for asset in context.get("css_files", []) if str(getattr(asset, "filename", "")) not in joined
     ]
+    classes = _body_classes(context.get("body") or "")  # read once, for the scripts and the fonts
     context["script_files"] = [
-        sphinx_compat.deferred(script)
-        for script in context.get("script_files", [])
-        if _needed(app, script, context.get("body") or "")
+        sphinx_compat.deferred(script) for script in context.get("script_files", []) if _needed(app, script, classes)
     ]
     context["page_assets_bundle"] = True
     pathto = context.get("pathto")
     if pathto is not None:
-        context["font_preloads"] = [pathto(f"_static/{url}", 1) for url in _font_preloads(app, context)]
+        context["font_preloads"] = [pathto(f"_static/{url}", 1) for url in _font_preloads(app, classes)]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
