@@ -52,6 +52,8 @@ PARTS = (
     "zhiyuan.web.readable_anchors",
     # The theme's templates, then what ablog's pages and records need of it.
     "zhiyuan.theme.portal",
+    # scrollable code and tables are tab stops, decided near the viewport (not pydata's scan)
+    "zhiyuan.theme.tab_stops",
     "zhiyuan.pages.ablog_sidebars",
     "zhiyuan.pages.archive_slugs",
     "zhiyuan.pages.ablog_incremental",

@@ -191,7 +191,8 @@ SETTINGS: dict[str, tuple[Setting, ...]] = {
         Setting("page_assets_left_out", [], "html", (list, tuple),
                 "scripts (file names) no page loads, although an extension adds them", _strings),
         Setting("page_assets_scripts_for", {"clipboard.min.js": "highlight", "copybutton.js": "highlight"}, "html",
-                (dict,), "scripts (file name: class) that a page loads only if its body has an element of that class",
+                (dict,), "scripts (file name: classes, space-separated) that a page loads only if its body has an "
+                "element of one of those classes",
                 _string_map),
     ),
     "zhiyuan.theme.icon_font": (

@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 __all__ = [
-    "BOOK_THEME_PATCH", "MACRO_FILES", "PATCH", "active", "documentation_option", "fontawesome_css",
-    "fontawesome_version", "head_stylesheets", "wrap_page_handlers", "write_pygments_css",
+    "BOOK_THEME_PATCH", "MACRO_FILES", "PATCH", "THEME_SCRIPT", "active", "documentation_option", "fontawesome_css",
+    "fontawesome_version", "head_stylesheets", "without_tab_stop_scan", "wrap_page_handlers", "write_pygments_css",
 ]
 
 PATCH = Patch(
@@ -165,3 +165,28 @@ def write_pygments_css(app: Sphinx) -> None:
     until then; a step that reads the file while pages are written needs pydata's.
     """
     pydata_pygments.overwrite_pygments_css(app)
+
+
+#: pydata's script, under the output folder (its layout links it from every page).
+THEME_SCRIPT = "_static/scripts/pydata-sphinx-theme.js"
+# The last statement of the minified script: at the load event, the function that makes
+# every ``pre`` and scrollable table a tab stop iff it scrolls (``setupTabStops`` is what the
+# function is called in pydata's source, ``src/pydata_sphinx_theme/assets/scripts``).
+_TAB_STOP_SCAN = re.compile(r'"complete"===document\.readyState\?(\w+)\(\):window\.addEventListener\("load",\1\)')
+
+
+def without_tab_stop_scan(script: str) -> str | None:
+    """pydata's *script* without its load-time tab-stop scan, or None when the scan is not
+    found exactly once (another release: leave the script alone).
+
+    At the load event the scan reads ``scrollWidth`` and ``clientWidth`` of every ``pre``
+    and scrollable table of the page, which lays out the whole page, sections out of view
+    (``content-visibility: auto``) included — a long task of a quarter second on a phone on a
+    post with many formulas; and it scans again after every change to the page's content.
+    ``theme/tab_stops`` decides each element's tab stop when it comes near the viewport.
+    """
+    found = list(_TAB_STOP_SCAN.finditer(script))
+    if len(found) != 1:
+        return None
+    return script[: found[0].start()] + "void 0" + script[found[0].end() :]
+

@@ -23,8 +23,8 @@ the first paint, or a dark-mode reader sees a white flash) and ``_static/zhiyuan
   its body's classes select, so its formulas do not move when their fonts arrive.
 * **scripts deferred**: every script in Sphinx's list gets ``defer`` (they keep their
   order and run before ``DOMContentLoaded``, which is what they wait for); the scripts of
-  ``page_assets_scripts_for`` (the copy button's) only on pages with an element of their
-  class, those of ``page_assets_left_out`` on none.
+  ``page_assets_scripts_for`` (the copy button's) only on pages with an element of one of
+  their classes, those of ``page_assets_left_out`` on none.
 
 The sheet is made each time the builder has copied the static files, before any page is
 written (:func:`zhiyuan.compat.sphinx.after_copying_assets`; no-op builds included), and
@@ -281,13 +281,13 @@ def _font_preloads(app: Sphinx, classes: set[str]) -> list[str]:
 
 def _needed(app: Sphinx, script: Any, classes: set[str]) -> bool:
     """Whether a page whose body has *classes* needs *script*: none of ``page_assets_left_out``;
-    scripts in ``page_assets_scripts_for`` only where the body has an element of their class
-    (the copy button where there is code)."""
+    scripts in ``page_assets_scripts_for`` only where the body has an element of one of their
+    classes (the copy button where there is code)."""
     filename = posixpath.basename(str(getattr(script, "filename", "") or ""))
     if filename in app.config.page_assets_left_out:
         return False
-    needed_class = app.config.page_assets_scripts_for.get(filename)
-    return needed_class is None or needed_class in classes
+    needed_classes = app.config.page_assets_scripts_for.get(filename)
+    return needed_classes is None or not classes.isdisjoint(needed_classes.split())
 
 
 def _make_sheet(app: Sphinx) -> None:
