@@ -190,6 +190,9 @@ SETTINGS: dict[str, tuple[Setting, ...]] = {
                 "(scripts build them from parts; sphinx-design its dropdowns' f\"sd-summary-{marker}\")", _strings),
         Setting("page_assets_left_out", [], "html", (list, tuple),
                 "scripts (file names) no page loads, although an extension adds them", _strings),
+        Setting("page_assets_preload_text", 800, "html", (int,),
+                "how many characters of a page's text count as its first screen: the fonts its formulas there "
+                "draw with are preloaded, the others load when the page uses them", _positive),
         Setting("page_assets_scripts_for", {"clipboard.min.js": "highlight", "copybutton.js": "highlight"}, "html",
                 (dict,), "scripts (file name: classes, space-separated) that a page loads only if its body has an "
                 "element of one of those classes",

@@ -10,6 +10,8 @@ import shutil
 import pytest
 from fontTools.ttLib import TTFont
 
+from zhiyuan.theme.page_assets import first_screen
+
 from helpers import REPO, build, soup
 
 KATEX = REPO / "node_modules" / "katex" / "dist"
@@ -85,6 +87,27 @@ def test_katex_fonts_hold_the_characters_formulas_show_and_are_preloaded_where_u
     assert not any("KaTeX_Fraktur" in href for href in preloads)
     assert all((app.outdir / href).is_file() for href in preloads)
     assert not soup(app.outdir / "code.html").select('link[rel="preload"][as="font"]')
+
+
+def test_only_the_fonts_of_the_first_screen_are_preloaded(app):
+    # \mathcal{L} comes after 900 characters of text: its font is in the sheet, not preloaded
+    assert list((app.outdir / "_static" / "fonts").glob("KaTeX_Caligraphic-Regular.*.woff2"))
+    assert "KaTeX_Caligraphic" in _sheet(app)
+    preloads = [link["href"] for link in soup(app.outdir / "math.html").select('link[rel="preload"][as="font"]')]
+    assert preloads and not any("KaTeX_Caligraphic" in href for href in preloads)
+
+
+@pytest.mark.parametrize(
+    ("body", "characters", "expected"),
+    [
+        ("<p>一二三</p><p>四五</p>", 3, "<p>一二三"),
+        ("<p>一二三</p><p>四五</p>", 4, "<p>一二三</p><p>四五"),
+        ("<p>一二</p>", 10, "<p>一二</p>"),
+        ('<p class="a">  </p>\n<span class="katex">x</span>', 1, '<p class="a">  </p>\n<span class="katex">x'),
+    ],
+)
+def test_the_first_screen_is_the_body_up_to_so_many_characters_of_text(body, characters, expected):
+    assert first_screen(body, characters) == expected
 
 
 def test_the_copy_button_loads_only_where_there_is_code(app):

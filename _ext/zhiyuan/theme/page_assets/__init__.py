@@ -20,7 +20,10 @@ the first paint, or a dark-mode reader sees a white flash) and ``_static/zhiyuan
   face to the icons the kept rules name; the faces of a family registered with
   :func:`cut_fonts_to_text` (KaTeX's, by :mod:`zhiyuan.formulas.katex_ssr`) to the characters
   its text shows; a face left with no glyph is dropped.  A page preloads the cut text faces
-  its body's classes select, so its formulas do not move when their fonts arrive.
+  that the classes of its first screen select (:func:`first_screen`, the first
+  ``page_assets_preload_text`` characters of its text), so the formulas a reader sees first
+  do not move when their fonts arrive; fonts only used further down load when the browser
+  lays out what uses them, without competing with the page itself.
 * **scripts deferred**: every script in Sphinx's list gets ``defer`` (they keep their
   order and run before ``DOMContentLoaded``, which is what they wait for); the scripts of
   ``page_assets_scripts_for`` (the copy button's) only on pages with an element of one of
@@ -267,13 +270,29 @@ def _make_bundle(app: Sphinx, sheets: list[str]) -> None:
 _CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')
 
 
+_TAG_OR_TEXT = re.compile(r"<[^>]*>|[^<]+")
+
+
+def first_screen(body: str, characters: int) -> str:
+    """The start of a page's *body* (HTML) up to where its text passes *characters* characters
+    (tags and surrounding whitespace not counted): about what a reader's first screen shows."""
+    seen = 0
+    for match in _TAG_OR_TEXT.finditer(body):
+        if match.group().startswith("<"):
+            continue
+        seen += len(match.group().strip())
+        if seen >= characters:
+            return body[: match.end()]
+    return body
+
+
 def _body_classes(body: str) -> set[str]:
     """The class names of the elements in a page's *body* (its HTML)."""
     return {name for match in _CLASS_ATTRIBUTE.finditer(body) for name in match.group(1).split()}
 
 
 def _font_preloads(app: Sphinx, classes: set[str]) -> list[str]:
-    """The text fonts (under ``_static/``) a body with *classes* draws with: fetched with the
+    """The text fonts (under ``_static/``) HTML with *classes* draws with: fetched with the
     page, not after its first layout, so its formulas do not move when their fonts arrive."""
     uses = getattr(app.builder, "_page_assets_font_uses", None) or []
     return sorted({url for needed, url in uses if needed <= classes})
@@ -319,14 +338,16 @@ def _on_html_page_context(
     context["css_files"] = [
         asset for asset in context.get("css_files", []) if str(getattr(asset, "filename", "")) not in joined
     ]
-    classes = _body_classes(context.get("body") or "")  # read once, for the scripts and the fonts
+    body = context.get("body") or ""
+    classes = _body_classes(body)
     context["script_files"] = [
         sphinx_compat.deferred(script) for script in context.get("script_files", []) if _needed(app, script, classes)
     ]
     context["page_assets_bundle"] = True
     pathto = context.get("pathto")
     if pathto is not None:
-        context["font_preloads"] = [pathto(f"_static/{url}", 1) for url in _font_preloads(app, classes)]
+        seen_first = _body_classes(first_screen(body, app.config.page_assets_preload_text))
+        context["font_preloads"] = [pathto(f"_static/{url}", 1) for url in _font_preloads(app, seen_first)]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
