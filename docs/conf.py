@@ -58,6 +58,9 @@ myst_enable_extensions = ["amsmath", "colon_fence", "deflist", "dollarmath", "fi
 myst_dmath_allow_space = False
 myst_dmath_allow_digits = False
 myst_heading_anchors = 3
+# a post may give its title in front matter (title:, as Jekyll, Hexo and Hugo posts do): MyST
+# makes it the page's first heading (zhiyuan.posts.frontmatter refuses a second one)
+myst_title_to_header = True
 # a plain ```mermaid fence (as GitHub shows it) is the {mermaid} directive: drawn at build time
 myst_fence_as_directive = ["mermaid"]
 

@@ -22,6 +22,9 @@ WARNINGS: dict[str, dict[str, str]] = {
         "tested_with": "a tested_with that is empty or a mapping rather than text",
         "license": "a license the site does not know (posts/schema.py:LICENCES)",
         "pinned": "a pinned that is not true or false",
+        "draft": "a draft that is not true or false",
+        "unknown": "a key the site does not know (the hint names its counterpart, e.g. categories: category)",
+        "title": "a post with title: in its front matter and a # heading of its own",
     },
     "post_body": {
         "unclosed_fence": "a code fence that is never closed",

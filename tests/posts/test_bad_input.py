@@ -52,6 +52,7 @@ html_theme = THEME
 html_baseurl = {BASE!r}
 myst_enable_extensions = ["amsmath", "colon_fence", "deflist", "dollarmath", "fieldlist"]
 # as docs/conf.py
+myst_title_to_header = True
 myst_dmath_allow_space = False
 myst_dmath_allow_digits = False
 blog_path = "blog"
@@ -228,12 +229,30 @@ LEGIT = {
         category=json.dumps(HOSTILE_CATEGORY), tags=json.dumps(f"{HOSTILE_TAG}, {{{{ 7*7 }}}}"),
         author=json.dumps(HOSTILE_AUTHOR),
     ),
+    # as Jekyll, Hexo and Hugo write them: the title in front matter, their date forms,
+    # <!--more--> ending the excerpt, draft: true
+    "posts/2020/jekyll-style.md": (
+        "---\ntitle: 来自 Jekyll 的标题\ndate: 2020-11-12 17:04:19 +0800\ncategory: 迁移\ntags: jekyll\n---\n"
+        "开头一段。\n\n<!--more-->\n\n更多正文，不在摘要里。\n\n## 第一节\n\n内容。\n"
+    ),
+    "posts/2019/hexo-style.md": (
+        "---\ntitle: \"Hexo <script>alert('fm')</script> & 日期\"\ndate: 2019-1-15 5:10\ntags: [hexo, 迁移]\n---\n"
+        "正文。\n\n<!-- more -->\n\n后文。\n"
+    ),
+    "posts/2020/hugo-style.md": "---\ntitle: Hugo 的日期\ndate: 2020-11-12T23:04:19-05:00\ndraft: false\n---\n正文。\n",
+    "posts/2025/draft-flag.md": "---\ntitle: 标记为草稿\ndate: 2025-01-02\ndraft: true\n---\n草稿正文 secret-draft-flag。\n",
 }
 PUBLISHED = {
     f"posts/{name.split('/', 1)[1].removesuffix('.md')}"
     for name in LEGIT
-    if name.endswith(".md") and "2099" not in name
+    if name.endswith(".md") and "2099" not in name and "draft-flag" not in name
 } | {"posts/2025/good"}
+# the posts whose title is in their front matter: (docname, title as shown)
+FRONT_MATTER_TITLES = [
+    ("posts/2020/jekyll-style", "来自 Jekyll 的标题"),
+    ("posts/2019/hexo-style", "Hexo <script>alert('fm')</script> & 日期"),
+    ("posts/2020/hugo-style", "Hugo 的日期"),
+]
 TITLE_SHOWN = "原始 <b>HTML</b> 标题 <script>alert('title')</script>"
 
 
@@ -268,6 +287,44 @@ def test_future_post_is_a_draft_absent_everywhere_and_logged_once(legit):
 def test_date_with_time_zone_is_the_site_day(legit):
     # 23:30 at UTC-5 is 12:30 the next day in Asia/Shanghai
     assert index_entries(legit.outdir)["posts/2025/time-zone"]["date"] == "2025-03-02"
+
+
+def test_other_engines_date_forms_are_read(legit):
+    entries = index_entries(legit.outdir)
+    assert entries["posts/2020/jekyll-style"]["date"] == "2020-11-12"  # 2020-11-12 17:04:19 +0800
+    assert entries["posts/2019/hexo-style"]["date"] == "2019-01-15"  # 2019-1-15 5:10
+    assert entries["posts/2020/hugo-style"]["date"] == "2020-11-13"  # 23:04 at UTC-5, RFC 3339
+
+
+@pytest.mark.parametrize(("docname", "title"), FRONT_MATTER_TITLES)
+def test_a_front_matter_title_is_the_title_everywhere(legit, docname, title):
+    page = soup(legit.outdir / f"{docname}.html")
+    assert page.select_one("article h1").get_text().removesuffix("#") == title
+    assert page.title.get_text().startswith(title)
+    assert page.select_one('meta[property="og:title"]')["content"] == title
+    assert index_entries(legit.outdir)[docname]["title"] == title
+    archive = soup(legit.outdir / "archive.html")
+    assert title in [a.get_text().strip() for a in archive.select("a.post-archive-title")]
+    atom = feedparser.parse((legit.outdir / "blog" / "atom.xml").read_bytes())
+    assert title in [entry.title for entry in atom.entries]
+    # the body's first ## section stays a section of the post, not a title of its own
+    if docname == "posts/2020/jekyll-style":
+        assert [h.get_text().removesuffix("#") for h in page.select("article h2")] == ["第一节"]
+
+
+def test_more_comment_ends_the_excerpt(legit):
+    entries = index_entries(legit.outdir)
+    assert entries["posts/2020/jekyll-style"]["excerpt"] == "开头一段。"
+    assert entries["posts/2019/hexo-style"]["excerpt"] == "正文。"
+
+
+def test_draft_true_is_a_draft_whatever_its_date(legit):
+    assert not (legit.outdir / "posts/2025/draft-flag.html").exists()
+    assert "posts/2025/draft-flag" in _clean(legit.status.getvalue())
+    for path in legit.outdir.rglob("*"):
+        if path.suffix in {".html", ".xml", ".json", ".js", ".txt"}:
+            text = path.read_text(encoding="utf-8")
+            assert "secret-draft-flag" not in text and "标记为草稿" not in text, path
 
 
 def test_bom_and_crlf_front_matter_is_read(legit):
@@ -333,7 +390,7 @@ def test_categories_and_tags_ablog_would_merge_get_distinct_pages(legit):
     assert (out / "blog/category/cc.html").is_file()  # names ablog keeps whole keep ablog's URL
     assert not (out / "blog/tag/.html").exists()
     # one page and one feed per name
-    categories = {"Python", "编码", "C/C++", "CC", "强化学习", HOSTILE_CATEGORY}
+    categories = {"Python", "编码", "C/C++", "CC", "强化学习", "迁移", HOSTILE_CATEGORY}
     assert len(list((out / "blog/category").glob("*.html"))) == len(categories)
     assert len(list((out / "blog/category").glob("*/atom.xml"))) == len(categories)
     # the home index, the post header, the sidebars and objects.inv point at those pages
@@ -437,6 +494,25 @@ REFUSED_WHILE_READING = {
         "'myst' cross-reference target not found: '../2024/nowhere.md'",
     ),
     "posts/2025/missing-doc.md": (f"{DATED}# 坏文档\n\n见 {{doc}}`nowhere`。\n", 6, "unknown document: 'nowhere'"),
+    "posts/2025/categories.md": (
+        "---\ndate: 2025-02-03\ncategories: Python\n---\n# 复数的键\n",
+        3,
+        "front matter key 'categories' means nothing here and is ignored; write category: (one key, a list allowed)",
+    ),
+    "posts/2025/layout.md": (
+        "---\nlayout: post\ndate: 2025-02-04\n---\n# 版式\n",
+        2,
+        "front matter key 'layout' means nothing here and is ignored; the site has one post layout; leave it out",
+    ),
+    "posts/2025/two-titles.md": (
+        "---\ndate: 2025-02-05\ntitle: 前言里的标题\n---\n# 正文里的标题\n\n正文。\n",
+        3,
+        "the post has two titles: title: '前言里的标题' in its front matter and the heading '# 正文里的标题' "
+        "(line 5); keep one, and write the post's sections as ## headings",
+    ),
+    "posts/2025/maybe-draft.md": (
+        "---\ndate: 2025-02-06\ndraft: maybe\n---\n# 也许是草稿\n", 3, "draft is 'maybe'; write draft: true (or leave it out)"
+    ),
     "posts/2025/case-a.md": ("---\ndate: 2025-02-07\ncategory: Machine Learning\n---\n# 大写\n", None, None),
     "posts/2025/case-b.md": (
         "---\ndate: 2025-02-08\ncategory: machine learning\n---\n# 小写\n",

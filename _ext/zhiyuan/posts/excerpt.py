@@ -3,7 +3,8 @@
 Two pure steps, so the expensive walk happens once, when a document is read:
 
 * :func:`collect_tokens` walks the doctree (a :class:`docutils.nodes.NodeVisitor`
-  that stops as soon as it has more than enough text) and returns tokens: plain
+  that stops as soon as it has more than enough text, or at a ``<!--more-->`` comment,
+  where the author ended the excerpt as Hexo, Jekyll and Hugo let them) and returns tokens: plain
   text, placeholders for what is not prose (code, math, images, tables), and
   cross-references whose display text is only known once every document is
   read;
@@ -16,6 +17,7 @@ Two pure steps, so the expensive walk happens once, when a document is read:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Union
 
@@ -54,6 +56,9 @@ _WHITESPACE = regex.compile(r"\s+")
 # private-use characters, so they can only be kept or dropped whole.
 _SENTINEL_BASE = 0xF0000
 
+# the comment that ends an excerpt in Hexo, Jekyll and Hugo posts: <!--more--> or <!-- more -->
+# (a post's HTML comments are comment nodes holding their markup: zhiyuan.posts.body)
+_MORE = re.compile(r"\s*(?:<!--)?\s*more\s*(?:-->)?\s*", re.IGNORECASE)
 _SKIPPED = (
     nodes.comment,
     nodes.raw,
@@ -126,6 +131,8 @@ class _TokenCollector(nodes.NodeVisitor):
     # -- the visitor --
 
     def dispatch_visit(self, node: nodes.Node) -> None:
+        if isinstance(node, nodes.comment) and _MORE.fullmatch(node.astext()):
+            raise _Done  # the author ended the excerpt here
         if id(node) in self.skipped_titles or isinstance(node, _SKIPPED):
             raise nodes.SkipNode
         for node_type, key in _PLACEHOLDER_NODES:

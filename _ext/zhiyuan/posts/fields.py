@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -35,6 +36,22 @@ def site_today(config: Config) -> dt.date:
     return dt.datetime.now(tz).date() if tz else dt.date.today()
 
 
+# Hexo's dates: month, day and hour without leading zeros (``2019-1-15 5:10``)
+_UNPADDED = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+
+
+def _unpadded_datetime(text: str) -> dt.datetime | None:
+    """``2019-1-15 5:10`` (Hexo's form, which ISO 8601 does not allow) as a datetime, or None."""
+    match = _UNPADDED.fullmatch(text)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second = (int(part) if part else 0 for part in match.groups())
+    try:
+        return dt.datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return None
+
+
 def local_datetime(value: Any, tz: dt.tzinfo | None) -> dt.datetime | None:
     """A ``date`` value (YAML date or datetime, or ISO text) as a naive datetime in *tz*.
 
@@ -51,10 +68,12 @@ def local_datetime(value: Any, tz: dt.tzinfo | None) -> dt.datetime | None:
         try:
             parsed = dt.datetime.fromisoformat(value.strip())
         except ValueError:
+            parsed = _unpadded_datetime(value.strip())
+        if parsed is None:
             raise DateError(
                 f"date {value!r} is not a date; write it as YYYY-MM-DD "
                 "(optionally with a time, e.g. 2025-03-01 08:30 or 2025-03-01T08:30+08:00)"
-            ) from None
+            )
     else:
         raise DateError(f"date {value!r} is not a date; write it as YYYY-MM-DD")
     if parsed.tzinfo is not None and tz is not None:

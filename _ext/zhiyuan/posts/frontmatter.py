@@ -45,14 +45,18 @@ from sphinx.util import logging
 from zhiyuan import caches
 from zhiyuan.config import declare
 from zhiyuan.posts.schema import (
+    DRAFT,
     LICENSE,
     LIST_FIELDS,
     PINNED,
     TESTED_WITH,
     SiteRules,
     licence_problem,
+    TITLE,
+    draft_problem,
     pinned_problem,
     tested_with_problem,
+    unknown_field_problem,
 )
 from zhiyuan.posts.fields import (
     DateError,
@@ -114,9 +118,10 @@ class PostStatus:
 
     docname: str
     date: dt.datetime | None
+    draft: bool = False  # ``draft: true``, whatever the date
 
     def is_published(self, today: dt.date) -> bool:
-        return self.date is not None and self.date.date() <= today
+        return not self.draft and self.date is not None and self.date.date() <= today
 
 
 def _field_line(text: str, key: str) -> int | None:
@@ -189,7 +194,7 @@ def scan_post(path: Path, docname: str, tz: dt.tzinfo) -> PostStatus:
         date = local_datetime(data.get("date"), tz)
     except DateError as exc:
         raise FrontMatterError(str(exc), _field_line(text, "date")) from None
-    return PostStatus(docname, date)
+    return PostStatus(docname, date, _is_true(data.get(DRAFT)))
 
 
 def _matched_posts(app: Sphinx, config: Config) -> list[tuple[str, str, str, os.stat_result]]:
@@ -230,11 +235,11 @@ class _ScanCache:
     def scan(self, path: str, docname: str, stat: os.stat_result) -> PostStatus:
         stamp = [stat.st_mtime_ns, stat.st_size, str(self._tz)]
         entry = self._old.get(path)
-        if entry and entry[0] == stamp:
-            status = PostStatus(docname, dt.datetime.fromisoformat(entry[1]) if entry[1] else None)
+        if entry and entry[0] == stamp and len(entry) == 3:
+            status = PostStatus(docname, dt.datetime.fromisoformat(entry[1]) if entry[1] else None, entry[2])
         else:
             status = scan_post(Path(path), docname, self._tz)
-        self._new[path] = [stamp, status.date.isoformat() if status.date else None]
+        self._new[path] = [stamp, status.date.isoformat() if status.date else None, status.draft]
         return status
 
     def save(self) -> None:
@@ -274,17 +279,25 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     config.exclude_patterns = [*config.exclude_patterns, *excluded]
     if drafts:
         logger.info(
-            "drafts (undated or dated after %s), %s: %s",
+            "drafts (draft: true, undated or dated after %s), %s: %s",
             today.isoformat(),
             "shown in this preview only" if config.post_frontmatter_show_drafts else "not published",
             ", ".join(drafts),
         )
 
 
+def _is_true(value: Any) -> bool:
+    """A front-matter flag (``draft: true``) as YAML or MyST's text leaves it."""
+    return value is True or str(value).strip().lower() == "true"
+
+
 def is_draft(config: Config, docname: str, metadata: dict[str, Any]) -> bool:
-    """Whether *docname* is a post that only a preview builds: no ``date``, or one after today."""
+    """Whether *docname* is a post that only a preview builds: ``draft: true``, no ``date``, or
+    one after today."""
     if docname not in getattr(config, "matched_blog_posts", ()):
         return False
+    if _is_true(metadata.get(DRAFT)):
+        return True
     date = post_date(metadata.get("date"), config)
     return date is None or not is_published(date, config)
 
@@ -335,6 +348,12 @@ class NormalisePostFrontMatter(SphinxTransform):
                     self._warn(field[-1], problem, "license", name)
                 elif name == PINNED and (problem := pinned_problem(field[-1].astext())):
                     self._warn(field[-1], problem, "pinned", name)
+                elif name == DRAFT and (problem := draft_problem(field[-1].astext())):
+                    self._warn(field[-1], problem, "draft", name)
+                elif problem := unknown_field_problem(name):
+                    self._warn(field[-1], problem, "unknown", name)
+            if any(field[0].astext() == TITLE for field in docinfo.findall(nodes.field)):
+                self._check_one_title(docinfo)
             if not any(field[0].astext() == "tags" for field in docinfo.findall(nodes.field)):
                 problem = rules.tags_problem(())
                 if problem:  # no line of its own: the front matter's first
@@ -343,6 +362,24 @@ class NormalisePostFrontMatter(SphinxTransform):
                 self._normalise_list(author, "author")
             for date in list(docinfo.findall(nodes.date)):
                 self._normalise_date(date)
+
+    def _check_one_title(self, docinfo: nodes.docinfo) -> None:
+        """A post whose front matter has ``title:`` (MyST makes it the first heading) has no
+        ``#`` heading of its own: that would be a second title, and its sections would
+        belong to neither."""
+        top_sections = [node for node in self.document.children if isinstance(node, nodes.section)]
+        if len(top_sections) < 2:
+            return
+        heading = top_sections[1]
+        line = heading.line or (heading[0].line if len(heading) else None)
+        title = next(field for field in docinfo.findall(nodes.field) if field[0].astext() == TITLE)
+        self._warn(
+            title[-1],
+            f"the post has two titles: title: {title[-1].astext()!r} in its front matter and the heading "
+            f"'# {heading[0].astext()}' (line {line}); keep one, and write the post's sections as ## headings",
+            "title",
+            TITLE,
+        )
 
     def _warn(self, node: nodes.Node, message: str, subtype: str, field: str | None = None) -> None:
         location: Any = node

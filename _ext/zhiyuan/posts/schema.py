@@ -5,7 +5,11 @@ A post's front matter holds ``date`` (required for a post; undated means draft),
 ``series``, ``excerpt``, ``tested_with`` (the versions the post's code was checked with,
 as text: ``torch 2.6, transformers 4.46``; :func:`tested_with_problem`) and ``license`` (one
 of :data:`LICENCES`, when the post is not under the site's licence; :func:`licence_problem`) and
-``pinned`` (``true`` keeps it at the top of LATEST UPDATES; :func:`pinned_problem`).  The site narrows these with three settings of conf.py —
+``pinned`` (``true`` keeps it at the top of LATEST UPDATES; :func:`pinned_problem`), ``title``
+(instead of a ``#`` heading) and ``draft`` (``true``: a draft whatever its date).  Any other key
+is a warning, with a hint where another engine's key has a counterpart here
+(:func:`unknown_field_problem`: ``categories`` → ``category``).  The site narrows these with
+three settings of conf.py —
 the categories it has (``post_frontmatter_categories``; empty: any) and how many tags a
 post carries (``post_frontmatter_min_tags`` to ``post_frontmatter_max_tags``) — which
 :class:`SiteRules` holds.  The build checks every post against them
@@ -45,6 +49,73 @@ LICENCES = {
     "CC0 1.0": "https://creativecommons.org/publicdomain/zero/1.0/deed.zh-hans",
 }
 DEFAULT_LICENCE = "CC BY-SA 4.0"
+
+#: The field giving the post's title in front matter (MyST turns it into the page's heading:
+#: ``myst_title_to_header``); a post has it or a ``#`` heading, not both.
+TITLE = "title"
+
+#: The field that makes a post a draft whatever its date (``draft: true``).
+DRAFT = "draft"
+
+#: Every front-matter field a post may have: ours above, ablog's (the options of its ``post``
+#: directive), and the file-wide ones of Sphinx and MyST-Parser.
+KNOWN_FIELDS = frozenset({
+    "date", *LIST_FIELDS, "series", "excerpt", TESTED_WITH, PINNED, LICENSE, TITLE, DRAFT,
+    "cover", "cover_alt",
+    "location", "language", "redirect", "image", "exclude", "nocomments", "canonical_link", "external_link",
+    "blogpost", "orphan", "nosearch", "tocdepth", "myst", "substitutions", "html_meta",
+})
+
+#: What other blog engines' keys (Jekyll, Hexo, Hugo, Docusaurus) are here: the hint an
+#: unknown key gets.
+FIELD_HINTS = {
+    "categories": "write category: (one key, a list allowed)",
+    "tag": "write tags:",
+    "keywords": "write tags:",
+    "authors": "write author:",
+    "description": "write excerpt: (the text shown in LATEST UPDATES, the feeds and search results)",
+    "summary": "write excerpt: (the text shown in LATEST UPDATES, the feeds and search results)",
+    "abstract": "write excerpt:",
+    "updated": "the 最后更新 date comes from git; leave it out, and note what changed with an {update} block",
+    "lastmod": "the 最后更新 date comes from git; leave it out, and note what changed with an {update} block",
+    "last_modified_at": "the 最后更新 date comes from git; leave it out",
+    "slug": "the file name is the post's slug (posts/<year>/<slug>.md); rename the file instead",
+    "permalink": "the file name decides the URL; keep the old one working with redirect: <old path>",
+    "aliases": "keep old URLs working with redirect: <old path>, <old path>",
+    "published": "write draft: true for a post that is not published yet",
+    "layout": "the site has one post layout; leave it out",
+    "type": "the site has one post layout; leave it out",
+    "math": "formulas are always rendered (KaTeX, at build time); leave it out",
+    "mathjax": "formulas are always rendered (KaTeX, at build time); leave it out",
+    "katex": "formulas are always rendered (KaTeX, at build time); leave it out",
+    "toc": "every post has its table of contents in the sidebar; leave it out",
+    "comments": "the site has no comments; leave it out",
+    "sticky": "write pinned: true",
+    "top": "write pinned: true",
+    "pin": "write pinned: true",
+    "thumbnail": "write cover: <image path>",
+    "featured_image": "write cover: <image path>",
+    "banner": "write cover: <image path>",
+    "licence": "write license:",
+    "series_name": "write series:",
+}
+
+
+def unknown_field_problem(key: str) -> str | None:
+    """What is wrong with a post's front-matter *key*, if it is not one the site knows."""
+    if key in KNOWN_FIELDS:
+        return None
+    hint = FIELD_HINTS.get(key.lower())
+    message = f"front matter key {key!r} means nothing here and is ignored"
+    return f"{message}; {hint}" if hint else f"{message} (the keys a post may have: docs/guide.md)"
+
+
+def draft_problem(text: str) -> str | None:
+    """What is wrong with a ``draft`` value as MyST leaves it, if anything: it must be true or false."""
+    if text.strip().lower() in ("true", "false"):
+        return None
+    return f"draft is {text.strip()!r}; write draft: true (or leave it out)"
+
 
 #: The defaults of the settings (declared in :mod:`zhiyuan.config`).
 DEFAULT_TIMEZONE = "Asia/Shanghai"
