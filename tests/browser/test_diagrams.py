@@ -1,6 +1,6 @@
 """Diagrams and plots made at build time (_ext/zhiyuan/pages/diagrams, pages/plots.py) in Chromium
 under the site's Content-Security-Policy: the DPO article's Mermaid data flow, the
-stochastic-approximation article's plot and the writing guide's three examples load as images
+stochastic-approximation article's two plots and the writing guide's three examples load as images
 (nothing refused, nothing requested off the site), and in dark mode each sits on a light card."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def base_url(site):
 
 @pytest.mark.parametrize(("path", "count"), [
     ("posts/2025/dpo.html", 1),
-    ("posts/2025/stochastic-approximation.html", 1),
+    ("posts/2025/stochastic-approximation.html", 2),
     ("guide.html", 3),
 ])
 def test_diagrams_and_plots_load_under_the_policy_and_sit_on_a_light_card_in_dark_mode(browser, base_url, path, count):
