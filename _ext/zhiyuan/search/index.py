@@ -143,23 +143,30 @@ def build_index(pages: list[Page], synonyms: list[list[str]], weights: dict[str,
     for whole, _, _ in per_page:
         frequency.update(whole.keys())
 
+    # each term's inverse document frequency once, not once per page that holds it
+    idf = {term: math.log(1 + (count - df + 0.5) / (df + 0.5)) for term, df in frequency.items()}
+    factor = _K1 + 1
+    # a term's postings as (-score, page, section): sorted as they are, best first, then by page
     postings: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     for number, (whole, best_section, length) in enumerate(per_page):
         norm = _K1 * (1 - _B + _B * length / max(average_length, 1.0))
+        section_of = best_section.get
         for term, weight in whole.items():
-            df = frequency[term]
-            idf = math.log(1 + (count - df + 0.5) / (df + 0.5))
-            score = idf * weight * (_K1 + 1) / (weight + norm)
-            postings[term].append((number, max(1, round(score * 10)), best_section.get(term, 0)))
+            score = round(idf[term] * weight * factor / (weight + norm) * 10)
+            postings[term].append((-score if score > 1 else -1, number, section_of(term, 0)))
 
     total = sum(len(term) + 8 * len(found) for term, found in postings.items())
     shard_count = 1
     while total / shard_count > _SHARD_BYTES and shard_count < 4096:
         shard_count *= 2
     shards: list[dict[str, list[int]]] = [{} for _ in range(shard_count)]
+    shard_of: dict[str, int] = {}  # by a term's first two characters, which decide its shard key
     for term in sorted(postings):
-        best = sorted(postings[term], key=lambda posting: (-posting[1], posting[0]))[:MAX_POSTINGS]
-        shards[fnv1a(shard_key(term)) & (shard_count - 1)][term] = [value for posting in best for value in posting]
+        best = sorted(postings[term])[:MAX_POSTINGS]
+        shard = shard_of.get(term[:2])
+        if shard is None:
+            shard = shard_of[term[:2]] = fnv1a(shard_key(term)) & (shard_count - 1)
+        shards[shard][term] = [value for score, number, section in best for value in (number, -score, section)]
 
     files: dict[str, bytes] = {}
     shard_names = []
