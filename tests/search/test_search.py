@@ -114,6 +114,18 @@ def test_the_index_is_the_same_after_an_incremental_build_as_after_a_clean_one(s
     assert search_index(incremental.outdir) == search_index(clean.outdir)
 
 
+def test_an_index_that_cannot_be_written_fails_the_build_saying_why(src):
+    first = build(src, freshenv=True)
+    shutil.rmtree(first.outdir / "_search")
+    (first.outdir / "_search").write_text("a file where the index's folder goes", encoding="utf-8")
+    post = src / "posts/2025/hostile.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\n新的一段。\n", encoding="utf-8")
+    app = build(src)
+    warnings = app.warning.getvalue()
+    assert "the search index could not be written" in warnings and "NotADirectoryError" in warnings, warnings
+    assert "[search.index]" in warnings
+
+
 # ablog is not parallel-safe (Sphinx would fall back to a serial read): leave it out here
 _WITHOUT_ABLOG = {"extensions": ["myst_parser", "zhiyuan.search"]}
 
