@@ -36,7 +36,9 @@ import stat
 import sys
 from pathlib import Path
 
-from sphinx.cmd.build import build_main
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # _ext/, when run as a script
+
+from zhiyuan import collector  # noqa: E402  (plain Python: no Sphinx yet)
 
 _RENAME_EXCHANGE = 2  # linux/fs.h: swap the two names atomically
 _AT_FDCWD = -100
@@ -148,6 +150,8 @@ def staged_build(source: Path, outdir: Path, doctreedir: Path, options: list[str
     staging.mkdir(parents=True, exist_ok=True)
     _level(outdir, staged_html)
     _level(doctreedir, staged_doctrees)
+    from sphinx.cmd.build import build_main
+
     try:
         status = build_main([*options, "-d", str(staged_doctrees), str(source), str(staged_html)])
     except KeyboardInterrupt:
@@ -177,7 +181,10 @@ def main(argv: list[str] | None = None) -> int:
         print(__doc__.split("\n\n")[1], file=sys.stderr)
         return 2
     source, outdir, doctreedir = (Path(arg) for arg in argv[:3])
-    return staged_build(source, outdir, doctreedir, argv[3:])
+    collector.hold()  # this process runs one build and ends (zhiyuan/collector.py)
+    status = staged_build(source, outdir, doctreedir, argv[3:])
+    collector.release()
+    return status
 
 
 if __name__ == "__main__":
