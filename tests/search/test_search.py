@@ -4,9 +4,12 @@ page, on a small project (tests/roots/test-search)."""
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
 
 import pytest
+
+from zhiyuan.search import documents
 
 from helpers import build, search_index, soup
 
@@ -101,6 +104,25 @@ def test_a_no_op_rebuild_does_not_reindex_and_an_edit_replaces_the_old_files(src
     unchanged = _pages(index)["posts/2025/checkpointing.html"][4]
     kept = [path for path in written if path.parent.name == unchanged.split("/")[-1]]
     assert kept and all(path.stat().st_mtime_ns == written[path] for path in kept)  # a browser keeps them
+
+
+def test_the_environment_keeps_no_text_and_an_edit_counts_the_terms_of_the_edited_page_only(src):
+    first = build(src, freshenv=True)
+    # a section's text and code are kept with the document's doctree, not on the pickled environment
+    kept = pickle.dumps(documents(first.env))
+    assert b"use_reentrant" not in kept and "激活值往往".encode() not in kept
+    assert b"use_reentrant" in (first.doctreedir / "posts/2025/checkpointing.doctree").read_bytes()
+    pages = first.doctreedir / "zhiyuan" / "search_pages"  # each page's line and term weights, by key
+    before = {path.name: path.stat().st_mtime_ns for path in pages.iterdir()}
+    assert len(before) == len(search_index(first.outdir)["pages"])
+
+    post = src / "posts/2025/hostile.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\n新的一段。\n", encoding="utf-8")
+    edit = build(src)
+    assert edit.warning.getvalue() == ""
+    after = {path.name: path.stat().st_mtime_ns for path in pages.iterdir()}
+    assert len(after) == len(before) and len(after.keys() - before.keys()) == 1  # the edited page's new key
+    assert all(after[name] == before[name] for name in after.keys() & before.keys())
 
 
 def test_the_index_is_the_same_after_an_incremental_build_as_after_a_clean_one(src, tmp_path):

@@ -5,8 +5,10 @@ words: with Chinese, the index holds jieba's words and the browser does not segm
 at all, so ``优势函数`` finds nothing, and a page must hold every term of a query.  This part
 replaces it (benchmarks/search_quality.py measured both: PERFORMANCE.md, *Search*):
 
-* while a document is read, :func:`.documents.search_document` keeps its sections' text, code
-  and glossary entries on the environment (so an unchanged document is not looked at again);
+* while a document is read, :func:`.documents.search_document` takes its sections' text, code
+  and glossary entries; they are kept with the document's doctree (which Sphinx pickles with
+  it), and the environment keeps only their digest and the glossary entries, so an unchanged
+  document is not looked at again and the environment stays small;
 * once every document has been read (``env-updated``), :func:`.index.build_index` makes the
   index of every published page — Chinese as bigrams (:mod:`.tokens`), scored per page, in
   shards by term — and writes it to ``_search/`` if what it lists changed (a no-op rebuild
@@ -23,6 +25,7 @@ Sphinx's own index is not built (:func:`~zhiyuan.compat.sphinx.turn_off_search_i
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -40,19 +43,21 @@ from zhiyuan.compat import sphinx as sphinx_compat
 from zhiyuan.config import declare
 from zhiyuan.posts.model import post_records, published_posts
 
-from .documents import SearchDocument, search_document
+from .documents import GlossaryEntry, SearchDocument, search_document
 from .index import (
     ARTICLE,
     GLOSSARY,
     PAGE,
+    Listed,
     Page,
-    build_index,
+    index_files,
+    listed,
+    page_texts,
     synonym_groups,
-    term_weights,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from docutils import nodes
     from sphinx.application import Sphinx
@@ -65,17 +70,28 @@ _TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: the folder of the index in the output
 OUTPUT = "_search"
 _TABLE = "search"
-_CACHE = "search_index.pickle"  # (fingerprint, each page's key and term weights)
-_FINGERPRINT = "search_index.fingerprint"  # the fingerprint alone, read by every build
+_DOCTREE_KEY = "zhiyuan_search"  # on a document's doctree: what the index takes of it (SearchDocument)
+_PAGES = "search_pages"  # in our caches folder: <page key>.pickle, a page's texts folder and term weights
+_FINGERPRINT = "search_index.fingerprint"  # of the last index written
 _LOCK = "search_index.lock"
 _OURS = "_zhiyuan_search"  # on the builder: True when this build writes our index and page
+_READ = "_zhiyuan_search_read"  # on the builder: the documents read by this build, by docname
 _PENDING = "_zhiyuan_search_pending"  # on the builder: this build's index job, or the work left for the end
 
 logger = logging.getLogger(__name__)
 
 
-def documents(env: BuildEnvironment) -> dict[str, SearchDocument]:
-    """What the index takes from each document read, by docname."""
+@dataclass(frozen=True)
+class Indexed:
+    """What the environment keeps of a document for the index: the digest of its
+    :class:`SearchDocument` (kept on its doctree) and its glossary entries."""
+
+    digest: str
+    glossary: tuple[GlossaryEntry, ...] = ()
+
+
+def documents(env: BuildEnvironment) -> dict[str, Indexed]:
+    """What the environment keeps for the index of each document read, by docname."""
     return state.per_document(env, _TABLE)
 
 
@@ -90,14 +106,29 @@ def _on_builder_inited(app: Sphinx) -> None:
     """In an HTML build, take Sphinx's search index and page over."""
     ours = app.builder.format == "html" and sphinx_compat.active(app) and sphinx_compat.turn_off_search_index(app.builder)
     setattr(app.builder, _OURS, ours)
+    setattr(app.builder, _READ, {})
     if ours:
         app.add_js_file("zhiyuan-search.js", loading_method="defer")
         app.add_css_file("zhiyuan-search.css")
 
 
 def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
-    """Keep what the index takes from the document just read (purged with it when it changes)."""
-    documents(app.env)[app.env.docname] = search_document(doctree)
+    """Keep what the index takes from the document just read: on its doctree, and for this
+    build in memory; its digest and glossary entries on the environment (purged with it)."""
+    document = search_document(doctree)
+    doctree[_DOCTREE_KEY] = document
+    getattr(app.builder, _READ, {})[app.env.docname] = document
+    digest = hashlib.sha256(pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+    documents(app.env)[app.env.docname] = Indexed(digest, document.glossary)
+
+
+def _document(app: Sphinx, docname: str) -> SearchDocument:
+    """What the index takes of *docname*: as read by this build, else from its doctree."""
+    read = getattr(app.builder, _READ, {})
+    if docname in read:
+        return read[docname]
+    doctree = app.env.get_doctree(docname)
+    return doctree.get(_DOCTREE_KEY) or search_document(doctree)
 
 
 def _on_collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
@@ -106,45 +137,57 @@ def _on_collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         yield "search", {"title": "搜索"}, "search.html"
 
 
-def _pages(app: Sphinx) -> tuple[list[Page], list[list[str]]]:
+@dataclass(frozen=True)
+class _Planned:
+    """A page the index lists, without its document: what the index shows of it, the digest of
+    its document, and the key of both (a change of either changes the key)."""
+
+    page: Page  # with an empty document: the document is loaded only when the key is new
+    digest: str
+    key: str
+
+
+_NO_DOCUMENT = SearchDocument(())
+
+
+def _pages(app: Sphinx) -> tuple[list[_Planned], list[list[str]]]:
     """Every page the index lists, articles first, and the glossary's synonym groups."""
     env = app.env
-    texts = documents(env)
+    indexed = documents(env)
     labels = env.domains.standard_domain.labels
     posts = {post.docname: post for post in published_posts(env)}
     unpublished = post_records(env).keys() - posts.keys()
     pointed_at: dict[str, list[str]] = {}
     entries = []
-    for docname in sorted(texts):
-        for entry in texts[docname].glossary:
+    for docname in sorted(indexed):
+        for entry in indexed[docname].glossary:
             entries.append(entry.terms)
             for target in entry.targets:
                 if target in labels:
                     pointed_at.setdefault(labels[target][0], []).extend(entry.terms)
 
-    def page(docname: str, kind: int) -> Page:
+    def page(docname: str, kind: int) -> _Planned:
         post = posts.get(docname)
-        return Page(
+        shown = Page(
             docname=docname,
             url=app.builder.get_target_uri(docname),
             title=post.title if post else env.titles[docname].astext(),
             kind=kind,
-            document=texts[docname],
+            document=_NO_DOCUMENT,
             category=post.categories[0] if post and post.categories else "",
             date=post.date.isoformat() if post else "",
             tags=post.tags if post else (),
             glossary_terms=tuple(pointed_at.get(docname, ())),
         )
+        digest = indexed[docname].digest
+        key = hashlib.sha256(pickle.dumps((shown, digest), protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+        return _Planned(shown, digest, key)
 
-    listed = [page(post.docname, ARTICLE) for post in posts.values() if post.docname in texts]
-    for docname in sorted(texts.keys() - posts.keys() - unpublished):
+    listed_pages = [page(post.docname, ARTICLE) for post in posts.values() if post.docname in indexed]
+    for docname in sorted(indexed.keys() - posts.keys() - unpublished):
         if docname in env.titles:
-            listed.append(page(docname, GLOSSARY if texts[docname].glossary else PAGE))
-    return listed, synonym_groups(entries)
-
-
-def _page_key(page: Page) -> str:
-    return hashlib.sha256(pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+            listed_pages.append(page(docname, GLOSSARY if indexed[docname].glossary else PAGE))
+    return listed_pages, synonym_groups(entries)
 
 
 def _write_file(path: Path, data: bytes) -> None:
@@ -154,51 +197,53 @@ def _write_file(path: Path, data: bytes) -> None:
     os.replace(partial, path)
 
 
-def _write(outdir: Path, files: dict[str, bytes]) -> None:
-    """Write the index's files that are new, ``index.json`` last, and remove those of an earlier
-    index.  A shard or a page's folder of texts is named by its content: one that is there is
-    left as it is (a browser may keep it), and one that is not is written whole or not at all."""
+def _write(outdir: Path, files: dict[str, bytes], new_texts: dict[str, bytes], texts: set[str]) -> None:
+    """Write the index's new files, ``index.json`` last, and remove those of an earlier index.
+
+    *files* are ``index.json`` and the shards, *new_texts* the files of the folders of texts
+    not yet written, *texts* every folder of texts the index lists.  A shard or a folder of texts
+    is named by its content: one that is there is left as it is (a browser may keep it), and one
+    that is not is written whole or not at all.
+    """
     folder = outdir / OUTPUT
-    shards, texts = folder / "shard", folder / "text"
+    shards, text = folder / "shard", folder / "text"
     shards.mkdir(parents=True, exist_ok=True)
-    texts.mkdir(parents=True, exist_ok=True)
-    present = set(os.listdir(texts))
-    new_texts: dict[str, dict[str, bytes]] = {}
+    text.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
-        kind, _, rest = name.partition("/")
-        if kind == "shard" and not (folder / name).exists():
+        if name.startswith("shard/") and not (folder / name).exists():
             _write_file(folder / name, data)
-        elif kind == "text":
-            text_folder, _, file_name = rest.partition("/")
-            if text_folder not in present:
-                new_texts.setdefault(text_folder, {})[file_name] = data
-    for text_folder, text_files in new_texts.items():
-        partial = texts / f".{text_folder}.partial"
+    by_folder: dict[str, dict[str, bytes]] = {}
+    for name, data in new_texts.items():
+        _, text_folder, file_name = name.split("/")
+        by_folder.setdefault(text_folder, {})[file_name] = data
+    for text_folder, text_files in by_folder.items():
+        partial = text / f".{text_folder}.partial"
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir()
         for file_name, data in text_files.items():
             (partial / file_name).write_bytes(data)
-        os.replace(partial, texts / text_folder)
+        os.replace(partial, text / text_folder)
     _write_file(folder / "index.json", files["index.json"])
     for entry in os.scandir(shards):
         if f"shard/{entry.name}" not in files:
             os.unlink(entry.path)
-    kept = {name.split("/")[1] for name in files if name.startswith("text/")}
-    for entry in os.scandir(texts):
+    kept = {name.split("/")[1] for name in texts}
+    for entry in os.scandir(text):
         if entry.name not in kept:
             shutil.rmtree(entry.path)
 
 
 @dataclass(frozen=True)
 class _Plan:
-    """The index this build lists: its pages, the glossary's synonyms, and their digests."""
+    """The index this build lists: its pages, the glossary's synonyms, a digest of both, and
+    where each page's document comes from when its key is new."""
 
     outdir: Path
     doctreedir: Path
-    pages: list[Page]
+    pages: list[_Planned]
     synonyms: list[list[str]]
-    keys: dict[str, str]
     fingerprint: str
+    document: Callable[[str], SearchDocument]
 
     def written(self) -> bool:
         """Whether the last index written is this one (and is there)."""
@@ -211,26 +256,45 @@ class _Plan:
 
 def _plan(app: Sphinx) -> _Plan:
     pages, synonyms = _pages(app)
-    keys = {page.docname: _page_key(page) for page in pages}
-    fingerprint = hashlib.sha256(json.dumps([sorted(keys.items()), synonyms]).encode()).hexdigest()
-    return _Plan(Path(app.outdir), Path(app.doctreedir), pages, synonyms, keys, fingerprint)
+    fingerprint = hashlib.sha256(json.dumps([[page.key for page in pages], synonyms]).encode()).hexdigest()
+    return _Plan(Path(app.outdir), Path(app.doctreedir), pages, synonyms, fingerprint,
+                 functools.partial(_document, app))
 
 
 def _write_index(plan: _Plan) -> None:
-    """Make the index of *plan* (each page's term weights from the cache, where its key is the
-    same) and write its files, then the cache for the next build; nothing if it is written."""
+    """Make the index of *plan* and write its files; nothing if it is written already.
+
+    Each page's line and term weights are kept in our caches folder under the page's key, so
+    only a page whose key is new (its document, title, date … changed) has its document
+    loaded and its terms counted, and only its folder of texts is written.
+    """
     if plan.written():  # (by a writer of an earlier build that was still running when this one began)
         return
-    cache_file = caches.path(plan.doctreedir, _CACHE)
-    cached = caches.read(cache_file)
-    weights = cached[1] if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[1], dict) else {}
-    kept = {
-        page.docname: weights[page.docname][1] if weights.get(page.docname, (None,))[0] == plan.keys[page.docname]
-        else term_weights(page)
-        for page in plan.pages
-    }
-    _write(plan.outdir, build_index(plan.pages, plan.synonyms, kept))
-    caches.write(cache_file, (plan.fingerprint, {docname: (plan.keys[docname], kept[docname]) for docname in kept}))
+    text = plan.outdir / OUTPUT / "text"
+    texts_there = set(os.listdir(text)) if text.is_dir() else set()
+    cache = caches.path(plan.doctreedir, _PAGES)
+    cache.mkdir(parents=True, exist_ok=True)
+    cached = set(os.listdir(cache))
+    entries: list[Listed] = []
+    new_texts: dict[str, bytes] = {}
+    for planned in plan.pages:
+        name = f"{planned.key}.pickle"
+        known = caches.read(cache / name) if name in cached else None
+        if not isinstance(known, Listed):
+            page = dataclasses.replace(planned.page, document=plan.document(planned.page.docname))
+            folder, files = page_texts(page)
+            known = listed(page, folder)
+            caches.write(cache / name, known)
+            if folder.split("/")[1] not in texts_there:
+                new_texts.update(files)
+        elif known.texts.split("/")[1] not in texts_there:  # (the output lost it)
+            page = dataclasses.replace(planned.page, document=plan.document(planned.page.docname))
+            new_texts.update(page_texts(page)[1])
+        entries.append(known)
+    _write(plan.outdir, index_files(entries, plan.synonyms), new_texts, {entry.texts for entry in entries})
+    keys = {f"{planned.key}.pickle" for planned in plan.pages}
+    for name in cached - keys:  # pages no longer listed as they were
+        (cache / name).unlink(missing_ok=True)
     _write_file(caches.path(plan.doctreedir, _FINGERPRINT), plan.fingerprint.encode("ascii"))
 
 

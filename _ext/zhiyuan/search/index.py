@@ -132,11 +132,51 @@ def synonym_groups(term_lists: Iterable[tuple[str, ...]]) -> list[list[str]]:
     return groups
 
 
+@dataclass(frozen=True)
+class Listed:
+    """What the index's files take of a page: its line in ``index.json`` (URL, title, category,
+    date, kind, the folder of its texts) and its :func:`term_weights`."""
+
+    url: str
+    title: str
+    category: str
+    date: str
+    kind: int
+    texts: str
+    weights: tuple[dict[str, float], dict[str, int], int]
+
+
+def page_texts(page: Page) -> tuple[str, dict[str, bytes]]:
+    """The folder of *page*'s texts for the snippets (``text/<digest>``, named by their content)
+    and its files, one per section."""
+    sections = [_json([s.anchor, s.heading, s.text, s.code]) for s in page.document.sections]
+    folder = f"text/{_digest(b''.join(sections))}"
+    return folder, {f"{folder}/{number}.json": data for number, data in enumerate(sections)}
+
+
+def listed(page: Page, texts: str, weights: tuple | None = None) -> Listed:
+    """*page* as the index's files take it (its weights computed unless given)."""
+    return Listed(page.url, page.title, page.category, page.date, page.kind, texts, weights or term_weights(page))
+
+
 def build_index(pages: list[Page], synonyms: list[list[str]], weights: dict[str, tuple] | None = None) -> dict[str, bytes]:
     """The index's files, by path under ``_search/``.  *weights* holds :func:`term_weights` of the
     pages by docname, where known (a cache); missing ones are computed."""
     weights = weights if weights is not None else {}
-    per_page = [weights.get(page.docname) or term_weights(page) for page in pages]
+    files: dict[str, bytes] = {}
+    entries = []
+    for page in pages:
+        folder, texts = page_texts(page)
+        files.update(texts)
+        entries.append(listed(page, folder, weights.get(page.docname)))
+    files.update(index_files(entries, synonyms))
+    return files
+
+
+def index_files(pages: list[Listed], synonyms: list[list[str]]) -> dict[str, bytes]:
+    """``index.json`` and the shards of postings, by path under ``_search/``, for *pages* in the
+    order the index lists them."""
+    per_page = [page.weights for page in pages]
     count = len(pages)
     average_length = (sum(length for _, _, length in per_page) / count) if count else 1.0
     frequency: Counter[str] = Counter()
@@ -176,18 +216,10 @@ def build_index(pages: list[Page], synonyms: list[list[str]], weights: dict[str,
         files[name] = data
         shard_names.append(name)
 
-    listed = []
-    for page in pages:
-        sections = [_json([s.anchor, s.heading, s.text, s.code]) for s in page.document.sections]
-        folder = f"text/{_digest(b''.join(sections))}"
-        for number, data in enumerate(sections):
-            files[f"{folder}/{number}.json"] = data
-        listed.append([page.url, page.title, page.category, page.date, page.kind, folder])
-
     categories = sorted({page.category for page in pages if page.category})
     files["index.json"] = _json({
         "version": FORMAT_VERSION,
-        "pages": listed,
+        "pages": [[page.url, page.title, page.category, page.date, page.kind, page.texts] for page in pages],
         "shards": shard_names,
         "synonyms": synonyms,
         "categories": categories,
