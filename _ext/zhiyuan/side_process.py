@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
     from pathlib import Path
 
 @dataclass(frozen=True)
@@ -64,8 +64,11 @@ def idle(lock: Path) -> bool:
     return True
 
 
-def start(work: Callable[[], None], *, lock: Path, detached: bool = False) -> Job | None:
-    """Run *work* in a fork of this process, holding *lock*; None where there is no fork."""
+def start(work: Callable[[], None], *, lock: Path | None, detached: bool = False, quiet: bool = False,
+          keep: Sequence[int] = ()) -> Job | None:
+    """Run *work* in a fork of this process, holding *lock* (None: the caller holds one, passed
+    down in *keep*); None where there is no fork.  A *quiet* job's standard streams go to
+    ``/dev/null`` (for a detached job that must not hold a pipe its caller's caller reads)."""
     if not available():
         return None
     sys.stdout.flush()
@@ -74,7 +77,7 @@ def start(work: Callable[[], None], *, lock: Path, detached: bool = False) -> Jo
         pid = os.fork()
         if pid == 0:  # the child: fork the worker, then leave at once (the build reaps it below)
             if os.fork() == 0:
-                _run(work, lock, None)
+                _run(work, lock, None, quiet, keep)
             os._exit(0)
         os.waitpid(pid, 0)
         return Job(pid, None, detached=True)
@@ -82,25 +85,33 @@ def start(work: Callable[[], None], *, lock: Path, detached: bool = False) -> Jo
     pid = os.fork()
     if pid == 0:
         os.close(reader)
-        _run(work, lock, writer)
+        _run(work, lock, writer, quiet, keep)
     os.close(writer)
     return Job(pid, reader)
 
 
-def _run(work: Callable[[], None], lock: Path, result: int | None) -> None:
+def _run(work: Callable[[], None], lock: Path | None, result: int | None, quiet: bool, keep: Sequence[int]) -> None:
     """In the fork: do *work* and leave, never returning to the build's code."""
     status = 1
     try:
-        keep = sorted({0, 1, 2, *([result] if result is not None else [])})
-        for low, high in zip(keep, [*keep[1:], _max_descriptors()]):
+        kept = sorted({0, 1, 2, *keep, *([result] if result is not None else [])})
+        for low, high in zip(kept, [*kept[1:], _max_descriptors()]):
             os.closerange(low + 1, high)
+        if quiet:
+            nowhere = os.open(os.devnull, os.O_RDWR)
+            for stream in (0, 1, 2):
+                os.dup2(nowhere, stream)
+            os.close(nowhere)
         # the build's objects are the fork's only by copy: keep the collector off them, so it
         # neither spends time on them nor copies the memory pages it would touch
         gc.freeze()
-        lock.parent.mkdir(parents=True, exist_ok=True)
-        with lock.open("w") as held:
-            fcntl.flock(held, fcntl.LOCK_EX)  # after the writer of an earlier build, if it still runs
+        if lock is None:
             work()
+        else:
+            lock.parent.mkdir(parents=True, exist_ok=True)
+            with lock.open("w") as held:
+                fcntl.flock(held, fcntl.LOCK_EX)  # after the writer of an earlier build, if it still runs
+                work()
         status = 0
     except BaseException as error:  # noqa: BLE001  (reported to the build, which decides)
         if result is not None:
