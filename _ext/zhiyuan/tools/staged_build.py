@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import fcntl
 import functools
 import os
@@ -144,8 +143,8 @@ def _load_renameat2():
     """glibc's renameat2(2), or None where there is none."""
     if not sys.platform.startswith("linux"):
         return None
-    try:
-        function = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).renameat2
+    try:  # the C library this Python is linked with; finding it by name (ctypes.util) runs ldconfig
+        function = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):
         return None
     function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
