@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 #: by priority and, within a priority, in the order they were connected, so this order
 #: is part of the behaviour: keep it unless a listener's priority makes it irrelevant.
 PARTS = (
+    # In a process that runs one build and ends (nox -s build), the collector skips what was
+    # loaded before the build began (the extensions, the environment).
+    "zhiyuan.collector",
     # Our folder in the doctree folder, emptied when our code changes (then every page is
     # written again).
     "zhiyuan.caches",

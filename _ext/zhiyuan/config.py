@@ -204,8 +204,8 @@ SETTINGS: dict[str, tuple[Setting, ...]] = {
     ),
     "zhiyuan.search": (
         Setting("search_index_in_background", False, "", (bool,),
-                "write the search index in a background process after the build (the live preview sets it, "
-                "so an edited page is shown before the index is rewritten)"),
+                "do not wait at the end of the build for the search index, written beside it (the live "
+                "preview sets it, so an edited page is shown before the index is rewritten)"),
     ),
     "zhiyuan.web.robots_txt": (
         Setting("robots_txt_disallow", [], "html", (list, tuple), "paths robots.txt asks crawlers to skip",

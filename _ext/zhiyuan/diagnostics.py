@@ -50,6 +50,9 @@ WARNINGS: dict[str, dict[str, str]] = {
         "font": "a plot whose labels need a glyph the plot font lacks, or a plot font that is not installed",
         "error": "a plot whose code raises an exception (no figure)",
     },
+    "search": {
+        "index": "the search index could not be written (the error follows)",
+    },
     "archive_slugs": {
         "collision": "category, tag or author names that would share one archive page",
     },

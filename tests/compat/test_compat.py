@@ -143,3 +143,36 @@ def test_outside_its_versions_ablog_writes_its_own_pages_and_a_warning_says_why(
     assert (app.outdir / "blog/category/machine-learning.html").is_file() or list((app.outdir / "blog/category").glob("*.html"))
     assert (app.outdir / "blog/atom.xml").is_file()
     assert not app.extensions["ablog"].parallel_read_safe
+
+
+_OPENGRAPH_AFTER_START = """
+import sys
+from sphinx.application import Sphinx
+src, out = sys.argv[1], sys.argv[2]
+Sphinx(src, src, out + "/html", out + "/doctrees", "html", status=None)
+import sphinxext.opengraph as opengraph
+print("matplotlib" in sys.modules, opengraph.create_social_card is not None)
+"""
+
+
+def test_sphinxext_opengraph_imports_matplotlib_only_for_social_cards(rootdir, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    def started(src):  # a fresh interpreter: what a build imports
+        result = subprocess.run([sys.executable, "-c", _OPENGRAPH_AFTER_START, str(src), str(tmp_path / src.name)],
+                                capture_output=True, text=True, check=True,
+                                env={**os.environ, "PYTHONPATH": str(REPO / "_ext")})
+        return result.stdout.split()
+
+    off = tmp_path / "off"
+    shutil.copytree(rootdir / "test-seo", off)
+    assert started(off) == ["False", "False"]  # cards off (the site): no matplotlib
+
+    on = tmp_path / "on"
+    shutil.copytree(rootdir / "test-seo", on)
+    conf = on / "conf.py"
+    conf.write_text(conf.read_text(encoding="utf-8").replace('ogp_social_cards = {"enable": False}\n', ""),
+                    encoding="utf-8")
+    assert started(on) == ["True", "True"]  # cards wanted: sphinxext-opengraph has them, as without us

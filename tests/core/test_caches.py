@@ -16,7 +16,7 @@ def test_every_cache_and_state_file_is_in_our_folder(rootdir, tmp_path):
     app = build(src, freshenv=True)
     assert app.warning.getvalue() == ""
     ours = sorted(p.name for p in (app.doctreedir / "zhiyuan").iterdir())
-    assert "code-version" in ours and "ablog_incremental.json" in ours and "search_index.pickle" in ours
+    assert "code-version" in ours and "ablog_incremental.json" in ours and "search_pages" in ours
     # beside it, only what Sphinx itself writes: the environment and the doctrees
     assert sorted(p.name for p in app.doctreedir.iterdir()) == ["environment.pickle", "index.doctree", "posts", "zhiyuan"]
     assert {p.suffix for p in (app.doctreedir / "posts").rglob("*") if p.is_file()} == {".doctree"}

@@ -4,9 +4,12 @@ page, on a small project (tests/roots/test-search)."""
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
 
 import pytest
+
+from zhiyuan.search import documents
 
 from helpers import build, search_index, soup
 
@@ -103,6 +106,25 @@ def test_a_no_op_rebuild_does_not_reindex_and_an_edit_replaces_the_old_files(src
     assert kept and all(path.stat().st_mtime_ns == written[path] for path in kept)  # a browser keeps them
 
 
+def test_the_environment_keeps_no_text_and_an_edit_counts_the_terms_of_the_edited_page_only(src):
+    first = build(src, freshenv=True)
+    # a section's text and code are kept with the document's doctree, not on the pickled environment
+    kept = pickle.dumps(documents(first.env))
+    assert b"use_reentrant" not in kept and "激活值往往".encode() not in kept
+    assert b"use_reentrant" in (first.doctreedir / "posts/2025/checkpointing.doctree").read_bytes()
+    pages = first.doctreedir / "zhiyuan" / "search_pages"  # each page's line and term weights, by key
+    before = {path.name: path.stat().st_mtime_ns for path in pages.iterdir()}
+    assert len(before) == len(search_index(first.outdir)["pages"])
+
+    post = src / "posts/2025/hostile.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\n新的一段。\n", encoding="utf-8")
+    edit = build(src)
+    assert edit.warning.getvalue() == ""
+    after = {path.name: path.stat().st_mtime_ns for path in pages.iterdir()}
+    assert len(after) == len(before) and len(after.keys() - before.keys()) == 1  # the edited page's new key
+    assert all(after[name] == before[name] for name in after.keys() & before.keys())
+
+
 def test_the_index_is_the_same_after_an_incremental_build_as_after_a_clean_one(src, tmp_path):
     build(src, freshenv=True)
     post = src / "posts/2025/checkpointing.md"
@@ -112,6 +134,18 @@ def test_the_index_is_the_same_after_an_incremental_build_as_after_a_clean_one(s
     shutil.copytree(src, clean_src, ignore=shutil.ignore_patterns("_build"))
     clean = build(clean_src, freshenv=True)
     assert search_index(incremental.outdir) == search_index(clean.outdir)
+
+
+def test_an_index_that_cannot_be_written_fails_the_build_saying_why(src):
+    first = build(src, freshenv=True)
+    shutil.rmtree(first.outdir / "_search")
+    (first.outdir / "_search").write_text("a file where the index's folder goes", encoding="utf-8")
+    post = src / "posts/2025/hostile.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\n新的一段。\n", encoding="utf-8")
+    app = build(src)
+    warnings = app.warning.getvalue()
+    assert "the search index could not be written" in warnings and "NotADirectoryError" in warnings, warnings
+    assert "[search.index]" in warnings
 
 
 # ablog is not parallel-safe (Sphinx would fall back to a serial read): leave it out here

@@ -8,10 +8,11 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from helpers import REPO, soup
-from zhiyuan.tools.staged_build import _level
+from zhiyuan.tools.staged_build import _fill, _level, _levelled
 
 SCRIPT = REPO / "_ext" / "zhiyuan" / "tools" / "staged_build.py"
 
@@ -48,8 +49,10 @@ def test_failed_build_leaves_the_published_site_untouched(rootdir, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == [".html.staging", "doctrees", "html"]
     assert not (out / "html").is_symlink()  # a plain folder: any tool and any browser can read it
     published, doctrees = _manifest(out / "html"), _manifest(out / "doctrees")
-    # the spare slot is left level with the published one, ready for the next build
+    # the spare slot is levelled with the published one (by a process of its own), ready for the next build
+    _levelled(out / ".html.staging")
     assert _manifest(out / ".html.staging" / "html") == published
+    assert _manifest(out / ".html.staging" / "doctrees") == doctrees
 
     (src / "page.md").write_text("# 第二版\n\n见 {doc}`missing`。\n", encoding="utf-8")
     failed = _staged_build(src, out)
@@ -131,3 +134,24 @@ def test_level_copies_what_differs_and_never_writes_through_a_link(tmp_path):
 
     assert _level(tmp_path / "missing", target) == 0
     assert list(target.iterdir()) == []
+
+
+def test_a_first_build_copies_the_files_it_has_finished_with_as_it_goes(tmp_path):
+    source, target = tmp_path / "source", tmp_path / "target"
+    (source / "sub").mkdir(parents=True)
+    done, writing = source / "sub" / "done.html", source / "writing.html"
+    done.write_text("finished", encoding="utf-8")
+    earlier = time.time_ns() - 5_000_000_000
+    os.utime(done, ns=(earlier, earlier))
+    writing.write_text("half writ", encoding="utf-8")  # just written: Sphinx may not be done with it
+    stop_reading, stop = os.pipe()
+    os.close(stop)  # the build is over: one pass, then stop
+    _fill([(str(source), str(target))], stop_reading)
+    os.close(stop_reading)
+    assert (target / "sub" / "done.html").read_text(encoding="utf-8") == "finished"
+    assert (target / "sub" / "done.html").stat().st_mtime_ns == earlier
+    assert not (target / "writing.html").exists()
+
+    done.write_text("written again", encoding="utf-8")  # after it was copied: a later time
+    assert _level(source, target) == 2  # the levelling after the build copies what changed or was left
+    assert _manifest(target) == _manifest(source)

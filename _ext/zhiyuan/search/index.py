@@ -132,34 +132,81 @@ def synonym_groups(term_lists: Iterable[tuple[str, ...]]) -> list[list[str]]:
     return groups
 
 
+@dataclass(frozen=True)
+class Listed:
+    """What the index's files take of a page: its line in ``index.json`` (URL, title, category,
+    date, kind, the folder of its texts) and its :func:`term_weights`."""
+
+    url: str
+    title: str
+    category: str
+    date: str
+    kind: int
+    texts: str
+    weights: tuple[dict[str, float], dict[str, int], int]
+
+
+def page_texts(page: Page) -> tuple[str, dict[str, bytes]]:
+    """The folder of *page*'s texts for the snippets (``text/<digest>``, named by their content)
+    and its files, one per section."""
+    sections = [_json([s.anchor, s.heading, s.text, s.code]) for s in page.document.sections]
+    folder = f"text/{_digest(b''.join(sections))}"
+    return folder, {f"{folder}/{number}.json": data for number, data in enumerate(sections)}
+
+
+def listed(page: Page, texts: str, weights: tuple | None = None) -> Listed:
+    """*page* as the index's files take it (its weights computed unless given)."""
+    return Listed(page.url, page.title, page.category, page.date, page.kind, texts, weights or term_weights(page))
+
+
 def build_index(pages: list[Page], synonyms: list[list[str]], weights: dict[str, tuple] | None = None) -> dict[str, bytes]:
     """The index's files, by path under ``_search/``.  *weights* holds :func:`term_weights` of the
     pages by docname, where known (a cache); missing ones are computed."""
     weights = weights if weights is not None else {}
-    per_page = [weights.get(page.docname) or term_weights(page) for page in pages]
+    files: dict[str, bytes] = {}
+    entries = []
+    for page in pages:
+        folder, texts = page_texts(page)
+        files.update(texts)
+        entries.append(listed(page, folder, weights.get(page.docname)))
+    files.update(index_files(entries, synonyms))
+    return files
+
+
+def index_files(pages: list[Listed], synonyms: list[list[str]]) -> dict[str, bytes]:
+    """``index.json`` and the shards of postings, by path under ``_search/``, for *pages* in the
+    order the index lists them."""
+    per_page = [page.weights for page in pages]
     count = len(pages)
     average_length = (sum(length for _, _, length in per_page) / count) if count else 1.0
     frequency: Counter[str] = Counter()
     for whole, _, _ in per_page:
         frequency.update(whole.keys())
 
+    # each term's inverse document frequency once, not once per page that holds it
+    idf = {term: math.log(1 + (count - df + 0.5) / (df + 0.5)) for term, df in frequency.items()}
+    factor = _K1 + 1
+    # a term's postings as (-score, page, section): sorted as they are, best first, then by page
     postings: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     for number, (whole, best_section, length) in enumerate(per_page):
         norm = _K1 * (1 - _B + _B * length / max(average_length, 1.0))
+        section_of = best_section.get
         for term, weight in whole.items():
-            df = frequency[term]
-            idf = math.log(1 + (count - df + 0.5) / (df + 0.5))
-            score = idf * weight * (_K1 + 1) / (weight + norm)
-            postings[term].append((number, max(1, round(score * 10)), best_section.get(term, 0)))
+            score = round(idf[term] * weight * factor / (weight + norm) * 10)
+            postings[term].append((-score if score > 1 else -1, number, section_of(term, 0)))
 
     total = sum(len(term) + 8 * len(found) for term, found in postings.items())
     shard_count = 1
     while total / shard_count > _SHARD_BYTES and shard_count < 4096:
         shard_count *= 2
     shards: list[dict[str, list[int]]] = [{} for _ in range(shard_count)]
+    shard_of: dict[str, int] = {}  # by a term's first two characters, which decide its shard key
     for term in sorted(postings):
-        best = sorted(postings[term], key=lambda posting: (-posting[1], posting[0]))[:MAX_POSTINGS]
-        shards[fnv1a(shard_key(term)) & (shard_count - 1)][term] = [value for posting in best for value in posting]
+        best = sorted(postings[term])[:MAX_POSTINGS]
+        shard = shard_of.get(term[:2])
+        if shard is None:
+            shard = shard_of[term[:2]] = fnv1a(shard_key(term)) & (shard_count - 1)
+        shards[shard][term] = [value for score, number, section in best for value in (number, -score, section)]
 
     files: dict[str, bytes] = {}
     shard_names = []
@@ -169,18 +216,10 @@ def build_index(pages: list[Page], synonyms: list[list[str]], weights: dict[str,
         files[name] = data
         shard_names.append(name)
 
-    listed = []
-    for page in pages:
-        sections = [_json([s.anchor, s.heading, s.text, s.code]) for s in page.document.sections]
-        folder = f"text/{_digest(b''.join(sections))}"
-        for number, data in enumerate(sections):
-            files[f"{folder}/{number}.json"] = data
-        listed.append([page.url, page.title, page.category, page.date, page.kind, folder])
-
     categories = sorted({page.category for page in pages if page.category})
     files["index.json"] = _json({
         "version": FORMAT_VERSION,
-        "pages": listed,
+        "pages": [[page.url, page.title, page.category, page.date, page.kind, page.texts] for page in pages],
         "shards": shard_names,
         "synonyms": synonyms,
         "categories": categories,

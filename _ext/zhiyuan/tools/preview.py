@@ -67,8 +67,12 @@ _warm_process = [0]  # the id of the process that imported it
 
 
 def _build_here(arguments: list[str]) -> int:
+    """One build in this process, which ends after it (a worker sphinx-autobuild forked)."""
     from sphinx.cmd.build import build_main
 
+    from zhiyuan import collector
+
+    collector.hold()
     return build_main(arguments)
 
 
@@ -88,6 +92,9 @@ def _build_in_fork(arguments: list[str]) -> int:
         try:
             from sphinx.cmd.build import build_main
 
+            from zhiyuan import collector
+
+            collector.hold()  # this fork runs one build and ends
             status = build_main(arguments)
             with os.fdopen(writer, "w") as modules:
                 modules.write("\n".join(name for name, module in list(sys.modules.items()) if module is not None))

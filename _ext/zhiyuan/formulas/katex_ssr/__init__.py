@@ -224,16 +224,30 @@ def _on_builder_inited(app: Sphinx) -> None:
         )
     staging = caches.path(app.doctreedir, "katex_ssr_static")
     target = staging / "katex"
-    if target.exists():
-        shutil.rmtree(target)
-    (target / "fonts").mkdir(parents=True)
-    shutil.copy2(assets / "katex.min.css", target / "katex.min.css")
-    for font in sorted((assets / "fonts").iterdir()):
-        shutil.copy2(font, target / "fonts" / font.name)
+    wanted = {"katex.min.css": assets / "katex.min.css"}
+    wanted.update((f"fonts/{font.name}", font) for font in sorted((assets / "fonts").iterdir()))
+    _stage(wanted, target)
     app.config.html_static_path = [*app.config.html_static_path, str(staging)]
     if _prerendering(app):
         # every formula is HTML made here: KaTeX's fonts need only the characters they show
         page_assets.cut_fonts_to_text(app, "KaTeX_", lambda: app.builder._katex_ssr_cache.characters)
+
+
+def _stage(files: dict[str, Path], target: Path) -> None:
+    """Make *target* hold *files* (relative name: source), copying only those whose size or
+    time differ from the copy there (a build copies nothing), and nothing else."""
+    for name, source in files.items():
+        copy = target / name
+        mine, theirs = source.stat(), copy.stat() if copy.is_file() else None
+        if theirs is None or (theirs.st_size, theirs.st_mtime_ns) != (mine.st_size, mine.st_mtime_ns):
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, copy)
+    for path in sorted(target.rglob("*"), reverse=True):
+        name = path.relative_to(target).as_posix()
+        if path.is_file() and name not in files:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
 
 
 def _prerendering(app: Sphinx) -> bool:
