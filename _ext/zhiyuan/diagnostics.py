@@ -22,6 +22,7 @@ WARNINGS: dict[str, dict[str, str]] = {
         "tested_with": "a tested_with that is empty or a mapping rather than text",
         "license": "a license the site does not know (posts/schema.py:LICENCES)",
         "pinned": "a pinned that is not true or false",
+        "cover": "a cover that is not a PNG, JPEG, GIF or WebP file beside the post (missing, another kind, unreadable)",
     },
     "post_body": {
         "unclosed_fence": "a code fence that is never closed",

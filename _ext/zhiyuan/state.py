@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 #: The version of what the store holds (every part's records).
-VERSION = 4
+VERSION = 5
 
 _ATTRIBUTE = "zhiyuan"
 
