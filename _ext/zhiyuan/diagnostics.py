@@ -48,6 +48,9 @@ WARNINGS: dict[str, dict[str, str]] = {
         "font": "a plot whose labels need a glyph the plot font lacks, or a plot font that is not installed",
         "error": "a plot whose code raises an exception (no figure)",
     },
+    "share_cards": {
+        "font": "the share cards' font is not installed (posts get no generated share image)",
+    },
     "archive_slugs": {
         "collision": "category, tag or author names that would share one archive page",
     },

@@ -1,6 +1,7 @@
 """Covers (front matter ``cover:``; _ext/zhiyuan/pages/covers.py, posts/schema.py, posts/model.py): a
-small lazy image with its size and alt text beside the post in LATEST UPDATES, copied into the
-output by content; a bad cover is a warning naming file and line."""
+small lazy image with its size and alt text beside the post in LATEST UPDATES, the post's share
+image instead of its card, copied into the output by content; a bad cover is a warning naming
+file and line."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from zhiyuan.posts.model import post_records
 
 from helpers import build, soup, resolve
 
+BASE = "https://example.org/"
+
+
 def _copy(rootdir, tmp_path):
     src = tmp_path / "src"
     shutil.copytree(rootdir / "test-covers", src)
@@ -24,6 +28,11 @@ def _entries(outdir):
     """Each LATEST UPDATES entry's title and its cover image (None without one)."""
     return {article.select_one(".latest-update-title").get_text(): article.select_one("img.latest-update-cover")
             for article in soup(outdir / "index.html").select("article.latest-update")}
+
+
+def _meta(page, key):
+    tag = page.select_one(f'meta[property="{key}"]') or page.select_one(f'meta[name="{key}"]')
+    return tag["content"] if tag else None
 
 
 def _set_cover(src, slug: str, value: str) -> None:
@@ -63,6 +72,21 @@ def test_cover_size_fits_the_box():
     assert cover_size(5000, 10) == (160, 1)
 
 
+def test_the_cover_is_the_share_image_instead_of_a_card(app):
+    page = soup(app.outdir / "posts/2025/covered.html")
+    url = _meta(page, "og:image")
+    assert url.startswith(BASE + "_images/covers/") and url.endswith(".png")
+    assert (app.outdir / url.removeprefix(BASE)).read_bytes() == (app.srcdir / "posts/2025/figures/cover.png").read_bytes()
+    assert (_meta(page, "og:image:width"), _meta(page, "og:image:height")) == ("600", "300")
+    assert _meta(page, "og:image:alt") == "一块蓝色的封面"
+    assert _meta(page, "twitter:card") == "summary_large_image"
+    assert _meta(soup(app.outdir / "posts/2025/portrait.html"), "og:image:type") == "image/jpeg"
+    # posts without a cover keep their card; only they have one
+    assert _meta(soup(app.outdir / "posts/2025/plain.html"), "og:image").startswith(BASE + "_images/cards/")
+    assert len(list((app.outdir / "_images/cards").iterdir())) == 1
+    assert len(list((app.outdir / "_images/covers").iterdir())) == 2
+
+
 def test_the_record_holds_the_cover(app):
     cover = post_records(app.env)["posts/2025/covered"].cover
     assert (cover.path, cover.alt, cover.width, cover.height) == ("posts/2025/figures/cover.png", "一块蓝色的封面", 600, 300)
@@ -74,7 +98,7 @@ def test_the_record_holds_the_cover(app):
     ("figures/cover.svg", "is not a PNG, JPEG, GIF or WebP image"),
     ("https://example.org/x.png", "is not a path relative to the post"),
 ])
-def test_a_bad_cover_is_a_warning_naming_file_and_line(rootdir, tmp_path, value, says):
+def test_a_bad_cover_is_a_warning_naming_file_and_line_and_the_post_keeps_its_card(rootdir, tmp_path, value, says):
     src = _copy(rootdir, tmp_path)
     (src / "posts/2025/figures/cover.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="2" height="1"/>',
                                                       encoding="utf-8")
@@ -84,6 +108,7 @@ def test_a_bad_cover_is_a_warning_naming_file_and_line(rootdir, tmp_path, value,
     assert warnings.count("WARNING") == 1, warnings
     assert "plain.md:5" in warnings and says in warnings and "[post_frontmatter.cover]" in warnings
     assert _entries(app.outdir)["没有封面的文章"] is None
+    assert _meta(soup(app.outdir / "posts/2025/plain.html"), "og:image").startswith(BASE + "_images/cards/")
 
 
 def test_a_file_that_is_not_the_image_its_name_says_is_a_warning(rootdir, tmp_path):
