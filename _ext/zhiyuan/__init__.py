@@ -12,7 +12,7 @@ load one part alone), grouped by job:
 * ``formulas/`` — KaTeX at build time;
 * ``search/``   — Chinese search;
 * ``web/``      — robots.txt and the sitemap's completeness, social meta, share cards,
-  external links;
+  JSON-LD, external links;
 * ``compat/``   — patches of other packages, each applied only to the versions it was
   written for (UPSTREAM.md lists every patch and why);
 * ``tools/``    — the scripts behind ``nox -s build`` (staged build) and ``nox -s new``;
@@ -65,9 +65,11 @@ PARTS = (
     "sphinx_sitemap",
     "notfound.extension",
     "zhiyuan.web.robots_txt",
-    # each post's share picture (its cover, or a card drawn after reading), in its OpenGraph tags
+    # each post's share picture (its cover, or a card drawn after reading), in its OpenGraph
+    # tags and its JSON-LD Article
     "zhiyuan.web.share_cards",
     "zhiyuan.web.social_meta",
+    "zhiyuan.web.json_ld",
     "zhiyuan.pages.feeds",
     # the date each page last changed, from git (sphinx-last-updated-by-git), for post_extras
     "zhiyuan.pages.last_updated",

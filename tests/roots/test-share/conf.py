@@ -1,5 +1,5 @@
 extensions = ["myst_parser", "ablog", "zhiyuan.posts.frontmatter", "zhiyuan.theme.portal", "zhiyuan.pages.latest_updates",
-              "zhiyuan.pages.last_updated", "zhiyuan.web.social_meta"]
+              "zhiyuan.pages.last_updated", "zhiyuan.web.social_meta", "zhiyuan.web.json_ld"]
 language = "zh_CN"
 project = "测试站"
 html_theme = "basic"
