@@ -70,57 +70,82 @@ def _graphemes(text: str) -> list[str]:
     return regex.findall(r"\X", text)
 
 
-def _fit(text: str, font: ImageFont.FreeTypeFont, width: float) -> tuple[str, str]:
-    """The longest head of *text* (whole graphemes, at least one) that fits *width*, and the rest."""
-    clusters = _graphemes(text)
-    head = 1
-    while head < len(clusters) and font.getlength("".join(clusters[: head + 1])) <= width:
-        head += 1
-    return "".join(clusters[:head]), "".join(clusters[head:])
+@functools.lru_cache(maxsize=64)
+def _pieces(text: str) -> tuple[tuple[str, ...], frozenset[int]]:
+    """*text*'s graphemes (spaces collapsed) and the indices where a line may start, by Unicode's
+    line-breaking algorithm (uniseg; pure Python, so once per text, not once per size)."""
+    clusters: list[str] = []
+    breaks = set()
+    for unit in line_break_units(" ".join(text.split())):
+        clusters += _graphemes(unit)
+        breaks.add(len(clusters))
+    return tuple(clusters), frozenset(breaks)
 
 
-def _units(text: str) -> list[str]:
-    """*text*'s pieces between the places a line may break (UAX #14), spaces collapsed."""
-    return list(line_break_units(" ".join(text.split())))
+@dataclass(frozen=True)
+class _Laid:
+    """A text as graphemes, each one's advance in a font, and where a line may start (UAX #14)."""
+
+    clusters: tuple[str, ...]
+    widths: tuple[float, ...]
+    breaks: frozenset[int]
+
+    @classmethod
+    def of(cls, text: str, font: ImageFont.FreeTypeFont) -> _Laid:
+        clusters, breaks = _pieces(text)
+        return cls(clusters, tuple(_advance(font, c) for c in clusters), breaks)
+
+    def lines(self, width: float) -> list[str]:
+        """Greedy lines no wider than *width*: each ends at the last place a line may break that
+        fits, or, for a piece wider than a line, between graphemes; spaces at a line's end hang."""
+        clusters, widths, n = self.clusters, self.widths, len(self.clusters)
+        lines, start = [], 0
+        while start < n:
+            while start < n and clusters[start].isspace():
+                start += 1
+            total, end, last = 0.0, start, None
+            while end < n and (total + widths[end] <= width or clusters[end].isspace()):
+                total += widths[end]
+                end += 1
+                if end in self.breaks:
+                    last = end
+            cut = n if end >= n else last if last is not None and last > start else max(end, start + 1)
+            line = "".join(clusters[start:cut]).rstrip()
+            if line:
+                lines.append(line)
+            start = cut
+        return lines
+
+    def balanced(self, width: float) -> list[str]:
+        """The lines at the narrowest width that needs no more lines than *width* does, so that
+        the last line is not a word or two under a full one (as CSS's ``text-wrap: balance``)."""
+        count = len(self.lines(width))
+        low, high = width / max(1, count), width
+        while high - low > 2:
+            middle = (low + high) / 2
+            if len(self.lines(middle)) <= count:
+                high = middle
+            else:
+                low = middle
+        return self.lines(high)
 
 
-def _wrap_units(units: list[str], font: ImageFont.FreeTypeFont, width: float) -> list[str]:
-    lines: list[str] = []
-    line = ""
-    for unit in units:
-        if font.getlength((line + unit).rstrip()) <= width:
-            line += unit
-            continue
-        if line.strip():
-            lines.append(line.rstrip())
-        line = unit
-        while font.getlength(line.rstrip()) > width:
-            head, line = _fit(line, font, width)
-            lines.append(head.rstrip())
-    if line.strip():
-        lines.append(line.rstrip())
-    return lines
+_ADVANCES: dict[tuple[int, str], float] = {}
 
 
-def _balanced(units: list[str], font: ImageFont.FreeTypeFont, width: float) -> list[str]:
-    """The lines of :func:`_wrap_units` at the narrowest width that needs no more lines than
-    *width* does, so that the last line is not a word or two under a full one (as CSS's
-    ``text-wrap: balance``)."""
-    lines = _wrap_units(units, font, width)
-    low, high = width / max(1, len(lines)), width
-    while high - low > 4:
-        middle = (low + high) / 2
-        if len(_wrap_units(units, font, middle)) <= len(lines):
-            high = middle
-        else:
-            low = middle
-    return _wrap_units(units, font, high)
+def _advance(font: ImageFont.FreeTypeFont, cluster: str) -> float:
+    """How far *cluster* moves the pen in *font* (measured once: a title is laid out at several
+    sizes and widths, and its lines' width is the sum of its graphemes' advances)."""
+    key = (id(font), cluster)
+    if key not in _ADVANCES:
+        _ADVANCES[key] = font.getlength(cluster)
+    return _ADVANCES[key]
 
 
 def wrap(text: str, font: ImageFont.FreeTypeFont, width: float) -> list[str]:
     """*text* broken into lines no wider than *width* in *font*, at the places Unicode's
-    line-breaking rules allow (a unit wider than a line is broken between graphemes)."""
-    return _wrap_units(_units(text), font, width)
+    line-breaking rules allow (a piece wider than a line is broken between graphemes)."""
+    return _Laid.of(text, font).lines(width)
 
 
 def _shorten(line: str, font: ImageFont.FreeTypeFont, width: float) -> str:
@@ -138,12 +163,12 @@ def _clip(text: str, font: ImageFont.FreeTypeFont, width: float) -> str:
 
 def _title_lines(title: str, fonts: Fonts) -> tuple[ImageFont.FreeTypeFont, list[str]]:
     """The title's font and lines: the largest size at which it fits, else cut at the smallest."""
-    units = _units(title)  # uniseg is pure Python: once per title, not per size
     for size in _TITLE_SIZES:
         font = _font(fonts.bold, fonts.bold_index, size)
-        lines = _wrap_units(units, font, _TEXT_WIDTH)
+        laid = _Laid.of(title, font)
+        lines = laid.lines(_TEXT_WIDTH)
         if len(lines) <= _TITLE_LINES:
-            return font, _balanced(units, font, _TEXT_WIDTH)
+            return font, laid.balanced(_TEXT_WIDTH)
     kept = lines[:_TITLE_LINES]
     kept[-1] = _shorten(kept[-1], font, _TEXT_WIDTH)
     return font, kept
