@@ -53,6 +53,7 @@ from sphinx.util import logging
 from zhiyuan import caches, config
 from zhiyuan.pages.covers import cover_path
 from zhiyuan.posts.model import Post, post_records
+from zhiyuan.web.share_cards import draw
 from zhiyuan.web.share_cards.draw import HEIGHT, WIDTH, Colours, Fonts, draw_card
 
 if TYPE_CHECKING:
@@ -99,15 +100,16 @@ def _host(app: Sphinx) -> str:
 
 
 @functools.cache
-def _drawing_versions() -> tuple[str, str]:
-    return version("pillow"), version("uniseg")
+def _drawing() -> tuple[str, str, str]:
+    """How cards are drawn: our drawing code (its digest) and the versions of Pillow and uniseg."""
+    return hashlib.sha256(Path(draw.__file__).read_bytes()).hexdigest(), version("pillow"), version("uniseg")
 
 
 def card_key(app: Sphinx, post: Post) -> str:
-    """A digest of everything the card of *post* shows and how it is drawn (our code aside: a
-    change to it empties the cache)."""
+    """A digest of everything the card of *post* shows and how it is drawn: a card that would
+    look different gets another name, so social networks fetch it again."""
     inputs = [post.title, post.categories, site_name(app), _host(app), app.config.share_cards_font,
-              Colours(), _drawing_versions()]
+              Colours(), _drawing()]
     return hashlib.sha256(json.dumps(inputs, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()
 
 
