@@ -169,6 +169,8 @@ sitemap_excludes = ["search.html", "genindex.html", "404.html", "blog/drafts.htm
 ogp_site_url = SITE_URL
 ogp_site_name = "知源"
 ogp_type = "article"
+# its Matplotlib cards stay off: each post is shared with its cover or with our card (drawn at
+# build time in Noto Sans CJK, see _ext/zhiyuan/web/share_cards/)
 ogp_social_cards = {"enable": False}
 # sphinx-notfound-page: absolute links, so the page works at any depth
 notfound_urls_prefix = urlsplit(SITE_URL).path

@@ -11,7 +11,8 @@ load one part alone), grouped by job:
 * ``theme/``    — templates and their cache, icons, the strict Content-Security-Policy;
 * ``formulas/`` — KaTeX at build time;
 * ``search/``   — Chinese search;
-* ``web/``      — robots.txt and the sitemap's completeness, social meta, external links;
+* ``web/``      — robots.txt and the sitemap's completeness, social meta, share cards,
+  JSON-LD, external links;
 * ``compat/``   — patches of other packages, each applied only to the versions it was
   written for (UPSTREAM.md lists every patch and why);
 * ``tools/``    — the scripts behind ``nox -s build`` (staged build) and ``nox -s new``;
@@ -69,7 +70,11 @@ PARTS = (
     "sphinx_sitemap",
     "notfound.extension",
     "zhiyuan.web.robots_txt",
+    # each post's share picture (its cover, or a card drawn after reading), in its OpenGraph
+    # tags and its JSON-LD Article
+    "zhiyuan.web.share_cards",
     "zhiyuan.web.social_meta",
+    "zhiyuan.web.json_ld",
     "zhiyuan.pages.feeds",
     # the date each page last changed, from git (sphinx-last-updated-by-git), for post_extras
     "zhiyuan.pages.last_updated",

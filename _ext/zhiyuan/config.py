@@ -207,6 +207,10 @@ SETTINGS: dict[str, tuple[Setting, ...]] = {
                 "do not wait at the end of the build for the search index, written beside it (the live "
                 "preview sets it, so an edited page is shown before the index is rewritten)"),
     ),
+    "zhiyuan.web.share_cards": (
+        Setting("share_cards_font", "Noto Sans CJK SC", "html", (str,),
+                "the font of posts' share cards, which must hold Chinese (Debian fonts-noto-cjk)"),
+    ),
     "zhiyuan.web.robots_txt": (
         Setting("robots_txt_disallow", [], "html", (list, tuple), "paths robots.txt asks crawlers to skip",
                 _strings),

@@ -25,6 +25,7 @@ WARNINGS: dict[str, dict[str, str]] = {
         "draft": "a draft that is not true or false",
         "unknown": "a key the site does not know (the hint names its counterpart, e.g. categories: category)",
         "title": "a post with title: in its front matter and a # heading of its own",
+        "cover": "a cover that is not a PNG, JPEG, GIF or WebP file beside the post (missing, another kind, unreadable)",
     },
     "post_body": {
         "unclosed_fence": "a code fence that is never closed",
@@ -52,6 +53,9 @@ WARNINGS: dict[str, dict[str, str]] = {
     },
     "search": {
         "index": "the search index could not be written (the error follows)",
+    },
+    "share_cards": {
+        "font": "the share cards' font is not installed (posts get no generated share image)",
     },
     "archive_slugs": {
         "collision": "category, tag or author names that would share one archive page",

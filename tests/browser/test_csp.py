@@ -147,6 +147,9 @@ def test_post_with_math_and_code(browser, site, base_url):
     page.locator(".theme-switch-button").first.click()
     page.locator('.theme-change-button[data-mode="dark"]').first.click()
     assert page.locator("html").get_attribute("data-theme") == "dark"
+    # the post's JSON-LD is a data block: readable, never run, so no script-src violation
+    article = page.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)")
+    assert article["@type"] == "Article" and article["headline"]
     visit.assert_clean(path)
     visit.close()
 

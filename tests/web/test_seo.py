@@ -75,7 +75,8 @@ def test_post_has_opengraph_and_twitter_tags_with_its_excerpt(app):
     assert _meta(page, "og:title") == _meta(page, "twitter:title") == "普通文章"
     assert _meta(page, "og:url") == f"{BASE}posts/2025/plain.html"
     assert page.select_one('link[rel="canonical"]')["href"] == f"{BASE}posts/2025/plain.html"
-    assert _meta(page, "twitter:card") == "summary"
+    assert _meta(page, "twitter:card") == "summary_large_image"  # its share card (tests/web/test_share_cards.py)
+    assert _meta(page, "og:image").startswith(f"{BASE}_images/cards/")
     assert _meta(page, "og:site_name") == "测试站"
 
 
@@ -97,7 +98,10 @@ def test_every_page_but_404_has_social_meta(app):
             continue
         assert _meta(page, "og:title"), rel
         assert _meta(page, "og:url") == BASE + rel, rel
-        assert _meta(page, "twitter:card") == "summary", rel
+        # a large picture for posts, which have a share image; a summary card elsewhere
+        card = "summary_large_image" if rel.startswith("posts/") else "summary"
+        assert _meta(page, "twitter:card") == card, rel
+        assert bool(_meta(page, "og:image")) == (card == "summary_large_image"), rel
         assert _meta(page, "twitter:title") == _meta(page, "og:title"), rel
         assert not page.select("head [onerror], head [onload]"), rel
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import posixpath
 import re
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -118,3 +119,9 @@ def author_names(config: Config, keys: tuple[str, ...]) -> tuple[str, ...]:
         if default:
             keys = tuple(default) if isinstance(default, (list, tuple)) else (default,)
     return tuple(authors[key][0] if key in authors else key for key in keys)
+
+
+def cover_path(value: Any, source: str) -> str:
+    """Where a post's ``cover`` (a path relative to the post's file) is, relative to the source
+    folder (``/``-separated), for the post whose file is *source* (relative to the source folder)."""
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source), str(value).strip()))

@@ -20,8 +20,8 @@ Two jobs, at two moments:
   Dates with a time zone are converted to ``post_frontmatter_timezone``, because
   ablog compares post dates with naive datetimes.  The site's own rules are
   checked here too: categories from ``post_frontmatter_categories``, at most
-  ``post_frontmatter_max_tags`` tags, a ``tested_with`` that is text (warnings naming the
-  field's line).
+  ``post_frontmatter_max_tags`` tags, a ``tested_with`` that is text, a ``cover`` that is an
+  image file beside the post (warnings naming the field's line).
 """
 
 from __future__ import annotations
@@ -44,13 +44,16 @@ from sphinx.util import logging
 
 from zhiyuan import caches
 from zhiyuan.config import declare
+from zhiyuan.pages.figures.sizes import image_size
 from zhiyuan.posts.schema import (
+    COVER,
     DRAFT,
     LICENSE,
     LIST_FIELDS,
     PINNED,
     TESTED_WITH,
     SiteRules,
+    cover_problem,
     licence_problem,
     TITLE,
     draft_problem,
@@ -60,6 +63,7 @@ from zhiyuan.posts.schema import (
 )
 from zhiyuan.posts.fields import (
     DateError,
+    cover_path,
     is_published,
     local_datetime,
     post_date,
@@ -348,6 +352,8 @@ class NormalisePostFrontMatter(SphinxTransform):
                     self._warn(field[-1], problem, "license", name)
                 elif name == PINNED and (problem := pinned_problem(field[-1].astext())):
                     self._warn(field[-1], problem, "pinned", name)
+                elif name == COVER and (problem := self._cover_problem(field[-1].astext())):
+                    self._warn(field[-1], problem, "cover", name)
                 elif name == DRAFT and (problem := draft_problem(field[-1].astext())):
                     self._warn(field[-1], problem, "draft", name)
                 elif problem := unknown_field_problem(name):
@@ -380,6 +386,14 @@ class NormalisePostFrontMatter(SphinxTransform):
             "title",
             TITLE,
         )
+
+    def _cover_problem(self, value: str) -> str | None:
+        """What is wrong with the post's ``cover``: the schema's rules, and a file whose size can be read."""
+        file = self.env.srcdir / cover_path(value, self.env.doc2path(self.env.docname, base=False).as_posix())
+        problem = cover_problem(value, file)
+        if problem is None and image_size(file) is None:
+            problem = f"cover {value.strip()!r} is not an image whose size can be read (damaged, or not what its name says)"
+        return problem
 
     def _warn(self, node: nodes.Node, message: str, subtype: str, field: str | None = None) -> None:
         location: Any = node

@@ -3,10 +3,10 @@
 A post is a document matching ``latest_updates_post_pattern`` with a ``date`` in its
 front matter and a title.  When it is read, one immutable :class:`Post` is made of its
 front matter (already checked by :mod:`zhiyuan.posts.frontmatter`; dates, lists and
-names read by :mod:`zhiyuan.posts.fields`), its title, its excerpt tokens and its
-reading statistics, and kept in the environment's store (:mod:`zhiyuan.state`) — never
-its doctree.  The home index,
-the archives, the post meta line, series, related posts, feeds and social meta all read
+names read by :mod:`zhiyuan.posts.fields`; its cover image's size and digest), its title,
+its excerpt tokens and its reading statistics, and kept in the environment's store
+(:mod:`zhiyuan.state`) — never its doctree.  The home index, the archives, the post meta
+line, series, related posts, feeds, social meta and structured data all read
 these records (:func:`post_records`, :func:`published_posts`); nothing else reads a
 post's metadata.  The store purges and merges records per document, so parallel reads are
 safe.
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -27,9 +28,11 @@ from sphinx.util import logging
 from zhiyuan import state
 from zhiyuan.compat import ablog
 from zhiyuan.config import declare
+from zhiyuan.pages.figures.sizes import image_size
 from zhiyuan.posts import schema
 from zhiyuan.posts.excerpt import Token, collect_tokens
 from zhiyuan.posts.fields import (
+    cover_path,
     is_published,
     local_datetime,
     post_date,
@@ -48,6 +51,20 @@ __version__ = "1.0"
 logger = logging.getLogger(__name__)
 
 _EXCERPT_FIELD = "zhiyuan_excerpt"
+
+
+@dataclass(frozen=True)
+class Cover:
+    """A post's cover image (front matter ``cover``): where its file is and what it shows."""
+
+    #: the file, relative to the source folder (``/``-separated)
+    path: str
+    #: the alternative text: ``cover_alt``, else the post's title
+    alt: str
+    width: int
+    height: int
+    #: SHA-256 of the file: its name in the output, so a changed picture gets a new address
+    digest: str
 
 
 @dataclass(frozen=True)
@@ -76,6 +93,8 @@ class Post:
     #: ablog's ``update`` notes, in the post's order: each note's date (ISO where it is one)
     #: and the id it is linked by
     revisions: tuple[tuple[str, str], ...] = ()
+    #: the front matter's ``cover``, when it names an image file that can be read
+    cover: Cover | None = None
 
     def sort_key(self) -> tuple:
         """Newest first, then by title, then by path."""
@@ -163,6 +182,24 @@ def _licence(value: Any) -> str | None:
     return name if name in schema.LICENCES else None
 
 
+def _cover(app: Sphinx, docname: str, metadata: dict[str, Any], title: str) -> Cover | None:
+    """The post's cover, if its ``cover`` names an image that can be read (any other is warned
+    about by :mod:`zhiyuan.posts.frontmatter`); a change to the file reads the post again."""
+    value = metadata.get(schema.COVER)
+    if value is None:
+        return None
+    path = cover_path(value, app.env.doc2path(docname, base=False).as_posix())
+    file = app.env.srcdir / path
+    if schema.cover_problem(str(value), file) is not None:
+        return None
+    size = image_size(file)
+    if size is None:
+        return None
+    app.env.note_dependency(str(file))
+    alt = str(metadata.get(schema.COVER_ALT) or "").strip() or title
+    return Cover(path, alt, size[0], size[1], hashlib.sha256(file.read_bytes()).hexdigest())
+
+
 def _revisions(doctree: nodes.document, config: Config) -> tuple[tuple[str, str], ...]:
     """ablog's ``update`` notes of the post: date and id of each (an id is given where it has none)."""
     found = []
@@ -202,9 +239,10 @@ def read_post(app: Sphinx, docname: str, doctree: nodes.document) -> Post | None
         # no title to show (Sphinx would say "<no title>"); ablog cannot list
         # such a post either, and the body checks warn about it
         return None
+    title = env.titles[docname].astext() if docname in env.titles else docname
     return Post(
         docname=docname,
-        title=env.titles[docname].astext() if docname in env.titles else docname,
+        title=title,
         date=date,
         categories=split_list(metadata.get("category", "")),
         tags=split_list(metadata.get("tags", "")),
@@ -218,6 +256,7 @@ def read_post(app: Sphinx, docname: str, doctree: nodes.document) -> Post | None
         licence=_licence(metadata.get(schema.LICENSE)),
         pinned=str(metadata.get(schema.PINNED, "")).strip().lower() == "true",
         revisions=_revisions(doctree, config),
+        cover=_cover(app, docname, metadata, title),
     )
 
 

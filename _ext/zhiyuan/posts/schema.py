@@ -4,12 +4,13 @@ A post's front matter holds ``date`` (required for a post; undated means draft),
 ``category``, ``tags`` and ``author`` (lists: ``a, b`` or YAML lists), and optionally
 ``series``, ``excerpt``, ``tested_with`` (the versions the post's code was checked with,
 as text: ``torch 2.6, transformers 4.46``; :func:`tested_with_problem`) and ``license`` (one
-of :data:`LICENCES`, when the post is not under the site's licence; :func:`licence_problem`) and
-``pinned`` (``true`` keeps it at the top of LATEST UPDATES; :func:`pinned_problem`), ``title``
-(instead of a ``#`` heading) and ``draft`` (``true``: a draft whatever its date).  Any other key
-is a warning, with a hint where another engine's key has a counterpart here
-(:func:`unknown_field_problem`: ``categories`` → ``category``).  The site narrows these with
-three settings of conf.py —
+of :data:`LICENCES`, when the post is not under the site's licence; :func:`licence_problem`),
+``pinned`` (``true`` keeps it at the top of LATEST UPDATES; :func:`pinned_problem`), ``cover``
+(an image file beside the post, shown in LATEST UPDATES and shared instead of the post's card;
+:func:`cover_problem`) with its ``cover_alt``, ``title`` (instead of a ``#`` heading) and
+``draft`` (``true``: a draft whatever its date).  Any other key is a warning, with a hint where
+another engine's key has a counterpart here (:func:`unknown_field_problem`: ``categories`` →
+``category``).  The site narrows these with three settings of conf.py —
 the categories it has (``post_frontmatter_categories``; empty: any) and how many tags a
 post carries (``post_frontmatter_min_tags`` to ``post_frontmatter_max_tags``) — which
 :class:`SiteRules` holds.  The build checks every post against them
@@ -22,7 +23,9 @@ Pure Python: the scaffold imports it without Sphinx.
 from __future__ import annotations
 
 import json
+import posixpath
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 #: The fields whose value is a list.
@@ -36,6 +39,13 @@ PINNED = "pinned"
 
 #: The field naming the licence a post is published under, when it is not the site's.
 LICENSE = "license"
+
+#: The field naming a post's cover: an image file, by its path relative to the post's file.
+COVER = "cover"
+#: The cover's alternative text (the post's title where it is not given).
+COVER_ALT = "cover_alt"
+#: The kinds of image a cover may be: those social networks show as a shared link's picture.
+COVER_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 #: The licences a post (``license:``) or the site (``site_licence``) may name, with the deed
 #: readers are sent to (in Chinese, where Creative Commons has one).
@@ -168,6 +178,22 @@ def pinned_problem(text: str) -> str | None:
     if text.strip().lower() in ("true", "false"):
         return None
     return f"pinned is {text.strip()!r}; write pinned: true (or leave it out)"
+
+
+def cover_problem(value: str, file: Path) -> str | None:
+    """What is wrong with a ``cover`` *value* (as written), whose *file* is the path it names
+    from the post's folder, if anything: it must name an existing PNG, JPEG, GIF or WebP file."""
+    value = value.strip()
+    if not value:
+        return "cover is empty; name an image file beside the post, e.g. cover: figures/cover.png"
+    if "://" in value or value.startswith("/") or posixpath.isabs(value):
+        return f"cover {value!r} is not a path relative to the post; put the image beside it, e.g. figures/cover.png"
+    if not value.lower().endswith(COVER_SUFFIXES):
+        return (f"cover {value!r} is not a PNG, JPEG, GIF or WebP image "
+                "(social networks do not show other kinds, SVG among them)")
+    if not file.is_file():
+        return f"cover {value!r} does not exist (looked for {file.as_posix()})"
+    return None
 
 
 def licence_problem(name: str) -> str | None:

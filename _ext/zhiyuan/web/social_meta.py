@@ -2,7 +2,7 @@
 
 sphinxext-opengraph writes the ``og:`` tags (title, type, canonical URL, site
 name, description) for pages that have a doctree.  This extension loads it and
-closes three gaps:
+closes four gaps:
 
 * **posts** get their excerpt (``latest_updates``, the same text as the home page
   and ``<meta name="description">``) as ``og:description`` instead of
@@ -11,14 +11,17 @@ closes three gaps:
   re-escapes quotes, so a title with ``&`` or ``<`` would land raw in the
   attribute; we hand it the escaped title as a per-page override;
 * **generated pages** (ablog's archives, index pages 2…n, series overviews) have
-  no doctree, so sphinxext-opengraph skips them; we run it for them too.
+  no doctree, so sphinxext-opengraph skips them; we run it for them too;
+* **posts are shared with a picture**: their cover or their card
+  (:mod:`zhiyuan.web.share_cards`), handed to sphinxext-opengraph as the per-page
+  ``og:image`` field with its alt text, size and type.
 
 Pages whose template sets the title (the index, the search page) get a
-generic one.  Every page also gets ``twitter:card`` (``summary``), ``twitter:title`` and
-``twitter:description``.  The 404 page (``notfound_pagename``) gets none: it
-has no canonical URL of its own.  sphinxext-opengraph's social-card images are
-switched off (``ogp_social_cards = {"enable": False}``): they need matplotlib
-and fonts for Chinese.
+generic one.  Every page also gets ``twitter:card`` (``summary_large_image`` on a page with
+an ``og:image``, else ``summary``), ``twitter:title`` and ``twitter:description``.  The 404
+page (``notfound_pagename``) gets none: it has no canonical URL of its own.
+sphinxext-opengraph's own social cards stay off (``ogp_social_cards = {"enable": False}``;
+why: :mod:`zhiyuan.web.share_cards`).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from sphinx.locale import _
 from zhiyuan.compat import sphinxext_opengraph as opengraph
 from zhiyuan.pages.latest_updates import post_excerpt
 from zhiyuan.posts.model import post_records
+from zhiyuan.web.share_cards import share_image
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -56,13 +60,21 @@ def _is_404(app: Sphinx, pagename: str) -> bool:
 
 
 def _fields(app: Sphinx, pagename: str, context: dict[str, Any]) -> dict[str, Any]:
-    """Per-page fields for sphinxext-opengraph: escaped title, a post's excerpt."""
+    """Per-page fields for sphinxext-opengraph: escaped title, a post's excerpt and share image."""
     # a copy: context["meta"] is the environment's own metadata of the page
     fields = dict(context.get("meta") or {})
     fields["og:title"] = html.escape(_text(_title(context)), quote=False)
     record = post_records(app.env).get(pagename)
     if record is not None:
         fields["og:description"] = html.escape(post_excerpt(app.env, record), quote=False)
+    image = share_image(app, pagename)
+    if image is not None and "og:image" not in fields:
+        # a path: opengraph makes it absolute under ogp_site_url
+        fields["og:image"] = image.path
+        fields["og:image:alt"] = html.escape(image.alt, quote=False)
+        fields["og:image:width"] = str(image.width)
+        fields["og:image:height"] = str(image.height)
+        fields["og:image:type"] = image.mime
     return fields
 
 
@@ -85,8 +97,9 @@ def _on_html_page_context_after(
         page = {**context, "title": _title(context), "meta": _fields(app, pagename, context)}
         context["metatags"] = context.get("metatags", "") + opengraph.tags_for_generated_page(app, pagename, page)
     title = html.escape(_text(_title(context)), quote=True)
+    card = "summary_large_image" if 'property="og:image"' in context.get("metatags", "") else "summary"
     tags = [
-        '<meta name="twitter:card" content="summary" />',
+        f'<meta name="twitter:card" content="{card}" />',
         f'<meta name="twitter:title" content="{title}" />',
     ]
     description = opengraph.description(context.get("metatags", "")) if opengraph.active(app) else None
@@ -97,6 +110,7 @@ def _on_html_page_context_after(
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("zhiyuan.pages.latest_updates")
+    app.setup_extension("zhiyuan.web.share_cards")
     opengraph.setup_quietly(app)
     # before sphinxext-opengraph (500) reads the page's fields, and after it
     app.connect("html-page-context", _on_html_page_context_before, priority=450)

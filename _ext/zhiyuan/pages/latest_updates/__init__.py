@@ -12,6 +12,8 @@ it shows of the posts changed.  HTML contract::
 
     <section class="latest-updates">
       <article class="latest-update">
+        <img class="latest-update-cover" src="…/_images/covers/…" width="…" height="…" alt="…"
+             loading="lazy" decoding="async">                 (posts with a ``cover:``)
         <h3><a class="latest-update-title" href="…">title</a></h3>   (one level below the
             directive's section: h3 under an h2; h2 on pages 2…n, under their h1)
         <p class="latest-update-meta"><a class="latest-update-category" href="…">…</a>
@@ -23,7 +25,9 @@ it shows of the posts changed.  HTML contract::
     <nav class="latest-updates-pager">… rel="prev" … rel="next" …</nav>
 
 The same excerpt becomes each post's ``<meta name="description">`` unless the
-post sets its own.
+post sets its own.  A post's cover (front matter ``cover:``, :mod:`zhiyuan.pages.covers`) is a
+small image beside its entry, at most 160×120 CSS pixels with its own proportions, its
+alternative text the front matter's ``cover_alt`` or else the post's title.
 """
 
 from __future__ import annotations
@@ -40,10 +44,12 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.osutil import relative_uri
 
 from zhiyuan import caches, state
 from zhiyuan.config import declare
 from zhiyuan.pages.archive_slugs import archive_slug
+from zhiyuan.pages.covers import cover_path
 from zhiyuan.pages.generated import digest, page_cache
 from zhiyuan.posts.excerpt import render_excerpt
 from zhiyuan.posts.model import Post, post_records, published_posts
@@ -86,7 +92,8 @@ def _archives(env: BuildEnvironment) -> dict[str, bool]:
 
 def shown_entries(env: BuildEnvironment, page: _Page) -> list[Any]:
     """What a page of an index shows of its posts, cheaper than rendering it to compare."""
-    return [(p.docname, p.title, p.date.isoformat(), p.categories, p.pinned, excerpt_inputs(env, p)) for p in page.entries]
+    return [(p.docname, p.title, p.date.isoformat(), p.categories, p.pinned, p.cover, excerpt_inputs(env, p))
+            for p in page.entries]
 
 
 def shown_posts(env: BuildEnvironment, docname: str) -> str:
@@ -272,6 +279,25 @@ def heading_level(node: nodes.Node) -> int:
     return min(max(depth + 1, 2), 6)
 
 
+#: the box a cover is shown in beside its entry, in CSS pixels
+COVER_BOX = (160, 120)
+
+
+def cover_size(width: int, height: int) -> tuple[int, int]:
+    """A cover of *width* × *height* pixels scaled to fit :data:`COVER_BOX`, proportions kept."""
+    scale = min(COVER_BOX[0] / width, COVER_BOX[1] / height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _render_cover(builder: Builder, current: str, post: Post) -> str:
+    if post.cover is None:
+        return ""
+    src = relative_uri(builder.get_target_uri(current), cover_path(post.cover))
+    width, height = cover_size(post.cover.width, post.cover.height)
+    return (f'<img class="latest-update-cover" src="{escape(src, quote=True)}" width="{width}" height="{height}" '
+            f'alt="{escape(post.cover.alt, quote=True)}" loading="lazy" decoding="async" />')
+
+
 def render_index(builder: Builder, current: str, index_doc: str, page: _Page, level: int = 3) -> str:
     """HTML of one page of an index, as seen from page *current*; everything escaped.
 
@@ -295,6 +321,7 @@ def render_index(builder: Builder, current: str, index_doc: str, page: _Page, le
         )
         out.append(
             '<article class="latest-update">'
+            f"{_render_cover(builder, current, post)}"
             f'<h{level}><a class="latest-update-title" href="{uri(post.docname)}">{escape(post.title)}</a></h{level}>'
             f'<p class="latest-update-meta">{mark}{categories} '
             f'<time class="latest-update-date" datetime="{iso}">{iso}</time></p>'
@@ -490,6 +517,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     declare(app, "zhiyuan.pages.latest_updates")
     app.setup_extension("zhiyuan.posts.model")
     app.setup_extension("zhiyuan.pages.archive_slugs")  # the category pages the index links to
+    app.setup_extension("zhiyuan.pages.covers")  # the covers the index shows, in the output
     app.setup_extension("zhiyuan.pages.generated")
     add_html_node(app, latest_updates_node)
     app.add_directive("latest-updates", LatestUpdatesDirective)
