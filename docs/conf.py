@@ -117,6 +117,7 @@ page_assets_scripts_for = {
     "design-tabs.js": "sd-tab-set",  # sphinx-design: tabs of one :sync: group switch together
     "zhiyuan-design.js": "sd-dropdown",  # dropdowns print open
     "zhiyuan-figures.js": "zy-zoom",  # images that zoom (zhiyuan.pages.figures)
+    "zhiyuan-previews.js": "zy-preview",  # links that show a preview (zhiyuan.pages.previews)
 }
 
 html_theme_options = {
