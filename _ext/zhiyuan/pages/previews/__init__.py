@@ -107,6 +107,8 @@ _DROPPED_ATTRIBUTES = {
     "aria-owns",
     "aria-details",
 }
+# elements of these classes are left out: permalinks, equation numbers
+_DROPPED_PARTS = {"headerlink", "eqno"}
 # classes that would make a preview's copy act like the original (a link with a preview, an
 # image that zooms)
 _DROPPED_CLASSES = {CLASS, ZOOM_CLASS}
@@ -197,32 +199,38 @@ def _classes(element: HtmlElement) -> list[str]:
 def _clean(element: HtmlElement) -> HtmlElement:
     """*element* (a copy) as a preview shows it: links as text, no ids, permalinks or equation
     numbers, nothing that runs, nothing that points at another element."""
-    for child in list(element.iterdescendants()):
+    for child in list(element.iter()):
+        tag, classes = child.tag, child.get("class")
+        names = set(classes.split()) if classes else set()
         # comments and processing instructions have no tag name
-        if (
-            not isinstance(child.tag, str)
-            or child.tag in _DROPPED_TAGS
-            or {"headerlink", "eqno"} & set(_classes(child))
+        if child is not element and (
+            not isinstance(tag, str) or tag in _DROPPED_TAGS or names & _DROPPED_PARTS
         ):
             child.drop_tree()
-    for child in element.iter():
-        if child.tag == "a":
+            continue
+        if tag == "a":
             child.tag = "span"
-        classes = _classes(child)
-        if _DROPPED_CLASSES & set(classes):
-            kept = " ".join(name for name in classes if name not in _DROPPED_CLASSES)
+        if names & _DROPPED_CLASSES:
+            kept = " ".join(
+                name for name in classes.split() if name not in _DROPPED_CLASSES
+            )
             if kept:
                 child.set("class", kept)
             else:
                 del child.attrib["class"]
-        for name in list(child.attrib):
-            value = child.attrib[name].strip().lower()
-            if (
-                name in _DROPPED_ATTRIBUTES
-                or name.startswith("on")
-                or value.startswith("javascript:")
-            ):
-                del child.attrib[name]
+        for name in [
+            name
+            for name in child.attrib
+            if name in _DROPPED_ATTRIBUTES or name.startswith("on")
+        ]:
+            del child.attrib[name]
+        if (
+            child.get("src", "")
+            .strip()
+            .lower()
+            .startswith(("javascript:", "data:text/html"))
+        ):
+            del child.attrib["src"]
     return element
 
 
@@ -357,9 +365,7 @@ def page_previews(body: str) -> dict[str, Any]:
         return {"ids": ids, "previews": previews}
     root = lxml.html.fragment_fromstring(body, create_parent="div")
     done: dict[Any, int | None] = {}
-    for element in root.iter():
-        if not isinstance(element.tag, str) or not element.get("id"):
-            continue
+    for element in root.xpath("//*[@id]"):  # in document order
         owner = element
         # docutils writes an element's second id as an empty span at the start of the element
         if (
