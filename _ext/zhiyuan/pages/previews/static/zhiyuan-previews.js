@@ -35,7 +35,20 @@
     if (!path.endsWith(".html")) return null;
     const page = new URL(url.pathname, url);
     const file = new URL(`_previews/${path.slice(0, -".html".length)}.json`, root);
-    return { page, file, id: decodeURIComponent(url.hash.slice(1)) };
+    try {
+      return { page, file, id: decodeURIComponent(url.hash.slice(1)) };
+    } catch {
+      return null; // a fragment that is not percent-encoded UTF-8 names nothing we wrote
+    }
+  }
+
+  // Focus a reader gave with the keyboard (not a click or a tap, which follow the link).
+  function fromKeyboard(link) {
+    try {
+      return link.matches(":focus-visible");
+    } catch {
+      return false; // a browser without :focus-visible: no preview on focus
+    }
   }
 
   function load(file) {
@@ -144,7 +157,7 @@
 
   document.addEventListener("focusin", (event) => {
     const link = linkOf(event.target);
-    if (link && link.matches(":focus-visible")) {
+    if (link && fromKeyboard(link)) {
       dismissed = null;
       open(link);
     }
