@@ -121,6 +121,7 @@ page_assets_scripts_for = {
     "zhiyuan-design.js": "sd-dropdown",  # dropdowns print open
     "zhiyuan-figures.js": "zy-zoom",  # images that zoom (zhiyuan.pages.figures)
     "zhiyuan-tab-stops.js": "highlight pst-scrollable-table-container",  # zhiyuan.theme.tab_stops
+    "zhiyuan-previews.js": "zy-preview",  # links that show a preview (zhiyuan.pages.previews)
 }
 
 html_theme_options = {

@@ -87,6 +87,9 @@ PARTS = (
     # images are SVG files drawn after reading (diagrams) or while reading (plots)
     "zhiyuan.pages.diagrams",
     "zhiyuan.pages.plots",
+    # hover previews: links to terms, sections, posts, footnotes, equations and figures show
+    # what they point at (a post-transform marks them; each page's previews are written with it)
+    "zhiyuan.pages.previews",
     # Safe pages: rel="noopener" on external links; no inline script or style
     # (strict_csp's html-page-context runs last, at priority 900).
     "zhiyuan.web.external_links",
