@@ -82,6 +82,19 @@ def write(file: Path, value: Any) -> None:
         pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def write_if_changed(file: Path, data: bytes) -> bool:
+    """Write *data* to *file* unless it holds exactly that already (its time then stays, so the
+    staged build has nothing to copy); return whether it was written."""
+    try:
+        if file.stat().st_size == len(data) and file.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_bytes(data)
+    return True
+
+
 def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Every page, when this build started without our state (new code, or a first build)."""
     mine = folder(app.doctreedir)

@@ -96,11 +96,10 @@ def test_catalog_item_escapes_the_title_and_link():
 
 
 def _digest(posts, summaries=None, pagename="blog/tag/a", labels=LABELS, kind="entry", folder="blog/tag"):
-    from zhiyuan.theme.portal.entries_cache import entry_digests, list_digest
+    from zhiyuan.theme.portal.entries_cache import entry_digests
 
     views = [entry_view(post, summary) for post, summary in zip(posts, summaries or ["摘要"] * len(posts))]
-    digests = entry_digests(kind, folder, pagename, views, labels, "%Y-%m-%d")
-    return list_digest(pagename, digests)
+    return tuple(entry_digests(kind, folder, pagename, views, labels, "%Y-%m-%d"))
 
 
 def test_entries_digest_follows_everything_an_entry_shows():
@@ -135,24 +134,6 @@ def test_an_entry_is_shared_by_the_pages_of_a_folder_unless_it_links_to_the_page
     assert digest(tagged, "blog/tag/b") == digest(tagged, "blog/tag/c")
 
 
-def test_entries_cache_reuses_a_list_only_under_its_digest(tmp_path):
-    from zhiyuan.theme.portal.entries_cache import EntriesCache
-
-    rendered = []
-
-    def render(text):
-        return lambda: rendered.append(text) or text
-
-    first = EntriesCache(tmp_path / "entries.pickle")
-    assert first.get("blog/tag/a", "d1", render("一")) == "一"
-    first.save()
-    again = EntriesCache(tmp_path / "entries.pickle")  # the next build
-    assert again.get("blog/tag/a", "d1", render("不该渲染")) == "一"
-    assert again.get("blog/tag/a", "d2", render("二")) == "二"
-    assert again.get("blog/tag/b", "d1", render("三")) == "三"
-    assert rendered == ["一", "二", "三"]
-
-
 def test_entries_cache_reuses_an_entry_only_under_its_digest_and_in_its_slot(tmp_path):
     from zhiyuan.theme.portal.entries_cache import EntriesCache
 
@@ -161,16 +142,32 @@ def test_entries_cache_reuses_an_entry_only_under_its_digest_and_in_its_slot(tmp
     def render(text):
         return lambda: rendered.append(text) or text
 
-    first = EntriesCache(tmp_path / "entries.pickle")
-    assert first.entry(("entry", "blog", "posts/a", None), "d1", render("甲")) == "甲"
-    assert first.get("blog", "l1", render("列表")) == "列表"
+    first = EntriesCache(tmp_path / "entries")
+    assert first.entry(("entry", "blog", "posts/a", "posts/a", None), "d1", render("甲")) == "甲"
     first.save()
-    again = EntriesCache(tmp_path / "entries.pickle")
-    assert again.entry(("entry", "blog", "posts/a", None), "d1", render("不该渲染")) == "甲"
-    assert again.entry(("entry", "blog/tag", "posts/a", None), "d1", render("乙")) == "乙"
-    assert again.entry(("entry", "blog", "posts/a", None), "d2", render("丙")) == "丙"
-    assert again.get("blog", "l1", render("不该渲染")) == "列表"
-    assert rendered == ["甲", "列表", "乙", "丙"]
+    again = EntriesCache(tmp_path / "entries")  # the next build
+    assert again.entry(("entry", "blog", "posts/a", "posts/a", None), "d1", render("不该渲染")) == "甲"
+    assert again.entry(("entry", "blog/tag", "posts/a", "posts/a", None), "d1", render("乙")) == "乙"
+    assert again.entry(("entry", "blog", "posts/a", "posts/a", None), "d2", render("丙")) == "丙"
+    assert rendered == ["甲", "乙", "丙"]
+
+
+def test_entries_cache_writes_only_the_files_of_posts_whose_entries_were_rendered(tmp_path):
+    from zhiyuan.theme.portal.entries_cache import EntriesCache
+
+    first = EntriesCache(tmp_path / "entries")
+    for post in ("posts/a", "posts/b"):
+        first.entry(("entry", "blog", "", post, None), "d1", lambda: "旧")
+    first.save()
+    files = {path.name: path.stat().st_mtime_ns for path in (tmp_path / "entries").iterdir()}
+    assert len(files) == 2
+
+    again = EntriesCache(tmp_path / "entries")
+    again.entry(("entry", "blog", "", "posts/a", None), "d1", lambda: "不该渲染")
+    again.entry(("entry", "blog", "", "posts/b", None), "d2", lambda: "新")  # retitled
+    again.save()
+    after = {path.name: path.stat().st_mtime_ns for path in (tmp_path / "entries").iterdir()}
+    assert sum(after[name] != files[name] for name in files) == 1
 
 
 def test_a_cache_file_of_another_format_is_no_cache(tmp_path):
@@ -178,9 +175,11 @@ def test_a_cache_file_of_another_format_is_no_cache(tmp_path):
 
     from zhiyuan.theme.portal.entries_cache import EntriesCache
 
-    path = tmp_path / "entries.pickle"
-    path.write_bytes(pickle.dumps({"blog": ("l1", "旧格式".encode())}))
-    assert EntriesCache(path).get("blog", "l1", lambda: "新") == "新"
+    cache = EntriesCache(tmp_path / "entries")
+    key = ("entry", "blog", "", "posts/a", None)
+    cache._file("posts/a").parent.mkdir(parents=True)
+    cache._file("posts/a").write_bytes(pickle.dumps({key: ("d1", "旧格式".encode())}))
+    assert cache.entry(key, "d1", lambda: "新") == "新"
 
 
 def test_the_digest_follows_every_field_the_renderers_read():

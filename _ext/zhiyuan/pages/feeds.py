@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 
 from sphinx.util import logging
 
+from zhiyuan import caches
 from zhiyuan.config import declare
 from zhiyuan.pages.latest_updates import post_excerpt
 from zhiyuan.posts.fields import author_names, site_timezone
@@ -181,8 +182,8 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
         return
     folder = Path(app.outdir) / app.config.blog_path
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "rss.xml").write_bytes(render_rss(app))
-    (folder / "feed.json").write_text(render_json_feed(app), encoding="utf-8")
+    caches.write_if_changed(folder / "rss.xml", render_rss(app))
+    caches.write_if_changed(folder / "feed.json", render_json_feed(app).encode("utf-8"))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -204,7 +204,7 @@ class PageCache:
         for pagename in sorted(set(self._old) - set(self._new)):
             self._file(pagename).unlink(missing_ok=True)
         state = {"outdir": str(self._outdir), "site_inputs": site_inputs(self._app), "pages": self._new}
-        self._path.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
+        caches.write_if_changed(self._path, json.dumps(state, sort_keys=True).encode("utf-8"))
 
 
 def page_cache(app: Sphinx, name: str) -> PageCache:

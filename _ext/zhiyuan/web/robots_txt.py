@@ -74,8 +74,8 @@ def complete_sitemap(app: Sphinx, path: Path) -> None:
     for url in sorted(urls):
         entry = ElementTree.SubElement(root, f"{{{_SITEMAP_NS}}}url")
         ElementTree.SubElement(entry, f"{{{_SITEMAP_NS}}}loc").text = url
-    ElementTree.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
-    known_file.write_text(json.dumps(sorted(urls)), encoding="utf-8")
+    caches.write_if_changed(path, ElementTree.tostring(root, encoding="utf-8", xml_declaration=True))
+    caches.write_if_changed(known_file, json.dumps(sorted(urls)).encode("utf-8"))
 
 
 def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
@@ -94,7 +94,7 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
         )
         return
     text = render_robots_txt(base, app.config.sitemap_filename, app.config.robots_txt_disallow)
-    (Path(app.outdir) / "robots.txt").write_text(text, encoding="utf-8")
+    caches.write_if_changed(Path(app.outdir) / "robots.txt", text.encode("utf-8"))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

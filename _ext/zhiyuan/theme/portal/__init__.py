@@ -62,7 +62,7 @@ from zhiyuan.posts.schema import LICENCES
 
 from .asset_tags import forget_asset_tags, share_asset_tags
 from .entries import EntryView, entry_view, render_card_items, render_catalog_item, render_entry
-from .entries_cache import EntriesCache, entry_digests, linked_here, list_digest
+from .entries_cache import EntriesCache, entry_digests, linked_here
 from .navigation import forget_navigation, save_navigation, share_navigation
 from .page_toc import use_page_toc
 
@@ -196,7 +196,7 @@ _ENTRIES_CACHE = "_portal_theme_entries_cache"
 
 def _entries_cache(app: Sphinx) -> EntriesCache:
     if _ENTRIES_CACHE not in app.__dict__:
-        app.__dict__[_ENTRIES_CACHE] = EntriesCache(caches.path(app.doctreedir, "portal_theme_entries.pickle"))
+        app.__dict__[_ENTRIES_CACHE] = EntriesCache(caches.path(app.doctreedir, "portal_theme_entries"))
     return app.__dict__[_ENTRIES_CACHE]
 
 
@@ -225,26 +225,26 @@ def _on_html_page_context(
 
         folder = posixpath.dirname(app.builder.get_target_uri(pagename))
 
-        def _kept_list(kind: str, key: str, views: list[EntryView], labels: dict[str, str],
+        def _kept_list(kind: str, views: list[EntryView], labels: dict[str, str],
                        render: Callable[[EntryView], str]) -> Markup:
             cache = _entries_cache(app)
             digests = entry_digests(kind, folder, pagename, views, labels, date_format, cache.shown)
-            return Markup(cache.get(key, list_digest(key, digests), lambda: "\n".join(
+            return Markup("\n".join(
                 cache.entry((kind, folder, linked_here(view, pagename), view.docname, view.section), digest,
                             functools.partial(render, view))
                 for view, digest in zip(views, digests)
-            )))
+            ))
 
         def ablog_entries(posts: Any, labels: dict[str, str]) -> Markup:
             cache = _entries_cache(app)
             views = [cache.view(post, context["post_summary"](post)) for post in posts]
-            return _kept_list("entry", pagename, views, labels,
+            return _kept_list("entry", views, labels,
                               lambda view: render_entry(view, pathto=pathto, labels=labels, date_format=date_format))
 
         def ablog_catalog_items(collection: Any, labels: dict[str, str]) -> Markup:
             cache = _entries_cache(app)
             views = [cache.view(post) for post in collection]
-            return _kept_list("catalog", f"{pagename}#{collection.docname}", views, labels,
+            return _kept_list("catalog", views, labels,
                               lambda view: render_catalog_item(view, pathto=pathto, labels=labels,
                                                                date_format=date_format))
 

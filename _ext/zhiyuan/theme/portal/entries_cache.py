@@ -5,14 +5,15 @@ archive page is written again — at a thousand posts some thirty pages and
 seven thousand entries — although the entries of most pages (a tag the post
 does not carry, an earlier year) are the same as before; and a new or retitled
 post changes a few lists of up to a thousand entries each, of which one entry
-is new.  So both are kept, in the doctree folder: each page's entry list under
-a digest of everything its entries show (:func:`entry_digests`), and each
-entry, per folder (its links are relative; a link to the page it is on is
-``#``), under its own digest; a page whose list digest is unchanged reuses the
-list, and a list rendered again reuses every entry whose digest is unchanged.  Lists and entries are kept as UTF-8
+is new.  So each entry is kept, per folder (its links are relative; a link to
+the page it is on is ``#``), under its own digest (:func:`entry_digests`), and a
+page's list is the kept entries joined, with only the entries whose digest
+changed rendered again.  Each post's entries are kept in a file of their own in
+our caches folder, written only when one of them was rendered: a retitled post
+writes one small file, not the entries of every post.  Entries are kept as UTF-8
 bytes: they are mostly Chinese text, which unpickles as ``str`` only by decoding
-it, as ``bytes`` at once; only what is reused is decoded.  A page or an entry no
-longer shown keeps its place until the doctree folder is cleared.
+it, as ``bytes`` at once; only what is reused is decoded.  An entry no longer
+shown keeps its place until the doctree folder is cleared.
 """
 
 from __future__ import annotations
@@ -68,24 +69,20 @@ def entry_digests(
     return digests
 
 
-def list_digest(pagename: str, digests: Iterable[str]) -> str:
-    """Digest of page *pagename*'s list of entries with these digests."""
-    return hashlib.sha256("\n".join([pagename, *digests]).encode("utf-8")).hexdigest()
-
-
 _Kept = dict[Any, tuple[str, bytes]]
 
 
 class EntriesCache:
-    """Entry lists ``{pagename: (digest, HTML)}`` and entries ``{(kind, folder, page linked, docname, section):
-    (digest, HTML)}``, HTML in UTF-8; read on first use, written when something was rendered."""
+    """Entries ``{(kind, folder, page linked, docname, section): (digest, HTML)}``, HTML in UTF-8,
+    in one file per post (its docname is in the key) in the folder *path*; a post's file is read
+    on first use and written when one of its entries was rendered."""
 
-    _FORMAT = "portal_theme entries 3"
+    _FORMAT = "portal_theme entries 4"
 
     def __init__(self, path: Path) -> None:
         self._path = path
-        self._kept: tuple[_Kept, _Kept] | None = None
-        self._changed = False
+        self._kept: dict[str, _Kept] = {}  # by docname, as read
+        self._changed: set[str] = set()
         self.shown: dict[Any, tuple[frozenset[str], bytes]] = {}  # for entry_digests, this build
         self._views: dict[tuple[str, str, str], EntryView] = {}  # this build's, by post and summary
 
@@ -97,37 +94,32 @@ class EntriesCache:
             self._views[key] = entry_view(post, summary)
         return self._views[key]
 
-    def _loaded(self) -> tuple[_Kept, _Kept]:
-        if self._kept is None:
-            stored = caches.read(self._path)
-            if isinstance(stored, tuple) and len(stored) == 3 and stored[0] == self._FORMAT:
-                self._kept = stored[1], stored[2]
-            else:
-                self._kept = {}, {}
-        return self._kept
+    def _file(self, docname: str) -> Path:
+        return self._path / f"{hashlib.sha256(docname.encode('utf-8')).hexdigest()[:32]}.pickle"
 
-    def _get(self, kept: _Kept, key: Any, digest: str, render: Callable[[], str]) -> str:
+    def _of(self, docname: str) -> _Kept:
+        if docname not in self._kept:
+            stored = caches.read(self._file(docname))
+            ok = isinstance(stored, tuple) and len(stored) == 3 and stored[0] == self._FORMAT and stored[1] == docname
+            self._kept[docname] = stored[2] if ok else {}
+        return self._kept[docname]
+
+    def entry(self, key: tuple[str, ...], digest: str, render: Callable[[], str]) -> str:
+        """One entry (*key*: kind, folder, the page if it links there, docname, section) kept under *digest*,
+        or ``render()``, kept from now on."""
+        docname = key[3]
+        kept = self._of(docname)
         found = kept.get(key)
         if found is not None and found[0] == digest:
             return found[1].decode("utf-8")
         html = render()
         kept[key] = (digest, html.encode("utf-8"))
-        self._changed = True
+        self._changed.add(docname)
         return html
 
-    def get(self, pagename: str, digest: str, render: Callable[[], str]) -> str:
-        """The page's entries kept under *digest*, or ``render()``, kept from now on."""
-        return self._get(self._loaded()[0], pagename, digest, render)
-
-    def entry(self, key: tuple[str, ...], digest: str, render: Callable[[], str]) -> str:
-        """One entry (*key*: kind, folder, the page if it links there, docname, section) kept under *digest*,
-        or ``render()``."""
-        return self._get(self._loaded()[1], key, digest, render)
-
     def save(self) -> None:
-        """Write the file if a list or an entry was rendered in this build."""
+        """Write the files of the posts an entry of which was rendered in this build."""
         self.shown, self._views = {}, {}
-        if not self._changed or self._kept is None:
-            return
-        caches.write(self._path, (self._FORMAT, *self._kept))
-        self._changed = False
+        for docname in sorted(self._changed):
+            caches.write(self._file(docname), (self._FORMAT, docname, self._kept[docname]))
+        self._changed = set()
