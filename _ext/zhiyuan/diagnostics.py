@@ -50,6 +50,10 @@ WARNINGS: dict[str, dict[str, str]] = {
         "font": "a plot whose labels need a glyph the plot font lacks, or a plot font that is not installed",
         "error": "a plot whose code raises an exception (no figure)",
     },
+    "redirects": {
+        "invalid": "a redirect: entry that cannot be a page of the site, or would replace one (left out)",
+        "duplicate": "two posts with the same old address in redirect:",
+    },
     "archive_slugs": {
         "collision": "category, tag or author names that would share one archive page",
     },
