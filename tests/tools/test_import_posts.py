@@ -486,3 +486,99 @@ def test_mechanical_tex_fixes_and_katex_accepts_them(tex, expected):
 def test_formulas_katex_accepts_are_left_alone():
     accepted = [r"\bm x", r"{\bf x}", r"\rm d x", r"\hat{\boldsymbol y}", r"a\_1"]
     assert Checker({}).repair([(tex, False) for tex in accepted]) == [(tex, [], None) for tex in accepted]
+
+
+_MESSY_HEXO = """\ufeff---
+title: 杂乱的一篇
+date: 2020-2-3 4:05:06
+tags: Python
+categories: [[Python], [机器学习]]
+---
+开头：售价 $5，折后 $3，这不是公式。
+
+三条规则
+========
+
+1. 第一步，运行：
+
+   ```python
+   # 这不是标题
+   print("hi")
+   ```
+
+2. 第二步看图：
+
+   ![](/images/my%20pic.png)
+
+小节
+----
+
+### 深一层 {#deep .special}
+
+见 [深一层](#deep) 和 [三条规则](#三条规则)。
+
+{% asset_img "a.png" "资源图" %}
+
+![同名不同图](/images/a.png)
+
+行内 $ \\alpha + \\beta $ 与 \\\\(x^2\\\\)。
+"""
+
+_MESSY_JEKYLL = """---
+title: 列表里的代码
+tags: [a]
+category: Python
+---
+1. 步骤一：
+
+   {% highlight bash %}
+   pip install numpy
+   {% endhighlight %}
+
+2. 看图 ![图]({{ "/assets/x.png" | relative_url }})
+
+见[上一篇]({{ site.baseurl }}/python/2021/01/01/first/)。
+"""
+
+
+def test_a_messier_blog(tmp_path):
+    """What a real blog has: a byte-order mark and CRLF, dollars that are prices, underlined
+    headings, code and images in list items, a file name with a space, two images of one name, a
+    link to a heading too deep for an id, a base URL, a permalink style."""
+    png = (FIXTURES / "hexo/source/images/bisect.png").read_bytes()
+    hexo = tmp_path / "hexo"
+    (hexo / "source/_posts/demo").mkdir(parents=True)
+    (hexo / "source/images").mkdir()
+    (hexo / "source/images/my pic.png").write_bytes(png)
+    (hexo / "source/images/a.png").write_bytes(png[:-1] + b"\x00")
+    (hexo / "source/_posts/demo/a.png").write_bytes(png)
+    (hexo / "source/_posts/demo.md").write_bytes(_MESSY_HEXO.replace("\n", "\r\n").encode("utf-8"))
+    jekyll = tmp_path / "jekyll"
+    (jekyll / "_posts").mkdir(parents=True)
+    (jekyll / "assets").mkdir()
+    (jekyll / "assets/x.png").write_bytes(png)
+    (jekyll / "_config.yml").write_text("baseurl: /blog\npermalink: pretty\n", encoding="utf-8")
+    (jekyll / "_posts/2021-01-01-first.md").write_text("---\ntitle: 第一篇\ncategory: Python\ntags: [a]\n---\n正文。\n",
+                                                       encoding="utf-8")
+    (jekyll / "_posts/2021-01-02-In_A_List.md").write_text(_MESSY_JEKYLL, encoding="utf-8")
+    root = empty_site(tmp_path)
+    for source, engine in ((hexo, "hexo"), (jekyll, "jekyll")):
+        result = run_import(root, source, engine, "--map-category", "机器学习=Machine Learning")
+        assert result.returncode == 0, result.stdout + result.stderr
+    demo = (root / "posts/2020/demo.md").read_text(encoding="utf-8")
+    assert demo.startswith("---\ndate: 2020-02-03 04:05:06\ncategory: Python, Machine Learning\ntags: python\n"
+                           "redirect: /2020/02/03/demo/\n---\n") and "\r" not in demo
+    assert "开头：售价 $5，折后 $3，这不是公式。" in demo
+    assert "## 三条规则\n\n1. 第一步，运行：\n\n   ```python\n   # 这不是标题\n" in demo
+    assert "   ![my pic](demo/my-pic.png)" in demo
+    assert "### 小节\n" in demo and "(demo-deep)=\n#### 深一层\n" in demo
+    assert "见 [深一层](#demo-deep) 和 [三条规则](#三条规则)。" in demo
+    assert ":::{figure} demo/a.png\n:alt: 资源图\n" in demo and "![同名不同图](demo/a-2.png)" in demo
+    assert r"行内 $\alpha + \beta$ 与 $x^2$。" in demo
+    in_list = (root / "posts/2021/in-a-list.md").read_text(encoding="utf-8")
+    assert "redirect: /blog/python/2021/01/02/In_A_List/" in in_list
+    assert "1. 步骤一：\n\n   ```bash\n   pip install numpy\n   ```\n\n2. 看图 ![图](in-a-list/x.png)" in in_list
+    assert "见{ref}`上一篇 <first>`。" in in_list
+    app = build(root / "docs")
+    assert app.warning.getvalue() == ""
+    assert (Path(app.outdir) / "blog/python/2021/01/02/In_A_List/index.html").is_file()

@@ -43,6 +43,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from zhiyuan.compat.myst_parser import heading_slug
 from zhiyuan.tools.importer.engines import hexo_slugize
+from zhiyuan.tools.new_post import slug_from_title
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -170,7 +171,14 @@ def _fence(code: str, language: str = "", options: list[str] | None = None, inde
     """*code* as a fenced block that no line of it closes."""
     longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
     ticks = "`" * max(3, longest + 1)
-    code = code.strip("\n")
+    lines = code.split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if indent:  # a block in a list item: its lines carry the item's indent already
+        lines = [line[len(indent):] if line.startswith(indent) else line.lstrip(" \t") for line in lines]
+    code = "\n".join(lines)
     if options:
         head = f"{ticks}{{code-block}} {language}".rstrip() + "\n" + "\n".join(options) + "\n\n"
     else:
@@ -438,7 +446,7 @@ class BodyConverter:
         if alt:
             return alt
         caption = " ".join(re.sub(r"[*_`\[\]]", "", caption).split())
-        stand_in = caption or PurePosixPath(urlsplit(src).path).stem or "图片"
+        stand_in = caption or PurePosixPath(unquote(urlsplit(src).path)).stem or "图片"
         self._need(f"image {src} has no alt text; {stand_in!r} stands in for now: describe what the image shows",
                    stand_in)
         return stand_in
@@ -591,7 +599,9 @@ class BodyConverter:
         for name, known in self._copied_names.items():
             if known == source:
                 return f"{self.slug}/{name}"
-        stem, suffix = source.stem, source.suffix.lower()
+        # a name Markdown takes as it is: no spaces, brackets or quotes
+        stem = re.sub(r"[^\w.-]+", "-", source.stem).strip("-") or "file"
+        suffix = source.suffix.lower()
         name, number = f"{stem}{suffix}", 2
         while name in self._copied_names:
             name, number = f"{stem}-{number}{suffix}", number + 1
@@ -810,7 +820,7 @@ class BodyConverter:
                     if ours[number]:
                         return ours[number]
                     if number not in labels:
-                        labels[number] = f"{self.slug}-{len(labels) + 1}"
+                        labels[number] = self._label_for(headings[number], set(labels.values()))
                     return labels[number]
             return None
 
@@ -842,6 +852,17 @@ class BodyConverter:
             lines.insert(heading.line, f"{heading.prefix}({labels[number]})=")
         return "\n".join(lines)
 
+    def _label_for(self, heading: _Heading, taken: set[str]) -> str:
+        """A label for a heading too deep for an id of MyST's: the post's slug and the heading's
+        own id (``{#id}``) or its text in pinyin (``demo-shen-yi-ceng``), unique in the post."""
+        own = heading.explicit_id if heading.explicit_id and re.fullmatch(r"[A-Za-z0-9_-]+", heading.explicit_id) else None
+        words = own.lower() if own else slug_from_title(_plain_text(self.stash.restore(heading.text))) or "section"
+        label = base = f"{self.slug}-{words}"
+        number = 2
+        while label in taken:
+            label, number = f"{base}-{number}", number + 1
+        return label
+
     def _link_target(self, url: str, target_of: Callable[[str], str | None]) -> str | None:
         """The new target of a link to *url*; None to leave it as it is."""
         if url.startswith(POST_LINK):
@@ -862,7 +883,8 @@ class BodyConverter:
         if not parts.path:
             return None
         path = unquote(parts.path)
-        label = self.index.by_address(path)
+        base = self.post.site.base_path.rstrip("/")
+        label = self.index.by_address(path) or (self.index.by_address(base + path) if path.startswith("/") else None)
         if label is None and not path.startswith("/"):
             if self.address:
                 label = self.index.by_address(urljoin(self.address, path))
