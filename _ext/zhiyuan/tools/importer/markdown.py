@@ -317,7 +317,8 @@ class BodyConverter:
             if url_at is not None:
                 self._need(f"the link {plain[url_at]} of a {{% {match.group(1)} %}} was dropped; "
                            "add it to the text if it matters")
-            return self.stash.put(_fence(self.stash.restore(match.group(3)), language, options, indent_of(match)).lstrip())
+            code = self.stash.restore(match.group(3))
+            return self.stash.put(_fence(code, language, options, indent_of(match)).lstrip())
 
         text = re.sub(_LIQUID + r"(codeblock|code)\b([^%]*?)" + _END + r"\n?(.*?)\n?" + _LIQUID + r"end(?:codeblock|code)" + _END,
                       codeblock, text, flags=re.S)
@@ -329,8 +330,9 @@ class BodyConverter:
             self._change("{{< highlight >}} -> fenced code")
             return self.stash.put(_fence(self.stash.restore(match.group(2)), language, options, indent_of(match)).lstrip())
 
-        return re.sub(_SHORT_OPEN + r"highlight\s+([^>%]*?)" + _SHORT_CLOSE + r"\n?(.*?)\n?" + _SHORT_OPEN + r"/highlight" + _SHORT_CLOSE,
-                      hugo_highlight, text, flags=re.S)
+        pattern = (_SHORT_OPEN + r"highlight\s+([^>%]*?)" + _SHORT_CLOSE + r"\n?(.*?)\n?"
+                   + _SHORT_OPEN + r"/highlight" + _SHORT_CLOSE)
+        return re.sub(pattern, hugo_highlight, text, flags=re.S)
 
     _NOTE_KINDS = {"info": "note", "primary": "note", "default": "note", "success": "tip", "warning": "warning",
                    "danger": "danger"}
@@ -367,7 +369,18 @@ class BodyConverter:
             self._change("<details> -> {dropdown}")
             return f":::{{dropdown}} {summary}\n{match.group(2).strip()}\n:::"
 
-        return re.sub(r"<details[^>]*>\s*<summary[^>]*>(.*?)</summary>(.*?)</details>", details, text, flags=re.S | re.I)
+        text = re.sub(r"<details[^>]*>\s*<summary[^>]*>(.*?)</summary>(.*?)</details>", details, text, flags=re.S | re.I)
+        # a table of contents written into the post ([TOC], kramdown's {:toc}): the sidebar has one
+        toc = re.compile(r"^[ \t]*(?:@?\[toc\](?:\([^)]*\))?|[*-][ \t]+\S.*\n[ \t]*\{:[ \t]*toc[ \t]*\})[ \t]*$", re.M | re.I)
+        if toc.search(text):
+            self._change("the table of contents written into the post removed (the sidebar has one)")
+            text = toc.sub("", text)
+        if self.engine == "jekyll":  # kramdown's attribute lists: {: .class}, {: width="300"}
+            attributes = re.compile(r"[ \t]*\{:[^}\n]*\}")
+            if attributes.search(text):
+                self._change("kramdown attribute lists {: …} dropped")
+                text = attributes.sub("", text)
+        return text
 
     def _post_label(self, name: str, what: str, needle: str) -> str | None:
         name = unquote(name.strip().strip("\"'"))
@@ -698,7 +711,7 @@ class BodyConverter:
         """Hexo's Markdown renderer read ``_`` and ``*`` in formulas as emphasis, so its posts write
         ``\\_`` and ``\\*``; KaTeX would show them as the characters.  Undone where KaTeX accepts the result."""
         candidates = {}
-        for number, ((tex, display, _lines), (new, done, error)) in enumerate(zip(found, repaired)):
+        for number, ((_tex, display, _lines), (new, _done, error)) in enumerate(zip(found, repaired)):
             unescaped = re.sub(r"(?<!\\)\\([_*])", r"\1", new)
             if error is None and unescaped != new:
                 candidates[number] = (unescaped, display)
