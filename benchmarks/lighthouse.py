@@ -6,7 +6,8 @@ It builds nothing: it serves an existing HTML build on 127.0.0.1 with gzip (as R
 serves it) and the site's Content-Security-Policy, and runs Lighthouse (npm ``lighthouse``,
 pinned in package.json, driving the system Chromium; mobile preset, simulated throttling) on
 the home page, the post with the most formulas, the post with the most code, a category
-archive, the glossary and the search page, *runs* times each.  It prints, per page, the
+archive, the glossary, the search page and the writing guide (every rich-page feature at work),
+*runs* times each.  It prints, per page, the
 medians of the four category scores, FCP, LCP, CLS, TBT, the bytes transferred, the
 render-blocking requests and the console errors, and writes each report as JSON.  A
 measurement: it never fails on a figure.
@@ -85,6 +86,9 @@ def pages(site: Path) -> dict[str, str]:
         "category": "blog/category/large-model.html",
         "glossary": "glossary.html",
         "search": "search.html",
+        # the writing guide shows every feature of issue 23 at work: tabs, dropdowns, figures,
+        # Mermaid, Graphviz, a plot, code and math
+        "features": "guide.html",
     }
 
 

@@ -28,7 +28,7 @@ def reports(site, tmp_path_factory):
                 for name, path in lighthouse.pages(site).items()}
 
 
-@pytest.mark.parametrize("page", ["home", "math post", "code post", "category", "glossary", "search"])
+@pytest.mark.parametrize("page", ["home", "math post", "code post", "category", "glossary", "search", "features"])
 def test_accessibility_best_practices_and_seo_audits_pass(reports, page):
     figures = reports[page]
     assert figures["failed audits"] == []
@@ -36,7 +36,7 @@ def test_accessibility_best_practices_and_seo_audits_pass(reports, page):
     assert figures["console errors"] == 0
 
 
-@pytest.mark.parametrize("page", ["home", "math post", "code post", "category", "glossary", "search"])
+@pytest.mark.parametrize("page", ["home", "math post", "code post", "category", "glossary", "search", "features"])
 def test_render_blocking_requests_and_bytes_stay_within_limits(reports, page):
     figures = reports[page]
     assert figures["blocking"] <= lighthouse.MAX_BLOCKING

@@ -119,3 +119,17 @@ def test_an_incremental_build_leaves_what_a_clean_one_writes(app, rootdir, tmp_p
     files = {p.relative_to(incremental.outdir): p.read_bytes() for p in (incremental.outdir / "_images").iterdir()}
     assert files == {p.relative_to(clean.outdir): p.read_bytes() for p in (clean.outdir / "_images").iterdir()}
     assert len([name for name in files if name.name.startswith("graphviz-")]) == 1
+
+
+def test_the_committed_folder_keeps_the_svgs_of_the_diagrams_shown_and_no_other(app, rootdir, tmp_path):
+    src = _copy_with_cache(app, rootdir, tmp_path)
+    committed = src / "_diagrams"
+    committed.mkdir()
+    shown = sorted(path.name for path in (app.outdir / "_images").glob("mermaid-*.svg"))
+    assert shown
+    for name in shown:
+        shutil.copyfile(app.outdir / "_images" / name, committed / name)
+    (committed / "mermaid-0123456789abcdef.svg").write_text("<svg/>", encoding="utf-8")  # a diagram since changed
+    again = build(src, confoverrides={**OVERRIDES, "diagrams_committed": "_diagrams"})
+    assert again.warning.getvalue() == ""
+    assert sorted(path.name for path in committed.iterdir()) == shown

@@ -47,6 +47,18 @@ def test_an_unchanged_plot_does_not_run_again(app):
         p.read_bytes() for p in sorted((app.outdir / "_images").iterdir())]
 
 
+def test_plots_are_drawn_while_the_posts_are_read(rootdir, tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-plots", src)
+    before = dict(plots.ran)
+    app = build(src)  # an empty cache: every plot is drawn
+    assert app.warning.getvalue() == ""
+    drawn = plots.ran["plots"] - before["plots"]
+    assert drawn == len(list((app.outdir / "_images").glob("*.svg"))) > 0
+    # each started before its post was read, none by its directive
+    assert plots.ran["ahead"] - before["ahead"] == drawn
+
+
 def test_a_failing_plot_and_a_missing_font_are_warnings_naming_file_and_line(rootdir, tmp_path):
     src = tmp_path / "src"
     shutil.copytree(rootdir / "test-plots", src)

@@ -1,6 +1,7 @@
 """The built site's figures, components and freshness (issue 23): every image of an article has
 alt text, its size and lazy loading; every captioned figure is numbered 图 1, 2, … on its page and
-every {numref} points at a figure of the page; a post's 最后更新 is never before its date."""
+every {numref} points at a figure of the page; every article has such a figure, referred to from
+its text; a post's 最后更新 is never before its date."""
 
 from __future__ import annotations
 
@@ -47,6 +48,24 @@ def test_figures_are_numbered_per_page_and_numrefs_resolve(site):
             if href.startswith("#"):
                 assert page.select_one(f'figure[id="{href[1:]}"]'), f"{path}: {href}"
     assert numbered >= 2
+
+
+def test_every_article_has_a_numbered_captioned_figure_its_text_refers_to(site):
+    """Issue 23, item 10: a figure in every article — a diagram or a plot of its own code."""
+    posts = sorted(path for path in (site / "posts").rglob("*.html"))
+    assert len(posts) >= 33
+    for path in posts:
+        page = soup(path)
+        figures = page.select("article.bd-article figure[id]")
+        assert figures, f"{path.relative_to(site)} has no figure"
+        referred = {ref.parent["href"].lstrip("#") for ref in page.select("a > span.std-numref")}
+        for figure in figures:
+            where = f"{path.relative_to(site)}#{figure['id']}"
+            assert figure.select_one("figcaption .caption-number"), where
+            assert figure.select_one("figcaption .caption-text").get_text(strip=True), where
+            image = figure.select_one("img")
+            assert image is not None and re.search(r"[\u4e00-\u9fff]", image.get("alt", "")), where  # Chinese alt
+            assert figure["id"] in referred or any(name in referred for name in figure.get("ids", [])), where
 
 
 def test_a_posts_last_update_is_not_before_its_date(site):

@@ -11,7 +11,8 @@ the document's name and the block's position in it, unique across the project
 ``web/readable_anchors.py`` points MyST's slug links at the ids it puts first
 (:func:`point_slugs_at`); ``nox -s import`` points an imported post's links to its headings at
 the ids MyST will give them (:func:`heading_slug`).  ``posts/body.py`` looks for fences never closed with MyST's own markdown-it parser,
-configured as MyST configured it (:func:`block_parser`).
+configured as MyST configured it (:func:`block_parser`); ``pages/plots.py`` finds the code of a
+post's plots with it before the post is read (:func:`directive_bodies`).
 """
 
 from __future__ import annotations
@@ -56,6 +57,31 @@ def block_parser(app: Sphinx) -> Any:
     # fences are blocks: the inline pass would double the cost of reading a post
     parser.disable("inline")
     return parser
+
+
+def directive_bodies(parser: Any, text: str, name: str, directive: type) -> list[str]:
+    """The bodies of the fenced blocks of the directive *name* (class *directive*:
+    ```` ```{name} ````) in the Markdown *text*, as the directive's ``content`` will hold them,
+    with MyST's own option parsing; a block whose options do not parse is left out.
+
+    *parser* is :func:`block_parser`'s.
+    """
+    from myst_parser.parsers.directives import MarkupError, parse_directive_text
+
+    opening = "{" + name + "}"
+    bodies = []
+    for token in parser.parse(text):
+        if token.type not in ("fence", "colon_fence"):
+            continue
+        info = token.info.strip()
+        if info != opening and not info.startswith(opening + " "):
+            continue
+        try:
+            result = parse_directive_text(directive, info[len(opening):].strip(), token.content)
+        except MarkupError:
+            continue
+        bodies.append("\n".join(result.body))
+    return bodies
 
 
 def point_slugs_at(document: Any, renamed: dict[str, str]) -> None:

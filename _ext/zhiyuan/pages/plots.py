@@ -33,6 +33,11 @@ its caption, requires its alt text, sizes it, loads it lazily and lets it zoom.
 * **Cached by content**: the SVG files are named by a digest of the code, the settings and
   Matplotlib's version, in our cache folder; a post read again with an unchanged plot does not
   run its code.
+* **Drawn while Sphinx reads**: before the changed posts are read (``env-before-read-docs``)
+  their plots not in the cache are found with MyST's own parser and started, as many at once
+  as the machine has cores; the directive waits for its plot's result (a plot whose code the
+  parser saw differently is drawn by the directive itself).  Not with parallel reading, whose
+  forked processes cannot wait on ours.
 * **Dark mode**: the image has the class ``zy-plot``, which gets a light card in dark mode
   (``zhiyuan-diagrams.css``).
 """
@@ -46,6 +51,8 @@ import re
 import subprocess
 import sys
 import tempfile
+import weakref
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -55,9 +62,11 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from zhiyuan import caches, config
+from zhiyuan.compat import myst_parser as myst_compat
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
 
 __version__ = "1.0"
 
@@ -69,8 +78,9 @@ _CACHE = "plots"
 # Matplotlib's warning for a character its fonts lack
 _MISSING_GLYPH = re.compile(r"Glyph \d+ \((.*)\) missing from font")
 
-#: plots whose code this process ran (tests read it: an unchanged plot does not run again)
-ran = {"plots": 0}
+#: plots whose code this process ran, and how many of them before their post was read (tests
+#: read it: an unchanged plot does not run again)
+ran = {"plots": 0, "ahead": 0}
 
 
 def rcparams(font: str) -> dict[str, Any]:
@@ -116,6 +126,18 @@ for number, fignum in enumerate(plt.get_fignums(), start=1):
 """
 
 
+def plot_key(code: str, rc: dict[str, Any]) -> str:
+    """The digest naming a plot's files: its code, its settings and Matplotlib's version."""
+    import matplotlib
+
+    text = json.dumps([code, rc, matplotlib.__version__], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _cached(folder: Path, key: str) -> list[Path]:
+    return sorted(folder.glob(f"{key}-*.svg"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+
+
 def draw(code: str, source: str, rc: dict[str, Any], out: Path, key: str) -> tuple[list[Path], list[str], str | None]:
     """Run *code* (from the file named *source*) and save each figure it leaves open as
     ``out/<key>-<n>.svg``.  Return the files, the characters the fonts lacked, and the error."""
@@ -135,8 +157,7 @@ def draw(code: str, source: str, rc: dict[str, Any], out: Path, key: str) -> tup
         lines = [line for line in stderr.strip().splitlines() if line.strip()]
         return [], [], lines[-1] if lines else f"exit status {done.returncode}"
     missing = sorted({m.group(1) for m in _MISSING_GLYPH.finditer(stderr)})
-    files = sorted(out.glob(f"{key}-*.svg"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
-    return files, missing, None
+    return _cached(out, key), missing, None
 
 
 class PlotDirective(SphinxDirective):
@@ -152,17 +173,15 @@ class PlotDirective(SphinxDirective):
     }
 
     def run(self) -> list[nodes.Node]:
-        import matplotlib
-
         code = "\n".join(self.content)
         location = (self.env.docname, self.lineno)
         font = self.config.plots_font
-        rc = {**rcparams(font), **self.config.plots_rcparams}
-        text = json.dumps([code, rc, matplotlib.__version__], sort_keys=True, ensure_ascii=False)
-        key = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+        rc = _settings(self.config)
+        key = plot_key(code, rc)
         folder = caches.path(self.env.doctreedir, _CACHE)
         folder.mkdir(parents=True, exist_ok=True)
-        files = sorted(folder.glob(f"{key}-*.svg"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+        ahead = _drawing_ahead.get(self.env, {}).pop(key, None)
+        files = [] if ahead is not None else _cached(folder, key)
         result: list[nodes.Node] = []
         if "hide-source" not in self.options:
             block = nodes.literal_block(code, code, language="python", classes=["zy-plot-source"])
@@ -172,8 +191,12 @@ class PlotDirective(SphinxDirective):
             problem = font_problem(font)
             if problem:
                 logger.warning("%s", problem, type="plots", subtype="font", location=location)
-            source = str(self.env.doc2path(self.env.docname, base=False))
-            files, missing, error = draw(code, source, rc, folder, key)
+            if ahead is not None:  # started before the post was read
+                files, missing, error = ahead.result()
+                ran["ahead"] += 1
+            else:
+                source = str(self.env.doc2path(self.env.docname, base=False))
+                files, missing, error = draw(code, source, rc, folder, key)
             ran["plots"] += 1
             if error:
                 logger.warning("the plot's code failed: %s", error, type="plots", subtype="error", location=location)
@@ -201,6 +224,56 @@ class PlotDirective(SphinxDirective):
         return result
 
 
+def _settings(config: Any) -> dict[str, Any]:
+    return {**rcparams(config.plots_font), **config.plots_rcparams}
+
+
+# per environment: the plots being drawn ahead of reading, by key, and who draws them
+_drawing_ahead: weakref.WeakKeyDictionary[BuildEnvironment, dict[str, Future]] = weakref.WeakKeyDictionary()
+_pools: weakref.WeakKeyDictionary[BuildEnvironment, ThreadPoolExecutor] = weakref.WeakKeyDictionary()
+
+
+def _on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Start drawing the plots of the posts about to be read that are not in the cache, each in
+    its own process, while Sphinx reads: a clean build does not wait for them one by one."""
+    if app.parallel > 1:  # documents are read in forked processes, which cannot wait on ours
+        return
+    parser = myst_compat.block_parser(app)
+    if parser is None:
+        return
+    rc = _settings(app.config)
+    folder = caches.path(env.doctreedir, _CACHE)
+    jobs: dict[str, tuple[str, str]] = {}
+    for docname in sorted(docnames):
+        path = env.doc2path(docname)
+        if path.suffix != ".md":
+            continue
+        text = path.read_text(encoding="utf-8-sig", errors="replace")
+        if "{plot}" not in text:
+            continue
+        for code in myst_compat.directive_bodies(parser, text, "plot", PlotDirective):
+            key = plot_key(code, rc)
+            if key not in jobs and not _cached(folder, key):
+                jobs[key] = (code, str(env.doc2path(docname, base=False)))
+    if not jobs:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    pool = ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1), thread_name_prefix="plots")
+    _pools[env] = pool
+    pending = _drawing_ahead.setdefault(env, {})
+    for key, (code, source) in jobs.items():
+        pending[key] = pool.submit(draw, code, source, rc, folder, key)
+
+
+def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
+    """Every post is read: plots drawn ahead that no directive asked for (a post whose plot
+    changed while it was read) are not waited for."""
+    pool = _pools.pop(env, None)
+    _drawing_ahead.pop(env, None)
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 _PLOT_FILE = re.compile(r"[0-9a-f]{32}-[0-9]+\.svg")
 
 
@@ -220,5 +293,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("zhiyuan.pages.diagrams")  # its sheet: the dark-mode card
     config.declare(app, __name__)
     app.add_directive("plot", PlotDirective)
+    app.connect("env-before-read-docs", _on_env_before_read_docs)
+    app.connect("env-updated", _on_env_updated)
     app.connect("build-finished", _on_build_finished)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -14,8 +14,9 @@ costs nothing on a rebuild, clean or incremental.  Mermaid's SVGs are also kept 
 sources (``diagrams_committed``, the site's ``docs/_diagrams/``, committed with the post):
 a build that finds a diagram's SVG there draws nothing, so Read the Docs needs no browser,
 and every machine serves the same bytes; a new or changed diagram is drawn where Chromium is
-(``nox -s build``, CI) and its file written there to commit (``tests/site/test_site_extras.py``
-fails while one is missing or left over).  A diagram that cannot be drawn, or a
+(``nox -s build``, CI) and its file written there to commit; the file of a diagram no page
+shows any more is deleted there (``tests/site/test_site_extras.py`` fails while one is missing
+or left over).  A diagram that cannot be drawn, or a
 renderer that is missing, is a warning naming the file and line (``diagrams.render``,
 ``diagrams.tool``), and the page shows the diagram's source instead.
 
@@ -321,7 +322,8 @@ def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> 
 
 def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     """Delete the diagram files in ``_images/`` that no page shows any more, so an incremental
-    build leaves what a clean one writes."""
+    build leaves what a clean one writes; and those of ``diagrams_committed``, so a changed or
+    deleted diagram leaves no file behind to commit."""
     if exception is not None or app.builder.format != "html":
         return
     shown = {
@@ -333,6 +335,11 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     images = Path(app.outdir, app.builder.imagedir)
     for kind in ("mermaid", "graphviz"):
         for path in images.glob(f"{kind}-*.svg"):
+            if path.name not in shown:
+                path.unlink()
+    committed = _committed(app)
+    if committed is not None:
+        for path in committed.glob("mermaid-*.svg"):
             if path.name not in shown:
                 path.unlink()
 
