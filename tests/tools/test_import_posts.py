@@ -494,7 +494,7 @@ date: 2020-2-3 4:05:06
 tags: Python
 categories: [[Python], [机器学习]]
 ---
-开头：售价 $5，折后 $3，这不是公式。
+开头：售价 $5，折后 $3，这不是公式。<b>重点</b>在后面，<b>注意：</b>这里的加粗不能改成星号。
 
 三条规则
 ========
@@ -568,7 +568,8 @@ def test_a_messier_blog(tmp_path):
     demo = (root / "posts/2020/demo.md").read_text(encoding="utf-8")
     assert demo.startswith("---\ndate: 2020-02-03 04:05:06\ncategory: Python, Machine Learning\ntags: python\n"
                            "redirect: /2020/02/03/demo/\n---\n") and "\r" not in demo
-    assert "开头：售价 $5，折后 $3，这不是公式。" in demo
+    # **注意：**这 would not be bold in CommonMark: that <b> stays, shown as code, and is reported
+    assert "开头：售价 $5，折后 $3，这不是公式。**重点**在后面，<b>注意：</b>这里的加粗不能改成星号。" in demo
     assert "## 三条规则\n\n1. 第一步，运行：\n\n   ```python\n   # 这不是标题\n" in demo
     assert "   ![my pic](demo/my-pic.png)" in demo
     assert "### 小节\n" in demo and "(demo-deep)=\n#### 深一层\n" in demo

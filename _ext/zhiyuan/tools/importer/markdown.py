@@ -36,6 +36,7 @@ import functools
 import html
 import re
 import shlex
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -536,9 +537,17 @@ class BodyConverter:
         simple = {"b": "**", "strong": "**", "i": "*", "em": "*"}
         for tag, mark in simple.items():
             pattern = re.compile(rf"<{tag}>([^<>\n]+?)</{tag}>", re.I)
-            if pattern.search(text):
+
+            def emphasis(match: re.Match[str], mark: str = mark, tag: str = tag, source: str = text) -> str:
+                inner = match.group(1).strip()
+                before = source[match.start() - 1] if match.start() else " "
+                after = source[match.end()] if match.end() < len(source) else " "
+                if not inner or not _emphasis_holds(inner, before, after):
+                    return match.group(0)  # CommonMark would not read the marks as emphasis there: reported below
                 self._change(f"<{tag}> -> {mark}")
-                text = pattern.sub(lambda m, mark=mark: f"{mark}{m.group(1).strip()}{mark}", text)
+                return f"{mark}{inner}{mark}"
+
+            text = pattern.sub(emphasis, text)
         for tag in ("sup", "sub", "kbd"):
             pattern = re.compile(rf"<{tag}>([^<>`\n]+?)</{tag}>", re.I)
             if pattern.search(text):
@@ -941,6 +950,18 @@ class BodyConverter:
 
 
 _REF = "\ue003ref:"
+
+
+def _punctuation(char: str) -> bool:
+    return unicodedata.category(char)[0] in "PS"
+
+
+def _emphasis_holds(inner: str, before: str, after: str) -> bool:
+    """Whether ``**inner**`` between *before* and *after* is emphasis in CommonMark: a mark next to
+    punctuation inside needs a space or punctuation outside (``**注意：**后文`` is not)."""
+    if _punctuation(inner[-1]) and not (after.isspace() or _punctuation(after)):
+        return False
+    return not (_punctuation(inner[0]) and not (before.isspace() or _punctuation(before)))
 
 
 def _unique(slug: str, taken: set[str]) -> str:
