@@ -319,9 +319,12 @@ def test_what_needs_a_person_is_reported_with_its_line(tmp_path):
         "<iframe src=\"https://player.example.com/v/1\"></iframe>\n\n"
         "见 [另一篇]({% post_url 2020-01-01-not-imported %}) 和 [简介](#no-such-heading)。\n",
         encoding="utf-8")
+    (blog / "_posts" / "2019-01-01-old-page.html").write_text("<p>旧文章</p>\n", encoding="utf-8")
     root = empty_site(tmp_path)
     result = run_import(root, blog, "jekyll")
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # a file not read
+    assert "\n_posts/2019-01-01-old-page.html: NOT READ: not Markdown; the importer reads .md files only\n" in result.stdout
+    assert result.stdout.endswith("\n1 post: 1 imported; 1 file not read; 1 needs a person\n")
     needs = result.stdout.split("  needs a person:\n", 1)[1].split("\n\n", 1)[0]
     assert needs.splitlines() == [
         "    - front matter weight: 2 has no counterpart here; left out",

@@ -284,6 +284,18 @@ def _markdown_files(folder: Path) -> list[Path]:
     return sorted(path for path in folder.rglob("*") if path.suffix.lower() in MARKDOWN_SUFFIXES and path.is_file())
 
 
+# posts in a markup other than Markdown, which the importer names rather than skipping in silence
+_OTHER_MARKUP = (".html", ".htm", ".textile", ".org", ".adoc", ".asciidoc", ".rst", ".ipynb", ".rmd", ".pandoc")
+
+
+def _post_folders(site: Site) -> list[Path]:
+    if site.engine == "jekyll":
+        return [site.root / "_posts", site.root / "_drafts"]
+    if site.engine == "hexo":
+        return [site.root / "source" / "_posts", site.root / "source" / "_drafts"]
+    return [site.root / "content" / section for section in _HUGO_SECTIONS]
+
+
 def find_posts(site: Site) -> tuple[list[SourcePost], list[tuple[str, str]]]:
     """The site's posts and drafts, by path; and ``(path, problem)`` for each file that cannot be read."""
     found: list[tuple[Path, str, list[Path], dt.date | None, bool, str]] = []
@@ -317,6 +329,10 @@ def find_posts(site: Site) -> tuple[list[SourcePost], list[tuple[str, str]]]:
                     continue
                 found.append((path, name, [path.parent], None, False, section))
     posts, problems = [], []
+    for folder in _post_folders(site):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.suffix.lower() in _OTHER_MARKUP and path.is_file():
+                problems.append((path.relative_to(site.root).as_posix(), "not Markdown; the importer reads .md files only"))
     for path, name, asset_dirs, file_date, in_drafts, section in found:
         try:
             text = path.read_text(encoding="utf-8")

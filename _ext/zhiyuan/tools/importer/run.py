@@ -209,6 +209,6 @@ def report(result: ImportResult) -> str:
     if refused:
         summary += f", {refused} refused"
     if result.unreadable:
-        summary += f"; {len(result.unreadable)} files not read"
+        summary += f"; {len(result.unreadable)} file{'s' if len(result.unreadable) != 1 else ''} not read"
     summary += (f"; {needing} need{'s' if needing == 1 else ''} a person" if needing else "; nothing needs a person")
     return "\n".join([*lines, "", summary]) + "\n"
