@@ -114,3 +114,21 @@ def test_bad_entries_are_warnings_naming_file_and_line_and_are_left_out(rootdir,
     assert not (tmp_path / "outside.html").exists() and not (src / "outside.html").exists()
     assert soup(Path(app.outdir) / "about.html").select_one("h1").get_text().rstrip("¶") == "关于"
     assert (Path(app.outdir) / "still-fine/index.html").is_file()
+
+
+def test_an_incremental_build_follows_a_changed_list(rootdir, tmp_path):
+    """A redirect added, one removed: the next build writes the new page and deletes the old one,
+    as a clean build would have them."""
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-redirects", src)
+    first = build(src, freshenv=True)
+    assert (Path(first.outdir) / "notes/listed/index.html").is_file()
+    post = src / "posts/2025/listed.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("  - /notes/listed/\n", "  - /notes/moved-again/\n"),
+                    encoding="utf-8")
+    second = build(src)
+    assert second.warning.getvalue() == ""
+    assert not (Path(second.outdir) / "notes/listed/index.html").exists()
+    page = soup(Path(second.outdir) / "notes/moved-again/index.html")
+    assert resolve(Path(second.outdir) / "notes/moved-again/index.html",
+                   page.select_one("main a")["href"]) == (Path(second.outdir) / "posts/2025/listed.html").resolve()

@@ -1,4 +1,5 @@
-extensions = ["myst_parser", "ablog", "zhiyuan.posts.frontmatter", "zhiyuan.theme.portal", "zhiyuan.pages.redirects",
+extensions = ["myst_parser", "ablog", "zhiyuan.posts.frontmatter", "zhiyuan.theme.portal", "zhiyuan.pages.ablog_incremental",
+              "zhiyuan.pages.redirects",
               "sphinx_sitemap", "zhiyuan.compat.sphinx_sitemap", "zhiyuan.web.robots_txt"]
 language = "zh_CN"
 project = "测试站"
