@@ -473,6 +473,8 @@ def test_front_matter_of_each_engine(tmp_path):
     (r"\hat\bm{y}", r"\hat{\bm{y}}"),
     (r"x^\boldsymbol \theta", r"x^{\boldsymbol \theta}"),
     (r"\bar \mathbf x + \vec \mathcal L", r"\bar{\mathbf x} + \vec{\mathcal L}"),
+    (r"x_\bf i + y^\rm T", r"x_{\bf i} + y^{\rm T}"),
+    (r"\bm \hat y + \boldsymbol \tilde \theta", r"\bm{\hat y} + \boldsymbol{\tilde \theta}"),
     (r"E = mc^2 \label{eq:e}", "E = mc^2"),
     (r"\require{cancel} \mbox{if } x", r"\text{if } x"),
     (r"\begin{eqnarray} a &=& b \\ c &\le& d \end{eqnarray}", r"\begin{align} a &= b \\ c &\le d \end{align}"),
@@ -487,7 +489,7 @@ def test_mechanical_tex_fixes_and_katex_accepts_them(tex, expected):
 
 
 def test_formulas_katex_accepts_are_left_alone():
-    accepted = [r"\bm x", r"{\bf x}", r"\rm d x", r"\hat{\boldsymbol y}", r"a\_1"]
+    accepted = [r"\bm x", r"{\bf x}", r"\rm d x", r"\hat{\boldsymbol y}", r"a\_1", r"\hat \bf x"]
     assert Checker({}).repair([(tex, False) for tex in accepted]) == [(tex, [], None) for tex in accepted]
 
 

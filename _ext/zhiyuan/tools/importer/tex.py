@@ -8,7 +8,8 @@ as it was and the report quotes KaTeX's error.  Formulas KaTeX accepts are never
 
 * an accent, or ``^`` / ``_``, followed by a font command with an ungrouped argument:
   ``\\hat \\boldsymbol y`` → ``\\hat{\\boldsymbol y}``, ``x^\\boldsymbol \\theta`` →
-  ``x^{\\boldsymbol \\theta}`` (MathJax reads the command and its argument as one group);
+  ``x^{\\boldsymbol \\theta}``, ``x_\\bf i`` → ``x_{\\bf i}``; a font command followed by an accent:
+  ``\\bm \\hat y`` → ``\\bm{\\hat y}`` (MathJax reads the command and its argument as one group);
 * ``\\label{…}`` dropped (KaTeX has no equation labels; MyST's ``(label)=`` above the formula is ours);
 * ``\\require{…}`` dropped (MathJax's extension loader), ``\\mbox{…}`` → ``\\text{…}``;
 * ``eqnarray`` → ``align`` (``a &=& b`` → ``a &= b``);
@@ -34,8 +35,18 @@ _UNGROUPED = re.compile(
 )
 
 
+# a font switch right after ^ or _: x_\bf i
+_SWITCH = re.compile(r"([\^_])(\s*)(\\(?:bf|rm|it|sf|tt|cal)(?![A-Za-z])\s*" + _ARGUMENT + ")")
+# a font command whose argument is an accent with its own: \bm \hat y
+_FONT_OF_ACCENT = re.compile(
+    r"(\\(?:" + "|".join(_FONTS) + r")(?![A-Za-z]))\s*(\\(?:" + "|".join(_ACCENTS) + r")(?![A-Za-z])\s*" + _ARGUMENT + ")"
+)
+
+
 def _group_font_arguments(tex: str) -> str:
-    return _UNGROUPED.sub(lambda m: f"{m.group(1)}{{{m.group(3)}}}", tex)
+    tex = _FONT_OF_ACCENT.sub(lambda m: f"{m.group(1)}{{{m.group(2)}}}", tex)
+    tex = _UNGROUPED.sub(lambda m: f"{m.group(1)}{{{m.group(3)}}}", tex)
+    return _SWITCH.sub(lambda m: f"{m.group(1)}{{{m.group(3)}}}", tex)
 
 
 def _drop_labels(tex: str) -> str:
