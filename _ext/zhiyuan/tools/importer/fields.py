@@ -137,9 +137,9 @@ def map_fields(post: SourcePost, rules: SiteRules, site_tz: dt.tzinfo, category_
         changes.append(f"title {_show(title)} -> the # heading")
 
     # date
-    date_key, raw_date = take("date")
+    _key, raw_date = take("date")
     if raw_date in (None, "") and post.site.engine == "hugo":
-        date_key, raw_date = take("publishdate")
+        _key, raw_date = take("publishdate")
     source_date = None
     try:
         source_date = parse_date(raw_date, post.site.timezone)

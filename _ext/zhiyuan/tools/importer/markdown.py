@@ -190,6 +190,10 @@ def _fence(code: str, language: str = "", options: list[str] | None = None, inde
 
 # -- the conversion ------------------------------------------------------------------------
 
+# Hexo NexT's {% note <class> %}: the admonition of each class
+_NOTE_KINDS = {"info": "note", "primary": "note", "default": "note", "success": "tip", "warning": "warning",
+               "danger": "danger"}
+
 _LIQUID = r"\{%-?\s*"
 _END = r"\s*-?%\}"
 _SHORT_OPEN = r"\{\{[<%]\s*"
@@ -335,13 +339,10 @@ class BodyConverter:
                    + _SHORT_OPEN + r"/highlight" + _SHORT_CLOSE)
         return re.sub(pattern, hugo_highlight, text, flags=re.S)
 
-    _NOTE_KINDS = {"info": "note", "primary": "note", "default": "note", "success": "tip", "warning": "warning",
-                   "danger": "danger"}
-
     def _block_tags(self, text: str) -> str:
         def note(match: re.Match[str]) -> str:
             words = (match.group(1) or "").split()
-            kind = next((self._NOTE_KINDS[w] for w in words if w in self._NOTE_KINDS), "note")
+            kind = next((_NOTE_KINDS[w] for w in words if w in _NOTE_KINDS), "note")
             self._change("{% note %} -> admonition")
             body = match.group(2).strip("\n")
             return f":::{{{kind}}}\n{body}\n:::"
