@@ -4,6 +4,7 @@
     nox -s tests      # every test (pass extra pytest arguments after --)
     nox -s serve      # live preview on http://127.0.0.1:8000
     nox -s new -- "标题" --category "Large Model" --tags llm,rlhf [--slug s] [--series id] [--draft]
+    nox -s import -- SOURCE --from jekyll|hexo|hugo [--dry-run] [--map-category OLD=NEW]
     nox -s linkcheck  # check the articles' external links (needs the network; not in CI)
     nox -s bench      # build-time benchmark against bare Sphinx (-- --posts 1000)
     nox -s search-eval  # search quality in Chromium on the query sets (fails below the targets)
@@ -224,6 +225,15 @@ def new(session: nox.Session) -> None:
     """Create posts/<year>/<slug>.md with its front matter; never overwrites."""
     _install(session, "new")
     session.run("python", "_ext/zhiyuan/tools/new_post.py", *session.posargs)
+
+
+@nox.session(name="import")
+def import_posts(session: nox.Session) -> None:
+    """Import a Jekyll, Hexo or Hugo blog's posts into posts/ (never overwrites; --dry-run writes nothing)."""
+    # the site's own readers of Markdown and KaTeX (docs) check what is written; pypinyin (new) makes slugs
+    _install(session, "docs")
+    _install(session, "new")
+    session.run("python", "_ext/zhiyuan/tools/import_posts.py", *session.posargs)
 
 
 @nox.session

@@ -85,6 +85,9 @@ blog_feed_subtitle = "机器学习、大模型、强化学习与 Python 的深�
 post_date_format = "%Y-%m-%d"
 post_date_format_short = "%Y-%m-%d"
 post_auto_excerpt = 1
+# a post's old addresses (redirect: in its front matter, as `nox -s import` writes it) send readers
+# on at once (zhiyuan.pages.redirects)
+post_redirect_refresh = 0
 # ablog and the pydata theme each set this when it is unset; a value that
 # changes between runs makes Sphinx re-read every page.
 fontawesome_included = True

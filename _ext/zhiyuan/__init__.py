@@ -62,6 +62,8 @@ PARTS = (
     "zhiyuan.pages.archive_slugs",
     "zhiyuan.pages.ablog_incremental",
     "zhiyuan.pages.ablog_labels",
+    # a post's old addresses (ablog's redirect:) checked and made page names; kept out of the sitemap
+    "zhiyuan.pages.redirects",
     "zhiyuan.pages.latest_updates",
     "zhiyuan.search",
     # Sitemap, 404 page, robots.txt, social meta, feeds, post extras: sphinx-sitemap

@@ -57,6 +57,10 @@ WARNINGS: dict[str, dict[str, str]] = {
     "share_cards": {
         "font": "the share cards' font is not installed (posts get no generated share image)",
     },
+    "redirects": {
+        "invalid": "a redirect: entry that cannot be a page of the site, or would replace one (left out)",
+        "duplicate": "two posts with the same old address in redirect:",
+    },
     "archive_slugs": {
         "collision": "category, tag or author names that would share one archive page",
     },

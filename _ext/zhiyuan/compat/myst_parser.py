@@ -9,7 +9,8 @@ the document's name and the block's position in it, unique across the project
 (the math domain refuses duplicates) and the same in every build.
 
 ``web/readable_anchors.py`` points MyST's slug links at the ids it puts first
-(:func:`point_slugs_at`).  ``posts/body.py`` looks for fences never closed with MyST's own markdown-it parser,
+(:func:`point_slugs_at`); ``nox -s import`` points an imported post's links to its headings at
+the ids MyST will give them (:func:`heading_slug`).  ``posts/body.py`` looks for fences never closed with MyST's own markdown-it parser,
 configured as MyST configured it (:func:`block_parser`); ``pages/plots.py`` finds the code of a
 post's plots with it before the post is read (:func:`directive_bodies`).
 """
@@ -17,6 +18,7 @@ post's plots with it before the post is read (:func:`directive_bodies`).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Container
 from typing import TYPE_CHECKING, Any
 
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
@@ -93,6 +95,17 @@ def point_slugs_at(document: Any, renamed: dict[str, str]) -> None:
     for slug, entry in slugs.items():
         if isinstance(entry, tuple) and len(entry) == 3 and entry[1] in renamed:
             slugs[slug] = (entry[0], renamed[entry[1]], entry[2])
+
+
+def heading_slug(title: str, taken: Container[str], preset: Any = None) -> str:
+    """The id MyST gives a heading whose text is *title* (``myst_heading_anchors``): the slug of
+    ``myst_heading_slug_func`` (*preset*, a preset's name; GitHub's by default), made unique
+    against *taken* as MyST makes it (``-1``, ``-2``, …).  ``""`` for a title with no slug."""
+    from myst_parser.slugs import SLUG_PRESETS, github_slugify, unique_slug
+
+    function = SLUG_PRESETS.get(preset, github_slugify) if isinstance(preset, str) else github_slugify
+    slug = function(title)
+    return unique_slug(slug, taken) if slug else ""
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -102,7 +102,8 @@ def _excerpts(env: BuildEnvironment) -> dict[str, str]:
 def archive_fingerprint(env: BuildEnvironment, site_inputs: str, excerpts: dict[str, str]) -> str:
     """Everything ablog's archive pages and feeds show or depend on."""
     posts = [
-        (i["docname"], i["title"], i["date"], i["update"], i.get("category"), i.get("tags"), i.get("author"))
+        (i["docname"], i["title"], i["date"], i["update"], i.get("category"), i.get("tags"), i.get("author"),
+         i.get("redirect"))  # a post's old addresses are pages of ablog's too (zhiyuan.pages.redirects)
         for i in ablog.published_records(env)
     ]
     return digest([posts, excerpts, site_inputs])
