@@ -35,6 +35,24 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
+@contextmanager
+def watched_page(browser, **context_options):
+    """A page in a new browser context (*context_options*: viewport, color_scheme …) that records
+    Content-Security-Policy violations and console errors; leaving the block asserts there were none."""
+    context = browser.new_context(**context_options)
+    context.add_init_script(COLLECT_VIOLATIONS)
+    page = context.new_page()
+    page.errors = []
+    page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: page.errors.append(f"uncaught: {error}"))
+    try:
+        yield page
+        assert page.evaluate("window.__cspViolations") == []
+        assert page.errors == []
+    finally:
+        context.close()
+
+
 def launch(playwright):
     """System Chromium when present (always in CI); otherwise Playwright's own browser."""
     if SYSTEM_CHROMIUM.exists():

@@ -5,7 +5,7 @@ panel, a dropdown opens, a figure zooms and closes again, and nothing is refused
 from __future__ import annotations
 
 import pytest
-from browser import COLLECT_VIOLATIONS, serve
+from browser import serve, watched_page
 from zhiyuan.theme.strict_csp import POLICY
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
@@ -18,16 +18,8 @@ def base_url(site):
 
 @pytest.fixture
 def page(browser, base_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.add_init_script(COLLECT_VIOLATIONS)
-    page = context.new_page()
-    page.errors = []
-    page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: page.errors.append(f"uncaught: {error}"))
-    yield page
-    assert page.evaluate("window.__cspViolations") == []
-    assert page.errors == []
-    context.close()
+    with watched_page(browser, viewport={"width": 1280, "height": 900}) as page:
+        yield page
 
 
 def test_clicking_a_tab_shows_its_panel(page, base_url):

@@ -6,7 +6,7 @@ Content-Security-Policy; no error, nothing refused."""
 from __future__ import annotations
 
 import pytest
-from browser import COLLECT_VIOLATIONS, serve
+from browser import serve, watched_page
 from zhiyuan.theme.strict_csp import POLICY
 
 from helpers import math_and_code_post
@@ -25,16 +25,8 @@ def base_url(site):
 
 @pytest.fixture
 def page(browser, base_url):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
-    context.add_init_script(COLLECT_VIOLATIONS)
-    page = context.new_page()
-    page.errors = []
-    page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: page.errors.append(f"uncaught: {error}"))
-    yield page
-    assert page.evaluate("window.__cspViolations") == []
-    assert page.errors == []
-    context.close()
+    with watched_page(browser, viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True) as page:
+        yield page
 
 
 def _decided(element, expected: int) -> None:
