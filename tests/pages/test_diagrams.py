@@ -1,7 +1,7 @@
 """Diagrams drawn at build time (_ext/zhiyuan/pages/diagrams): Mermaid (mermaid-cli in Chromium)
 and Graphviz to SVG images that are figures (numbered, alt text, sized, lazy, zoom), no
 <object> and no Mermaid script; a diagram that cannot be drawn, or a missing renderer, is a
-warning naming file and line; an unchanged diagram is not drawn again."""
+warning naming file and line; an unchanged diagram is not drawn again, nor a committed one."""
 
 from __future__ import annotations
 
@@ -133,3 +133,18 @@ def test_the_committed_folder_keeps_the_svgs_of_the_diagrams_shown_and_no_other(
     again = build(src, confoverrides={**OVERRIDES, "diagrams_committed": "_diagrams"})
     assert again.warning.getvalue() == ""
     assert sorted(path.name for path in committed.iterdir()) == shown
+
+
+def test_a_build_without_cache_draws_no_committed_mermaid_diagram(app, rootdir, tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-diagrams", src)
+    (src / "_diagrams").mkdir()
+    for svg in (app.outdir / "_images").glob("mermaid-*.svg"):
+        shutil.copyfile(svg, src / "_diagrams" / svg.name)
+    before = diagrams.drawn["mermaid"]
+    again = build(src, confoverrides={**OVERRIDES, "diagrams_committed": "_diagrams",
+                                      "diagrams_browser": str(tmp_path / "no-chromium")})  # as on Read the Docs
+    assert again.warning.getvalue() == ""
+    assert diagrams.drawn["mermaid"] == before
+    assert sorted(p.name for p in (again.outdir / "_images").glob("mermaid-*.svg")) == sorted(
+        p.name for p in (src / "_diagrams").iterdir())

@@ -9,16 +9,17 @@
 
 While a document is read its diagrams are recorded (kind, source, line) in the environment's
 store; after reading (``env-updated``) those not in our cache folder are drawn, each SVG
-named by a digest of its source, its renderer's version and settings, so an unchanged diagram
-costs nothing on a rebuild, clean or incremental.  Mermaid's SVGs are also kept beside the
-sources (``diagrams_committed``, the site's ``docs/_diagrams/``, committed with the post):
-a build that finds a diagram's SVG there draws nothing, so Read the Docs needs no browser,
-and every machine serves the same bytes; a new or changed diagram is drawn where Chromium is
-(``nox -s build``, CI) and its file written there to commit; the file of a diagram no page
-shows any more is deleted there (``tests/site/test_site_extras.py`` fails while one is missing
-or left over).  A diagram that cannot be drawn, or a
-renderer that is missing, is a warning naming the file and line (``diagrams.render``,
-``diagrams.tool``), and the page shows the diagram's source instead.
+named by its kind and a digest of its source, its renderer's version and settings
+(``mermaid-<digest>.svg``), so an unchanged diagram costs nothing on a rebuild, clean or
+incremental.  Mermaid's SVGs are also kept beside the sources (``diagrams_committed``, the
+site's ``docs/_diagrams/``, committed with the post; :mod:`.committed`, which the plots
+share): a build that finds a diagram's SVG there draws nothing, so Read the Docs needs no
+browser, and every machine serves the same bytes; a new or changed diagram is drawn where
+Chromium is (``nox -s build``, CI) and its file written there to commit; the file of a
+diagram no page shows any more is deleted there (``tests/site/test_diagrams.py`` fails while
+one is missing or left over).  Graphviz's take milliseconds and are drawn everywhere.  A
+diagram that cannot be drawn, or a renderer that is missing, is a warning naming the file and
+line (``diagrams.render``, ``diagrams.tool``), and the page shows the diagram's source instead.
 
 When a page is written each diagram becomes an ``<img>`` of ``_images/<kind>-<digest>.svg``:
 an image like any other, so :mod:`zhiyuan.pages.figures` gives it its size, lazy loading and
@@ -46,6 +47,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
 from zhiyuan import caches, config, state
+from zhiyuan.pages.diagrams import committed
 from zhiyuan.pages.figures import ZOOM_CLASS, node_line
 from zhiyuan.pages.figures.sizes import image_size
 
@@ -205,7 +207,7 @@ def _draw_graphviz(app: Sphinx, jobs: dict[str, tuple[str, tuple, list]], folder
             _cannot_draw(locations, "Graphviz cannot draw the diagram: %s", error)
             continue
         drawn["graphviz"] += 1
-        (folder / f"{key}.svg").write_bytes(done.stdout)
+        (folder / f"graphviz-{key}.svg").write_bytes(done.stdout)
 
 
 def _draw_mermaid(app: Sphinx, jobs: dict[str, tuple[str, tuple, list]], folder: Path) -> None:
@@ -227,7 +229,7 @@ def _draw_mermaid(app: Sphinx, jobs: dict[str, tuple[str, tuple, list]], folder:
         "package": str(package),
         "browser": browser,
         "config": app.config.diagrams_mermaid_config,
-        "jobs": [{"key": key, "code": code, "out": str(folder / f"{key}.svg")} for key, (code, _o, _l) in jobs.items()],
+        "jobs": [{"key": key, "code": code, "out": str(folder / f"mermaid-{key}.svg")} for key, (code, _o, _l) in jobs.items()],
     }
     try:
         done = subprocess.run([node, str(_SCRIPT)], check=False, input=json.dumps(request).encode("utf-8"),
@@ -253,38 +255,29 @@ def _draw_mermaid(app: Sphinx, jobs: dict[str, tuple[str, tuple, list]], folder:
             drawn["mermaid"] += 1
 
 
-def _committed(app: Sphinx) -> Path | None:
-    """The folder of the sources where Mermaid's SVGs are kept (``diagrams_committed``), or None."""
-    name = app.config.diagrams_committed
-    return Path(app.srcdir, name) if name else None
-
-
 def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Draw every diagram of the site not yet in the cache: Mermaid's in one batch, unless the
-    sources hold its SVG already (``diagrams_committed``)."""
+    sources hold its SVG already (``diagrams_committed``, where a Mermaid SVG just drawn is
+    written to commit)."""
     folder = _cache(app)
-    committed = _committed(app)
     jobs: dict[str, dict[str, tuple[str, tuple, list]]] = {"mermaid": {}, "graphviz": {}}
+    mermaid_files = set()
     for docname, found in sorted(state.per_document(env, _TABLE).items()):
         for kind, code, options, line in found:
             if not code.strip():
                 continue
             key = digest(app, kind, code, options)
-            if (folder / f"{key}.svg").is_file():
-                continue
-            kept = committed / f"{kind}-{key}.svg" if committed and kind == "mermaid" else None
-            if kept and kept.is_file():
-                shutil.copyfile(kept, folder / f"{key}.svg")
+            name = f"{kind}-{key}.svg"
+            if kind == "mermaid":
+                mermaid_files.add(folder / name)
+            if (folder / name).is_file() or (kind == "mermaid" and committed.restore(env, folder, name)):
                 continue
             jobs[kind].setdefault(key, (code, options, []))[2].append((docname, line))
     if jobs["graphviz"]:
         _draw_graphviz(app, jobs["graphviz"], folder)
     if jobs["mermaid"]:
         _draw_mermaid(app, jobs["mermaid"], folder)
-        for key in jobs["mermaid"]:
-            if committed and (folder / f"{key}.svg").is_file():  # drawn: a file to commit
-                committed.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(folder / f"{key}.svg", committed / f"mermaid-{key}.svg")
+    committed.keep(env, sorted(file for file in mermaid_files if file.is_file()))
     return []  # a page's diagrams change only when it is read again, and then it is written
 
 
@@ -299,13 +292,12 @@ def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> 
     folder = _cache(app)
     for node in list(doctree.findall(lambda n: isinstance(n, (mermaid, graphviz)))):
         kind, code, options = _source(node)
-        key = digest(app, kind, code, options)
-        svg = folder / f"{key}.svg"
+        name = f"{kind}-{digest(app, kind, code, options)}.svg"
+        svg = folder / name
         size = image_size(svg) if svg.is_file() else None
         if size is None:
             node.replace_self(nodes.literal_block(code, code, classes=["zy-diagram-source"]))
             continue
-        name = f"{kind}-{key}.svg"
         target = Path(app.outdir, app.builder.imagedir, name)
         if not target.is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -323,7 +315,7 @@ def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> 
 def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     """Delete the diagram files in ``_images/`` that no page shows any more, so an incremental
     build leaves what a clean one writes; and those of ``diagrams_committed``, so a changed or
-    deleted diagram leaves no file behind to commit."""
+    deleted diagram leaves no file behind to commit (:func:`committed.prune`)."""
     if exception is not None or app.builder.format != "html":
         return
     shown = {
@@ -332,16 +324,8 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
         for kind, code, options, _line in found
         if code.strip()
     }
-    images = Path(app.outdir, app.builder.imagedir)
     for kind in ("mermaid", "graphviz"):
-        for path in images.glob(f"{kind}-*.svg"):
-            if path.name not in shown:
-                path.unlink()
-    committed = _committed(app)
-    if committed is not None:
-        for path in committed.glob("mermaid-*.svg"):
-            if path.name not in shown:
-                path.unlink()
+        committed.prune(app, f"{kind}-*.svg", shown)
 
 
 def _serve_static(app: Sphinx, config: Config) -> None:
