@@ -161,7 +161,8 @@ SETTINGS: dict[str, tuple[Setting, ...]] = {
         Setting("diagrams_mermaid_cli", "node_modules/@mermaid-js/mermaid-cli", "", (str,),
                 "the npm package @mermaid-js/mermaid-cli (relative to conf.py)"),
         Setting("diagrams_committed", "", "", (str,),
-                "the folder of the sources (relative to them) where Mermaid's SVGs are kept and committed; '': none"),
+                "the folder of the sources (relative to them) where the SVGs of Mermaid diagrams and plots are kept "
+                "and committed; '': none"),
         Setting("diagrams_browser", "/usr/bin/chromium", "", (str,), "the Chromium mermaid-cli draws Mermaid diagrams in"),
         Setting("diagrams_mermaid_config", {
             "theme": "neutral", "deterministicIds": True, "htmlLabels": False, "flowchart": {"htmlLabels": False},

@@ -1,6 +1,8 @@
 """Plots computed at build time (_ext/zhiyuan/pages/plots): the code shown, then its figure as a
 numbered SVG image with alt text, Chinese labels, no date in the file; an unchanged plot's code
-does not run again; a failing plot or a missing font is a warning naming file and line."""
+does not run again; a plot whose SVG is committed (diagrams_committed) runs no code, a new or
+changed one is run and its file written there, a stale one deleted; a failing plot or a missing
+font is a warning naming file and line."""
 
 from __future__ import annotations
 
@@ -87,3 +89,56 @@ def test_an_incremental_build_leaves_what_a_clean_one_writes(app, rootdir, tmp_p
     files = {p.name: p.read_bytes() for p in (incremental.outdir / "_images").iterdir()}
     assert files == {p.name: p.read_bytes() for p in (clean.outdir / "_images").iterdir()}
     assert len(files) == 1
+
+
+COMMITTED = {"diagrams_committed": "_diagrams"}
+
+
+def _with_committed(app, rootdir, tmp_path):
+    """A copy of the root (no cache folder) whose committed folder holds the SVG *app* drew,
+    with a mark in it: an output file with the mark was taken from there."""
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-plots", src)
+    (src / "_diagrams").mkdir()
+    [svg] = (app.outdir / "_images").glob("plot-*.svg")
+    marked = svg.read_bytes().replace(b"</svg>", b"<!-- committed -->\n</svg>")
+    (src / "_diagrams" / svg.name).write_bytes(marked)
+    return src, svg.name, marked
+
+
+def test_a_committed_plot_runs_no_code(app, rootdir, tmp_path):
+    src, name, marked = _with_committed(app, rootdir, tmp_path)
+    before = dict(plots.ran)
+    again = build(src, confoverrides=COMMITTED)  # a clean build: no cache folder
+    assert again.warning.getvalue() == ""
+    assert plots.ran == before  # neither started ahead nor by the directive
+    assert [p.name for p in (again.outdir / "_images").iterdir()] == [name]
+    assert (again.outdir / "_images" / name).read_bytes() == marked
+    assert [p.name for p in (src / "_diagrams").iterdir()] == [name]
+
+
+def test_a_changed_plot_is_run_its_file_committed_and_the_stale_ones_deleted(app, rootdir, tmp_path):
+    src, old, _marked = _with_committed(app, rootdir, tmp_path)
+    (src / "_diagrams/plot-0123456789abcdef0123456789abcdef-1.svg").write_text("<svg/>")  # a plot since deleted
+    post = src / "posts/curve.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("0.01, 100", "0.02, 100"), encoding="utf-8")
+    before = plots.ran["plots"]
+    again = build(src, confoverrides=COMMITTED)
+    assert again.warning.getvalue() == ""
+    assert plots.ran["plots"] == before + 1
+    [shown] = (again.outdir / "_images").glob("plot-*.svg")
+    assert shown.name != old
+    assert sorted(p.name for p in (src / "_diagrams").glob("plot-*.svg")) == [shown.name]
+    assert (src / "_diagrams" / shown.name).read_bytes() == shown.read_bytes()
+
+
+def test_the_committed_folder_gets_a_missing_file_from_the_cache(app, rootdir, tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-plots", src)
+    shutil.copytree(app.doctreedir / "zhiyuan", src / "_build/doctrees/zhiyuan")  # the plot drawn once
+    before = plots.ran["plots"]
+    again = build(src, confoverrides=COMMITTED)
+    assert again.warning.getvalue() == "" and plots.ran["plots"] == before
+    [shown] = (again.outdir / "_images").glob("plot-*.svg")
+    assert [p.name for p in (src / "_diagrams").iterdir()] == [shown.name]
+    assert (src / "_diagrams" / shown.name).read_bytes() == shown.read_bytes()

@@ -1,7 +1,7 @@
 """Diagrams and plots made at build time, on the built site: the DPO article's Mermaid data
 flow and the stochastic-approximation article's plot are numbered SVG figures with Chinese alt
 text and a {numref} from the text; no page loads Mermaid or plotting JavaScript or uses
-<object>; the Mermaid SVGs committed in docs/_diagrams/ are exactly those the site shows."""
+<object>; the Mermaid and plot SVGs committed in docs/_diagrams/ are exactly those the site shows."""
 
 from __future__ import annotations
 
@@ -44,11 +44,12 @@ def test_no_page_draws_in_the_browser(site):
         assert not html.select("object, div.mermaid, pre.mermaid"), page
 
 
-def test_the_committed_mermaid_svgs_are_those_the_site_shows(site):
-    """A new or changed diagram is drawn by the build into docs/_diagrams/: commit it there."""
+def test_the_committed_mermaid_and_plot_svgs_are_those_the_site_shows(site):
+    """A new or changed diagram or plot is drawn by the build into docs/_diagrams/: commit it there."""
     committed = subprocess.run(["git", "ls-files", "docs/_diagrams"], cwd=REPO, capture_output=True, text=True,
                                check=True).stdout.split()
-    shown = sorted(path.name for path in (site / "_images").glob("mermaid-*.svg"))
+    shown = sorted(path.name for kind in ("mermaid", "plot") for path in (site / "_images").glob(f"{kind}-*.svg"))
+    assert any(name.startswith("plot-") for name in shown)
     assert sorted(path.rsplit("/", 1)[-1] for path in committed) == shown, "commit docs/_diagrams/ as the build left it"
     for name in shown:
         assert (site / "_images" / name).read_bytes() == (REPO / "docs/_diagrams" / name).read_bytes(), name

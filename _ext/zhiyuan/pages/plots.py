@@ -30,14 +30,19 @@ its caption, requires its alt text, sizes it, loads it lazily and lets it zoom.
 * **Chinese labels** in ``plots_font`` (Noto Sans CJK SC, Debian ``fonts-noto-cjk``).  A font
   that is not installed, or a label with a character it lacks (drawn as a box), is a warning
   naming the file and line (``plots.font``).
-* **Cached by content**: the SVG files are named by a digest of the code, the settings and
-  Matplotlib's version, in our cache folder; a post read again with an unchanged plot does not
-  run its code.
+* **Cached by content, and committed**: the SVG files are named by a digest of the code, the
+  settings and Matplotlib's version (``plot-<digest>-<n>.svg``), in our cache folder; a post
+  read again with an unchanged plot does not run its code.  They are also kept beside the
+  sources with the Mermaid diagrams' (``diagrams_committed``, the site's ``docs/_diagrams/``;
+  :mod:`zhiyuan.pages.diagrams.committed`), committed with the post: a build without our cache
+  folder (Read the Docs', CI's) that finds a plot's files there runs no code; a new or changed
+  plot is run and its files written there to commit; those of a plot no page shows any more
+  are deleted at the end of the build.  The article tests still run every plot's code.
 * **Drawn while Sphinx reads**: before the changed posts are read (``env-before-read-docs``)
-  their plots not in the cache are found with MyST's own parser and started, as many at once
-  as the machine has cores; the directive waits for its plot's result (a plot whose code the
-  parser saw differently is drawn by the directive itself).  Not with parallel reading, whose
-  forked processes cannot wait on ours.
+  their plots neither in the cache nor committed are found with MyST's own parser and
+  started, as many at once as the machine has cores; the directive waits for its plot's
+  result (a plot whose code the parser saw differently is drawn by the directive itself).
+  Not with parallel reading, whose forked processes cannot wait on ours.
 * **Dark mode**: the image has the class ``zy-plot``, which gets a light card in dark mode
   (``zhiyuan-diagrams.css``).
 """
@@ -63,6 +68,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from zhiyuan import caches, config
 from zhiyuan.compat import myst_parser as myst_compat
+from zhiyuan.pages.diagrams import committed
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -115,14 +121,14 @@ import json, sys, warnings
 import matplotlib
 matplotlib.use("agg")
 import matplotlib.pyplot as plt
-rc, out, key, source = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+rc, out, stem, source = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 matplotlib.rcParams.update(rc)
 warnings.simplefilter("always")
 with open("plot.py", encoding="utf-8") as file:
     code = compile(file.read(), source, "exec")
 exec(code, {"__name__": "__main__", "__file__": source})
 for number, fignum in enumerate(plt.get_fignums(), start=1):
-    plt.figure(fignum).savefig(f"{out}/{key}-{number}.svg", format="svg", metadata={"Date": None})
+    plt.figure(fignum).savefig(f"{out}/{stem}-{number}.svg", format="svg", metadata={"Date": None})
 """
 
 
@@ -134,20 +140,34 @@ def plot_key(code: str, rc: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
+def _pattern(key: str) -> str:
+    """The files of the plot *key*: ``plot-<key>-<n>.svg``, n from 1, a file per figure."""
+    return f"plot-{key}-*.svg"
+
+
 def _cached(folder: Path, key: str) -> list[Path]:
-    return sorted(folder.glob(f"{key}-*.svg"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    return sorted(folder.glob(_pattern(key)), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+
+
+def _ready(env: BuildEnvironment, folder: Path, key: str) -> list[Path]:
+    """The files of the plot *key* in the cache *folder*, copied there from the committed folder
+    if they are not (none: the plot's code must run)."""
+    files = _cached(folder, key)
+    if not files and committed.restore(env, folder, _pattern(key)):
+        files = _cached(folder, key)
+    return files
 
 
 def draw(code: str, source: str, rc: dict[str, Any], out: Path, key: str) -> tuple[list[Path], list[str], str | None]:
     """Run *code* (from the file named *source*) and save each figure it leaves open as
-    ``out/<key>-<n>.svg``.  Return the files, the characters the fonts lacked, and the error."""
+    ``out/plot-<key>-<n>.svg``.  Return the files, the characters the fonts lacked, and the error."""
     env = {**os.environ, "MPLBACKEND": "agg", "PYTHONBREAKPOINT": "0", "PYTHONHASHSEED": "0",
            "PYTHONIOENCODING": "utf-8"}
     with tempfile.TemporaryDirectory() as folder:
         Path(folder, "plot.py").write_text(code, encoding="utf-8")
         try:
             done = subprocess.run(
-                [sys.executable, "-c", _RUNNER, json.dumps(rc), str(out), key, source],
+                [sys.executable, "-c", _RUNNER, json.dumps(rc), str(out), f"plot-{key}", source],
                 check=False, cwd=folder, env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=300,
             )
         except subprocess.TimeoutExpired:
@@ -181,7 +201,7 @@ class PlotDirective(SphinxDirective):
         folder = caches.path(self.env.doctreedir, _CACHE)
         folder.mkdir(parents=True, exist_ok=True)
         ahead = _drawing_ahead.get(self.env, {}).pop(key, None)
-        files = [] if ahead is not None else _cached(folder, key)
+        files = [] if ahead is not None else _ready(self.env, folder, key)
         result: list[nodes.Node] = []
         if "hide-source" not in self.options:
             block = nodes.literal_block(code, code, language="python", classes=["zy-plot-source"])
@@ -204,6 +224,7 @@ class PlotDirective(SphinxDirective):
             if missing and not problem:
                 logger.warning("the plot font %r has no glyph for %s: they are drawn as boxes", font,
                                " ".join(missing), type="plots", subtype="font", location=location)
+        committed.keep(self.env, files)  # just drawn (or deleted there): the files to commit
         for number, file in enumerate(files):
             # relative to the source folder ("/…"), as the cache folder may lie outside it
             uri = "/" + os.path.relpath(file, self.env.srcdir).replace(os.sep, "/")
@@ -234,8 +255,9 @@ _pools: weakref.WeakKeyDictionary[BuildEnvironment, ThreadPoolExecutor] = weakre
 
 
 def _on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """Start drawing the plots of the posts about to be read that are not in the cache, each in
-    its own process, while Sphinx reads: a clean build does not wait for them one by one."""
+    """Start drawing the plots of the posts about to be read that are neither in the cache nor
+    committed, each in its own process, while Sphinx reads: a clean build does not wait for
+    them one by one."""
     if app.parallel > 1:  # documents are read in forked processes, which cannot wait on ours
         return
     parser = myst_compat.block_parser(app)
@@ -253,7 +275,7 @@ def _on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[
             continue
         for code in myst_compat.directive_bodies(parser, text, "plot", PlotDirective):
             key = plot_key(code, rc)
-            if key not in jobs and not _cached(folder, key):
+            if key not in jobs and not _ready(env, folder, key):
                 jobs[key] = (code, str(env.doc2path(docname, base=False)))
     if not jobs:
         return
@@ -274,18 +296,15 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-_PLOT_FILE = re.compile(r"[0-9a-f]{32}-[0-9]+\.svg")
-
-
 def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     """Delete the plot files in ``_images/`` that no page shows any more (Sphinx copies images
-    but never deletes them), so an incremental build leaves what a clean one writes."""
+    but never deletes them), so an incremental build leaves what a clean one writes; and those
+    of ``diagrams_committed``, so a changed or deleted plot leaves no file behind to commit
+    (:func:`committed.prune`)."""
     if exception is not None or app.builder.format != "html":
         return
     shown = {name for _docnames, name in app.env.images.values()}
-    for path in Path(app.outdir, app.builder.imagedir).glob("*-*.svg"):
-        if _PLOT_FILE.fullmatch(path.name) and path.name not in shown:
-            path.unlink()
+    committed.prune(app, "plot-*.svg", shown)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
