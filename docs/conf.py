@@ -224,7 +224,8 @@ katex_ssr_macros = {
 
 # Mermaid: mermaid-cli from the npm package pinned in package.json, in Debian's Chromium
 diagrams_mermaid_cli = "../node_modules/@mermaid-js/mermaid-cli"
-# ... and the SVGs kept in docs/_diagrams/ (commit them with the post): Read the Docs draws no Mermaid
+# ... and the SVGs of Mermaid diagrams and {plot}s kept in docs/_diagrams/ (commit them with the post):
+# Read the Docs draws no Mermaid, and a build without _build/ runs no unchanged plot's code
 diagrams_committed = "_diagrams"
 # Graphviz (Debian graphviz): Chinese labels in Noto Sans CJK, a transparent background
 graphviz_output_format = "svg"
