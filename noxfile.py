@@ -209,7 +209,7 @@ def serve(session: nox.Session) -> None:
         "python", "_ext/zhiyuan/tools/preview.py",  # sphinx-autobuild, each rebuild forked from a warm process
         "--watch", "posts",
         "--watch", "_ext",
-        # docs/_diagrams/ holds the Mermaid SVGs a build writes: not a change to rebuild for
+        # docs/_diagrams/ holds the Mermaid and plot SVGs a build writes: not a change to rebuild for
         "--re-ignore", r"(^|/)\.|~$|__pycache__|(^|/)_diagrams/",
         "--host", "127.0.0.1",
         "--port", "8000",
