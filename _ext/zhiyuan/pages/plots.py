@@ -224,7 +224,7 @@ class PlotDirective(SphinxDirective):
             if missing and not problem:
                 logger.warning("the plot font %r has no glyph for %s: they are drawn as boxes", font,
                                " ".join(missing), type="plots", subtype="font", location=location)
-        committed.keep(self.env, files)  # just drawn (or deleted there): the files to commit
+        committed.keep(self.env, files)  # drawn just now, or missing there: the files to commit
         for number, file in enumerate(files):
             # relative to the source folder ("/…"), as the cache folder may lie outside it
             uri = "/" + os.path.relpath(file, self.env.srcdir).replace(os.sep, "/")
