@@ -6,8 +6,10 @@ description nobody shows), reads the inline ``DOCUMENTATION_OPTIONS`` scripts py
 (the Content-Security-Policy forbids inline scripts), reads Font Awesome's stylesheet and
 version out of the files pydata bundles, leaves scripts out of the end of pydata's body
 (:func:`without_body_scripts`: Bootstrap's, whose work ``theme/controls`` does), and deletes
-the Jinja macro files both themes ship as static files.  Our copies of their templates (``theme/portal/templates_book_theme``,
-``theme/strict_csp/templates/search.html``) are bets on the same versions.
+the Jinja macro files both themes ship as static files.  Our copies of their templates
+(``theme/portal/templates_book_theme``, ``theme/strict_csp/templates/search.html``) and
+``theme/controls``' script (Bootstrap's dropdown on pydata's markup, :data:`NEEDS_BOOTSTRAP`)
+are bets on the same versions.
 
 The parts use these functions only while :func:`active` says the installed themes are
 those they were written for; otherwise the themes' own handlers stay, and the inline

@@ -13,14 +13,14 @@ This part serves ``zhiyuan-controls.js`` (deferred, on every page) instead: the 
 Bootstrap's keyboard and ARIA behaviour (the button's ``aria-expanded``, ``.show`` on the
 menu, arrows between its items, Escape back to the button, closed by a click outside or the
 focus leaving it), placed where Bootstrap placed it (``zhiyuan-controls.css``, in the joined
-sheet); the back-to-top button; and tooltips as the browser shows a ``title``.  The site leaves ``bootstrap.js``
-out (``page_assets_left_out`` in ``docs/conf.py``, which :mod:`zhiyuan.theme.page_assets`
-applies to the scripts pydata's layout writes itself), and the joined sheet with it the
-rules of the theme's sheet that only Bootstrap's script named: its components no page shows.
-(Every word of our code counts for that sheet, this docstring's too, so it names none of
-them.)  Where a page
-still loads Bootstrap (``page_assets_left_out`` without it, or another version of the
-theme), the script stands aside and Bootstrap does the work.
+sheet); the back-to-top button; and tooltips as the browser shows a ``title``.  The site
+leaves ``bootstrap.js`` out (``page_assets_left_out`` in ``docs/conf.py``, which
+:mod:`zhiyuan.theme.page_assets` applies to the scripts pydata's layout writes itself), and
+the joined sheet with it the rules of the theme's sheet that only Bootstrap's script named:
+its components no page shows.  (Every word of our code counts for that sheet, this
+docstring's too, so it names none of them.)  Where a page still loads Bootstrap
+(``page_assets_left_out`` without it, or another version of the theme), the script stands
+aside and Bootstrap does the work.
 """
 
 from __future__ import annotations
