@@ -114,8 +114,14 @@ html_show_sourcelink = False
 html_copy_source = False
 html_favicon = "_static/favicon.svg"
 # Sphinx's sphinx_highlight.js marks the words of its own search's ?highlight= links; the
-# site's search links without them (zhiyuan.search), so no page loads it
-page_assets_left_out = ["sphinx_highlight.js"]
+# site's search links without them (zhiyuan.search), so no page loads it.  Bootstrap's script
+# (pydata-sphinx-theme's bootstrap.js) only opened the colour-mode menu, showed the back-to-top
+# button and made tooltips of titles: zhiyuan.theme.controls does that instead.  The joined
+# sheet then keeps none of the rules only these scripts named.
+page_assets_left_out = ["sphinx_highlight.js", "bootstrap.js"]
+# sphinx-design's dropdown chevrons (built from parts); not Bootstrap's tooltip placements,
+# since no page loads Bootstrap's script
+page_assets_keep = ["sd-summary-chevron-*"]
 # scripts only pages with an element of that class load (zhiyuan.theme.page_assets)
 page_assets_scripts_for = {
     "clipboard.min.js": "highlight",

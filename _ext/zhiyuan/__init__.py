@@ -58,6 +58,8 @@ PARTS = (
     "zhiyuan.theme.portal",
     # scrollable code and tables are tab stops, decided near the viewport (not pydata's scan)
     "zhiyuan.theme.tab_stops",
+    # the colour-mode menu, back-to-top button and tooltips without Bootstrap's script
+    "zhiyuan.theme.controls",
     "zhiyuan.pages.ablog_sidebars",
     "zhiyuan.pages.archive_slugs",
     "zhiyuan.pages.ablog_incremental",

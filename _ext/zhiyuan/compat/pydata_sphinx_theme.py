@@ -4,9 +4,12 @@ sphinx-book-theme 1.4 pins pydata-sphinx-theme 0.20 exactly, so the two move tog
 The site wraps two of their ``html-page-context`` handlers (a faster page TOC, no page
 description nobody shows), reads the inline ``DOCUMENTATION_OPTIONS`` scripts pydata adds
 (the Content-Security-Policy forbids inline scripts), reads Font Awesome's stylesheet and
-version out of the files pydata bundles, and deletes the Jinja macro files both themes
-ship as static files.  Our copies of their templates (``theme/portal/templates_book_theme``,
-``theme/strict_csp/templates/search.html``) are bets on the same versions.
+version out of the files pydata bundles, leaves scripts out of the end of pydata's body
+(:func:`without_body_scripts`: Bootstrap's, whose work ``theme/controls`` does), and deletes
+the Jinja macro files both themes ship as static files.  Our copies of their templates
+(``theme/portal/templates_book_theme``, ``theme/strict_csp/templates/search.html``) and
+``theme/controls``' script (Bootstrap's dropdown on pydata's markup, :data:`NEEDS_BOOTSTRAP`)
+are bets on the same versions.
 
 The parts use these functions only while :func:`active` says the installed themes are
 those they were written for; otherwise the themes' own handlers stay, and the inline
@@ -16,7 +19,7 @@ scripts are reported as the Content-Security-Policy's problem (``strict_csp.inli
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
 import sphinx_book_theme
@@ -31,8 +34,9 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 __all__ = [
-    "BOOK_THEME_PATCH", "MACRO_FILES", "PATCH", "THEME_SCRIPT", "active", "documentation_option", "fontawesome_css",
-    "fontawesome_version", "head_stylesheets", "without_tab_stop_scan", "wrap_page_handlers", "write_pygments_css",
+    "BOOK_THEME_PATCH", "MACRO_FILES", "NEEDS_BOOTSTRAP", "PATCH", "THEME_SCRIPT", "active", "documentation_option",
+    "fontawesome_css", "fontawesome_version", "head_stylesheets", "without_body_scripts", "without_tab_stop_scan",
+    "wrap_page_handlers", "write_pygments_css",
 ]
 
 PATCH = Patch(
@@ -155,6 +159,32 @@ def head_stylesheets(app: Sphinx) -> list[str]:
         return []
     block = _HEAD_PRE_ASSETS.search(macros.read_text(encoding="utf-8"))
     return _PATHTO_CSS.findall(block.group(1)) if block else []
+
+
+# one script of the ``body_post`` macro as the layout renders it: <script defer src="…/name.js?digest=…"></script>
+_BODY_SCRIPT = re.compile(r'[ \t]*<script defer src="(?:[^"?]*/)?(?P<name>[^"/?]+)(?:\?[^"]*)?"></script>\n?')
+
+
+def without_body_scripts(markup: str, names: Collection[str]) -> str:
+    """The script tags pydata's layout writes at the end of the body (*markup*: its
+    ``body_post`` macro rendered, ``bootstrap.js`` then ``pydata-sphinx-theme.js``) without
+    those whose file name is one of *names*.
+
+    Like its head sheets, these are not in Sphinx's list of scripts: the layout writes
+    their tags itself (block ``scripts_end``), from the Jinja macro file its webpack build
+    generates, so ``page_assets_left_out`` reaches them only through this function.
+    """
+    return _BODY_SCRIPT.sub(lambda match: "" if match["name"] in names else match[0], markup)
+
+
+#: What on a page makes pydata's script call Bootstrap's (``window.bootstrap``, which
+#: ``bootstrap.js`` defines): its collapse button for the primary sidebar (the
+#: ``sidebar-collapse.html`` component), whose tooltip ``setupCollapseSidebarButton`` makes
+#: with ``new bootstrap.Tooltip``.  That is the script's only use of Bootstrap; on a page
+#: without the button, nothing of pydata's needs ``bootstrap.js``.  With the button and
+#: without Bootstrap the function fails (pydata catches the error and logs it to the console)
+#: and the button does nothing.
+NEEDS_BOOTSTRAP = "#pst-collapse-sidebar-button"
 
 
 def write_pygments_css(app: Sphinx) -> None:

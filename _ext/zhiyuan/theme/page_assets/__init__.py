@@ -13,9 +13,11 @@ the first paint, or a dark-mode reader sees a white flash) and ``_static/zhiyuan
   of the theme and its parents, the Python of the packages that write HTML
   (:data:`_HTML_WRITERS`), our extension, the site's scripts, and every class and node
   name in the documents' doctrees (recorded while reading: :func:`_on_doctree_read`), plus
-  the patterns of ``page_assets_keep``.  Our own sheets, KaTeX's, Pygments' and
-  copybutton's are kept whole; sphinx-design's (utility classes for every colour and
-  size) is purged like the themes'.
+  the patterns of ``page_assets_keep``.  The scripts of ``page_assets_left_out`` count for
+  nothing, wherever their copy lies: no page loads them (:func:`_left_out`; Bootstrap's
+  names every component of its own, which no page of the site shows).  Our own sheets,
+  KaTeX's, Pygments' and copybutton's are kept whole; sphinx-design's (utility classes for
+  every colour and size) is purged like the themes'.
 * **fonts cut to what is drawn** (:mod:`.fonts`, in ``_static/fonts/``): each Font Awesome
   face to the icons the kept rules name; the faces of a family registered with
   :func:`cut_fonts_to_text` (KaTeX's, by :mod:`zhiyuan.formulas.katex_ssr`) to the characters
@@ -27,7 +29,8 @@ the first paint, or a dark-mode reader sees a white flash) and ``_static/zhiyuan
 * **scripts deferred**: every script in Sphinx's list gets ``defer`` (they keep their
   order and run before ``DOMContentLoaded``, which is what they wait for); the scripts of
   ``page_assets_scripts_for`` (the copy button's) only on pages with an element of one of
-  their classes, those of ``page_assets_left_out`` on none.
+  their classes, those of ``page_assets_left_out`` on none, also among the scripts pydata's
+  layout writes at the end of the body itself (:func:`_leave_out_theme_scripts`).
 
 The sheet is made each time the builder has copied the static files, before any page is
 written (:func:`zhiyuan.compat.sphinx.after_copying_assets`; no-op builds included), and
@@ -46,6 +49,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from markupsafe import Markup
 from zhiyuan import caches, state
 from zhiyuan.compat import installed, pydata_sphinx_theme
 from zhiyuan.compat import sphinx as sphinx_compat
@@ -107,6 +111,12 @@ def _module_files(name: str) -> list[Path]:
     return [Path(spec.origin)]
 
 
+def _left_out(app: Sphinx, path: Path) -> bool:
+    """Whether *path* is a script of ``page_assets_left_out``, by its file name: no page loads
+    it, wherever its copy lies (the output's ``_static/``, the package that ships it)."""
+    return path.suffix == ".js" and path.name in app.config.page_assets_left_out
+
+
 def _vocabulary(app: Sphinx) -> set[str]:
     """Every word a page of this site may hold as a class or id (see the module docstring)."""
     files = [path for name in _HTML_WRITERS for path in _module_files(name)]
@@ -117,6 +127,8 @@ def _vocabulary(app: Sphinx) -> set[str]:
     files += sorted(Path(app.outdir, "_static").rglob("*.js"))
     used: set[str] = set()
     for path in files:
+        if _left_out(app, path):
+            continue
         used |= css.words(path.read_text(encoding="utf-8", errors="replace"))
     for names in state.per_document(app.env, _TABLE).values():
         used.update(names)
@@ -243,7 +255,7 @@ def _make_bundle(app: Sphinx, sheets: list[str]) -> None:
     versions = [installed(name) for name in _DISTRIBUTIONS]
     text_fonts = _text_fonts(app)
     inputs = (sheets, texts, sorted(words), templates, versions, app.config.page_assets_purge,
-              app.config.page_assets_keep, text_fonts)
+              app.config.page_assets_keep, sorted(app.config.page_assets_left_out), text_fonts)
     key = hashlib.sha256(repr(inputs).encode("utf-8")).hexdigest()[:20]
     cache = caches.path(app.doctreedir, _CACHE) / f"{key}.pickle"
     made = caches.read(cache)
@@ -318,6 +330,18 @@ def _make_sheet(app: Sphinx) -> None:
     app.builder._page_assets_joined = set(sheets)
 
 
+def _leave_out_theme_scripts(app: Sphinx) -> None:
+    """Have the layout leave ``page_assets_left_out`` out of the scripts pydata writes at the end
+    of the body too: they are not in Sphinx's list (template global ``page_assets_theme_scripts``)."""
+    environment = sphinx_compat.jinja_environment(app.builder)
+    if environment is None or not pydata_sphinx_theme.active(app):
+        return
+    left_out = frozenset(app.config.page_assets_left_out)
+    environment.globals["page_assets_theme_scripts"] = lambda markup: Markup(
+        pydata_sphinx_theme.without_body_scripts(str(markup), left_out)
+    )
+
+
 def _on_builder_inited(app: Sphinx) -> None:
     """Link the joined sheet from every page; make it each time the static files are copied."""
     app.builder._page_assets_joined = None
@@ -325,6 +349,7 @@ def _on_builder_inited(app: Sphinx) -> None:
         return
     app.add_css_file(BUNDLE, priority=0)
     sphinx_compat.after_copying_assets(app.builder, lambda: _make_sheet(app))
+    _leave_out_theme_scripts(app)
 
 
 def _on_html_page_context(
