@@ -4,7 +4,8 @@ sphinx-book-theme 1.4 pins pydata-sphinx-theme 0.20 exactly, so the two move tog
 The site wraps two of their ``html-page-context`` handlers (a faster page TOC, no page
 description nobody shows), reads the inline ``DOCUMENTATION_OPTIONS`` scripts pydata adds
 (the Content-Security-Policy forbids inline scripts), reads Font Awesome's stylesheet and
-version out of the files pydata bundles, and deletes the Jinja macro files both themes
+version out of the files pydata bundles, reads which sheets and scripts its layout links itself
+(from its webpack macro file), and deletes the Jinja macro files both themes
 ship as static files.  Our copies of their templates (``theme/portal/templates_book_theme``,
 ``theme/strict_csp/templates/search.html``) are bets on the same versions.
 
@@ -31,8 +32,8 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 __all__ = [
-    "BOOK_THEME_PATCH", "MACRO_FILES", "PATCH", "THEME_SCRIPT", "active", "documentation_option", "fontawesome_css",
-    "fontawesome_version", "head_stylesheets", "without_tab_stop_scan", "wrap_page_handlers", "write_pygments_css",
+    "BOOK_THEME_PATCH", "MACRO_FILES", "PATCH", "THEME_SCRIPT", "active", "body_scripts", "documentation_option",
+    "fontawesome_css", "fontawesome_version", "head_stylesheets", "without_tab_stop_scan", "wrap_page_handlers", "write_pygments_css",
 ]
 
 PATCH = Patch(
@@ -155,6 +156,30 @@ def head_stylesheets(app: Sphinx) -> list[str]:
         return []
     block = _HEAD_PRE_ASSETS.search(macros.read_text(encoding="utf-8"))
     return _PATHTO_CSS.findall(block.group(1)) if block else []
+
+
+_BODY_POST = re.compile(r"{% macro body_post\(\) %}(.*?){% endmacro %}", re.DOTALL)
+_DEFERRED_SCRIPT = re.compile(r"""<script defer src="{{ pathto\('(_static/[^']+\.js)', 1\) }}[^"<>{}]*"></script>""")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def body_scripts(app: Sphinx) -> list[str]:
+    """The scripts pydata's layout loads at the end of every page's body (``body_post``: Bootstrap's
+    and its own), in order; none unless that macro holds only deferred local scripts and comments.
+
+    Like its head sheets, they are not in Sphinx's list of scripts: the layout writes their
+    ``<script defer>`` tags itself (block ``scripts_end``), from its webpack macro file.  A part
+    that loads them otherwise has the layout leave that block out.
+    """
+    macros = theme_file(app, _MACROS)
+    if macros is None:
+        return []
+    block = _BODY_POST.search(macros.read_text(encoding="utf-8"))
+    if block is None:
+        return []
+    scripts = _DEFERRED_SCRIPT.findall(block.group(1))
+    rest = _HTML_COMMENT.sub("", _DEFERRED_SCRIPT.sub("", block.group(1)))
+    return scripts if rest.strip() == "" else []
 
 
 def write_pygments_css(app: Sphinx) -> None:
