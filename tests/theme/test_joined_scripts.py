@@ -1,16 +1,20 @@
 """page_assets joins each page's deferred scripts into one file: the scripts the page would load
 one by one, in their order, in one request whose tag carries their data attributes; a script
 whose data attribute would clash stays a script of its own; the same files with ``-j 2``; files
-no page links any more are deleted, and a page not written again keeps its own."""
+no page links any more are deleted, and a page not written again keeps its own, also in the site
+the staged build publishes."""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
+import sys
 
 import pytest
 
-from helpers import build, page_scripts, soup
+from helpers import REPO, build, page_scripts, soup
 
 PAGES = ("index", "code", "tabs", "conflict")
 JOINED = "_static/zhiyuan-js/"
@@ -167,3 +171,21 @@ def test_files_no_page_links_are_deleted_and_pages_not_written_keep_theirs(build
     assert off.warning.getvalue() == ""
     assert state() == {}
     assert all(not src.startswith(JOINED) for page in PAGES for src, _ in _tags(app, page))
+
+
+def test_under_the_staged_build_the_published_site_holds_the_files_its_pages_link(rootdir, tmp_path):
+    src, out = tmp_path / "src", tmp_path / "_build"
+    shutil.copytree(rootdir / "test-joined-scripts", src)
+    command = [sys.executable, str(REPO / "_ext/zhiyuan/tools/staged_build.py"), str(src), str(out / "html"),
+               str(out / "doctrees"), "-b", "html", "-W", "--keep-going", "-q"]
+    with_code = (src / "code.md").read_text(encoding="utf-8")
+    # built, then the only page with code loses it (its file goes), then gets it back (it comes back)
+    for code in (with_code, "# 代码\n\n没有代码了。\n", with_code):
+        (src / "code.md").write_text(code, encoding="utf-8")
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stderr
+        linked = {tag["src"].split("?")[0].removeprefix(JOINED)
+                  for page in PAGES for tag in soup(out / "html" / f"{page}.html").select("script[src]")
+                  if tag["src"].startswith(JOINED)}
+        assert sorted(path.name for path in (out / "html" / JOINED).iterdir()) == sorted(linked)
+        assert len(linked) == (5 if code == with_code else 4)
