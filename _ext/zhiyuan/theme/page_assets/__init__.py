@@ -446,14 +446,14 @@ def _join_scripts(app: Sphinx, scripts: list[Any]) -> list[Any]:
 
     for script in ordered:
         attributes = _data_attributes(script)
-        if attributes is not None and joiner.text(str(script.filename)) is not None:
-            if all(data.get(key, value) == value for key, value in attributes.items()):
-                if not run:
-                    place = len(out)
-                    out.append(script)
-                run.append(script)
-                data.update(attributes)
-                continue
+        if (attributes is not None and joiner.text(str(script.filename)) is not None
+                and all(data.get(key, value) == value for key, value in attributes.items())):
+            if not run:
+                place = len(out)
+                out.append(script)
+            run.append(script)
+            data.update(attributes)
+            continue
         if _in_order(script):
             end_run()
         out.append(script)
