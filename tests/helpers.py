@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from sphinx.testing.util import SphinxTestApp
+
+from zhiyuan.theme.page_assets.js import part_names
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -24,6 +26,22 @@ def resolve(page_path: Path, href: str) -> Path:
 
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def page_scripts(outdir: Path, page: Path) -> list[tuple[str, Tag]]:
+    """The scripts the built *page* (a file under *outdir*) loads from the site, in order: each
+    script's path under *outdir* (no query) with its tag; a joined script
+    (:mod:`zhiyuan.theme.page_assets`) stands for its parts, each with the joined file's tag."""
+    scripts = []
+    for tag in soup(page).select("script[src]"):
+        src = tag["src"].split("?")[0]
+        if src.startswith("/"):  # the 404 page's links, from the site's address (notfound_urls_prefix)
+            path = src[src.index("/_static/") + 1 :]
+        else:
+            path = (page.parent / src).resolve().relative_to(outdir.resolve()).as_posix()
+        names = part_names((outdir / path).read_text(encoding="utf-8"))
+        scripts += [(f"_static/{name}", tag) for name in names] if names is not None else [(path, tag)]
+    return scripts
 
 
 def math_and_code_post(site: Path) -> str:

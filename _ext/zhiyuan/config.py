@@ -198,6 +198,9 @@ SETTINGS: dict[str, tuple[Setting, ...]] = {
                 (dict,), "scripts (file name: classes, space-separated) that a page loads only if its body has an "
                 "element of one of those classes",
                 _string_map),
+        Setting("page_assets_join_scripts", True, "html", (bool,),
+                "join each page's deferred scripts under _static/ into one file (_static/zhiyuan-js/<digest>.js), "
+                "so a page makes one script request instead of one per script"),
     ),
     "zhiyuan.theme.icon_font": (
         Setting("icon_font_package", "node_modules/@fortawesome/fontawesome-free", "html", (str,),

@@ -11,7 +11,7 @@ import pytest
 
 from zhiyuan.theme.strict_csp import POLICY
 
-from helpers import REPO, soup
+from helpers import REPO, page_scripts, soup
 
 pytestmark = [pytest.mark.site]
 
@@ -57,5 +57,6 @@ def test_no_page_has_inline_script_or_style(site):
 
 
 def test_page_options_are_in_a_data_attribute(site):
-    script = soup(site / "posts" / "2025" / "dpo.html").select_one('script[src*="strict_csp/page.js"]')
+    (script,) = [tag for name, tag in page_scripts(site, site / "posts" / "2025" / "dpo.html")
+                 if name == "_static/strict_csp/page.js"]
     assert json.loads(script["data-options"]) == {"pagename": "posts/2025/dpo", "search_as_you_type": False}

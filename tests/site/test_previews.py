@@ -11,7 +11,7 @@ from urllib.parse import unquote
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import soup
+from helpers import page_scripts, soup
 
 pytestmark = pytest.mark.site
 
@@ -71,11 +71,7 @@ def test_every_marked_link_finds_its_preview(site, pages):
 def test_only_pages_with_a_preview_load_the_script_and_it_is_deferred(site, pages):
     with_previews = 0
     for name, page in pages.items():
-        scripts = [
-            s
-            for s in page.select("script[src]")
-            if s["src"].split("?")[0].endswith(SCRIPT)
-        ]
+        scripts = [tag for path, tag in page_scripts(site, site / name) if path == SCRIPT]
         marked = bool(page.select("a.zy-preview"))
         assert len(scripts) == (1 if marked else 0), name
         if marked:

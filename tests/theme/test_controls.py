@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pydata_sphinx_theme
 import pytest
-from zhiyuan.compat.pydata_sphinx_theme import without_body_scripts
+from zhiyuan.compat.pydata_sphinx_theme import body_scripts
 
-from helpers import build, soup
+from helpers import build, page_scripts, soup
 
 PAGES = ["index", "other", "genindex", "search"]
 # Bootstrap components no page shows, whose class names only Bootstrap's script spells out
@@ -34,11 +34,8 @@ def _sheet(app) -> str:
 
 
 def _scripts(app, page: str) -> dict[str, bool]:
-    """The page's scripts (path without query: whether deferred)."""
-    return {
-        script["src"].split("?")[0]: script.has_attr("defer")
-        for script in soup(app.outdir / f"{page}.html").select("script[src]")
-    }
+    """The page's scripts, the parts of a joined one included (path without query: whether deferred)."""
+    return {path: tag.has_attr("defer") for path, tag in page_scripts(app.outdir, app.outdir / f"{page}.html")}
 
 
 def test_builds_without_warnings(app):
@@ -81,13 +78,8 @@ def test_the_sheet_follows_the_list_of_scripts_left_out(rootdir, tmp_path):
     assert not any(rule in _sheet(left_out) for rule in ONLY_BOOTSTRAP_NAMES)
 
 
-def test_the_theme_body_scripts_lose_exactly_those_named():
-    """On pydata's macro as the layout renders it: the format the function reads is the installed one."""
-    macro = re.search(r"{% macro body_post\(\) %}(.*?){% endmacro %}", MACROS.read_text(encoding="utf-8"), re.DOTALL)
-    rendered = re.sub(r"{{ pathto\('([^']+)', 1\) }}", r"../\1", macro.group(1))
-    assert "../_static/scripts/bootstrap.js?digest=" in rendered
-    kept = without_body_scripts(rendered, {"bootstrap.js"})
-    assert "bootstrap.js" not in kept
-    assert '<script defer src="../_static/scripts/pydata-sphinx-theme.js?digest=' in kept
-    assert without_body_scripts(rendered, set()) == rendered
-    assert without_body_scripts(rendered, {"strap.js", "pydata-sphinx-theme"}) == rendered  # whole names only
+def test_the_theme_body_scripts_are_read_from_the_installed_macro_file(app):
+    """pydata's end-of-body scripts, which page_assets takes into the pages' scripts (where
+    page_assets_left_out reaches them): the format body_scripts reads is the installed one."""
+    assert re.search(r"{% macro body_post\(\) %}", MACROS.read_text(encoding="utf-8"))
+    assert body_scripts(app) == ["_static/scripts/bootstrap.js", "_static/scripts/pydata-sphinx-theme.js"]

@@ -12,7 +12,7 @@ from fontTools.ttLib import TTFont
 
 from zhiyuan.theme.page_assets import first_screen
 
-from helpers import REPO, build, soup
+from helpers import REPO, build, page_scripts, soup
 
 KATEX = REPO / "node_modules" / "katex" / "dist"
 FONT_AWESOME = REPO / "node_modules" / "@fortawesome" / "fontawesome-free"
@@ -52,7 +52,7 @@ def test_two_requests_block_rendering_the_sheet_and_the_colour_mode_script(app, 
                 if not script.has_attr("defer") and not script.has_attr("async")]
     assert blocking == ["_static/strict_csp/head.js"]
     # the deferred scripts keep Sphinx's order (doctools needs documentation_options first)
-    sources = [script["src"].split("?")[0] for script in html.select("script[defer]")]
+    sources = [name for name, tag in page_scripts(app.outdir, app.outdir / f"{page}.html") if tag.has_attr("defer")]
     assert sources.index("_static/documentation_options.js") < sources.index("_static/doctools.js")
 
 
@@ -112,7 +112,7 @@ def test_the_first_screen_is_the_body_up_to_so_many_characters_of_text(body, cha
 
 def test_the_copy_button_loads_only_where_there_is_code(app):
     def scripts(page):
-        return [script["src"].split("?")[0] for script in soup(app.outdir / f"{page}.html").select("script[src]")]
+        return [name for name, _ in page_scripts(app.outdir, app.outdir / f"{page}.html")]
 
     assert "_static/copybutton.js" in scripts("code")
     assert "_static/clipboard.min.js" in scripts("code")

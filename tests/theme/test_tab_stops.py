@@ -11,7 +11,7 @@ import pydata_sphinx_theme
 import pytest
 from zhiyuan.compat.pydata_sphinx_theme import THEME_SCRIPT, without_tab_stop_scan
 
-from helpers import build, soup
+from helpers import build, page_scripts
 
 INSTALLED_SCRIPT = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / THEME_SCRIPT.replace(
     "_static/", "static/"
@@ -28,10 +28,7 @@ def app(rootdir, tmp_path_factory):
 
 def _scripts(app, page: str) -> dict[str, bool]:
     """The page's scripts (path without query: whether deferred)."""
-    return {
-        script["src"].split("?")[0]: script.has_attr("defer")
-        for script in soup(app.outdir / f"{page}.html").select("script[src]")
-    }
+    return {name: tag.has_attr("defer") for name, tag in page_scripts(app.outdir, app.outdir / f"{page}.html")}
 
 
 def test_the_installed_script_loses_its_load_time_scan_and_nothing_else():

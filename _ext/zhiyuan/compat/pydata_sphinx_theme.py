@@ -4,12 +4,11 @@ sphinx-book-theme 1.4 pins pydata-sphinx-theme 0.20 exactly, so the two move tog
 The site wraps two of their ``html-page-context`` handlers (a faster page TOC, no page
 description nobody shows), reads the inline ``DOCUMENTATION_OPTIONS`` scripts pydata adds
 (the Content-Security-Policy forbids inline scripts), reads Font Awesome's stylesheet and
-version out of the files pydata bundles, leaves scripts out of the end of pydata's body
-(:func:`without_body_scripts`: Bootstrap's, whose work ``theme/controls`` does), and deletes
-the Jinja macro files both themes ship as static files.  Our copies of their templates
-(``theme/portal/templates_book_theme``, ``theme/strict_csp/templates/search.html``) and
-``theme/controls``' script (Bootstrap's dropdown on pydata's markup, :data:`NEEDS_BOOTSTRAP`)
-are bets on the same versions.
+version out of the files pydata bundles, reads which sheets and scripts its layout links itself
+(from its webpack macro file), and deletes the Jinja macro files both themes
+ship as static files.  Our copies of their templates (``theme/portal/templates_book_theme``,
+``theme/strict_csp/templates/search.html``) and ``theme/controls``' script (Bootstrap's
+dropdown on pydata's markup, :data:`NEEDS_BOOTSTRAP`) are bets on the same versions.
 
 The parts use these functions only while :func:`active` says the installed themes are
 those they were written for; otherwise the themes' own handlers stay, and the inline
@@ -19,7 +18,7 @@ scripts are reported as the Content-Security-Policy's problem (``strict_csp.inli
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import sphinx_book_theme
@@ -34,9 +33,8 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 __all__ = [
-    "BOOK_THEME_PATCH", "MACRO_FILES", "NEEDS_BOOTSTRAP", "PATCH", "THEME_SCRIPT", "active", "documentation_option",
-    "fontawesome_css", "fontawesome_version", "head_stylesheets", "without_body_scripts", "without_tab_stop_scan",
-    "wrap_page_handlers", "write_pygments_css",
+    "BOOK_THEME_PATCH", "MACRO_FILES", "NEEDS_BOOTSTRAP", "PATCH", "THEME_SCRIPT", "active", "body_scripts", "documentation_option",
+    "fontawesome_css", "fontawesome_version", "head_stylesheets", "without_tab_stop_scan", "wrap_page_handlers", "write_pygments_css",
 ]
 
 PATCH = Patch(
@@ -161,20 +159,28 @@ def head_stylesheets(app: Sphinx) -> list[str]:
     return _PATHTO_CSS.findall(block.group(1)) if block else []
 
 
-# one script of the ``body_post`` macro as the layout renders it: <script defer src="…/name.js?digest=…"></script>
-_BODY_SCRIPT = re.compile(r'[ \t]*<script defer src="(?:[^"?]*/)?(?P<name>[^"/?]+)(?:\?[^"]*)?"></script>\n?')
+_BODY_POST = re.compile(r"{% macro body_post\(\) %}(.*?){% endmacro %}", re.DOTALL)
+_DEFERRED_SCRIPT = re.compile(r"""<script defer src="{{ pathto\('(_static/[^']+\.js)', 1\) }}[^"<>{}]*"></script>""")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
-def without_body_scripts(markup: str, names: Collection[str]) -> str:
-    """The script tags pydata's layout writes at the end of the body (*markup*: its
-    ``body_post`` macro rendered, ``bootstrap.js`` then ``pydata-sphinx-theme.js``) without
-    those whose file name is one of *names*.
+def body_scripts(app: Sphinx) -> list[str]:
+    """The scripts pydata's layout loads at the end of every page's body (``body_post``: Bootstrap's
+    and its own), in order; none unless that macro holds only deferred local scripts and comments.
 
-    Like its head sheets, these are not in Sphinx's list of scripts: the layout writes
-    their tags itself (block ``scripts_end``), from the Jinja macro file its webpack build
-    generates, so ``page_assets_left_out`` reaches them only through this function.
+    Like its head sheets, they are not in Sphinx's list of scripts: the layout writes their
+    ``<script defer>`` tags itself (block ``scripts_end``), from its webpack macro file.  A part
+    that loads them otherwise has the layout leave that block out.
     """
-    return _BODY_SCRIPT.sub(lambda match: "" if match["name"] in names else match[0], markup)
+    macros = theme_file(app, _MACROS)
+    if macros is None:
+        return []
+    block = _BODY_POST.search(macros.read_text(encoding="utf-8"))
+    if block is None:
+        return []
+    scripts = _DEFERRED_SCRIPT.findall(block.group(1))
+    rest = _HTML_COMMENT.sub("", _DEFERRED_SCRIPT.sub("", block.group(1)))
+    return scripts if rest.strip() == "" else []
 
 
 #: What on a page makes pydata's script call Bootstrap's (``window.bootstrap``, which

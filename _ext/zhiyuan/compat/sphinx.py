@@ -3,8 +3,8 @@
 Sphinx is the host, and its public API (events, ``app.add_*``, the environment's
 documented attributes) is used everywhere.  What lives here reaches further: the event
 manager's listener table (to wrap another extension's handler in place), the HTML
-builder's per-page closures and ``handle_page``, its build-info hash, its Jinja
-environment, the HTML builder's switch for Sphinx's own search index, and the figure
+builder's per-page closures and ``handle_page``, its script assets, its build-info hash,
+its Jinja environment, the HTML builder's switch for Sphinx's own search index, and the figure
 numbers of documents outside the toctree.  The parts use these functions only
 while :func:`active` says the installed Sphinx is one they were written for; otherwise
 each is left as Sphinx does it (slower, never wrong).
@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PATCH", "active", "after_copying_assets", "config_hash", "deferred", "jinja_environment", "links_as_sphinx",
-    "number_outside_toctree", "stylesheets", "turn_off_search_index", "wrap_handle_page", "wrap_listener",
+    "number_outside_toctree", "script_asset", "stylesheets", "turn_off_search_index", "wrap_handle_page",
+    "wrap_listener",
 ]
 
 PATCH = Patch(
@@ -108,6 +109,14 @@ def deferred(script: Any) -> Any:
     if attributes.get("body") or {"async", "defer"} & attributes.keys() or attributes.get("type") == "module":
         return script
     return type(script)(script.filename, priority=script.priority, **attributes, defer="defer")
+
+
+def script_asset(filename: str, *, priority: int, **attributes: str) -> Any:
+    """A page-context script asset (Sphinx's ``_JavaScript``, what ``add_js_file`` makes) for the
+    file *filename* (under the output folder) with *priority* and the tag's *attributes*."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    return _JavaScript(filename, priority=priority, **attributes)
 
 
 def config_hash(app: Sphinx) -> str:

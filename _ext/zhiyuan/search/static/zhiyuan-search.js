@@ -11,9 +11,9 @@
  * concepts it matches (so a partial match still ranks) and by its kind (articles first).
  * Everything shown is built as DOM text: nothing from the index is parsed as HTML.
  */
-"use strict";
-
 (() => {
+  "use strict";
+
   // -- terms (tokens.py) ---------------------------------------------------------------
   const CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
   const CJK_RUN = new RegExp(`[${CJK}]+`, "gu");

@@ -1,4 +1,4 @@
-"""One render-blocking style sheet per page, holding what the site can use; scripts deferred.
+"""One render-blocking style sheet per page, holding what the site can use; one deferred script.
 
 Out of the box every page's ``<head>`` links fourteen style sheets (one of them importing
 another) and eight scripts, each a request the browser finishes before it draws anything,
@@ -27,14 +27,35 @@ the first paint, or a dark-mode reader sees a white flash) and ``_static/zhiyuan
   do not move when their fonts arrive; fonts only used further down load when the browser
   lays out what uses them, without competing with the page itself.
 * **scripts deferred**: every script in Sphinx's list gets ``defer`` (they keep their
-  order and run before ``DOMContentLoaded``, which is what they wait for); the scripts of
-  ``page_assets_scripts_for`` (the copy button's) only on pages with an element of one of
-  their classes, those of ``page_assets_left_out`` on none, also among the scripts pydata's
-  layout writes at the end of the body itself (:func:`_leave_out_theme_scripts`).
+  order and run before ``DOMContentLoaded``, which is what they wait for), and so do the
+  two the theme's layout loads at the end of the body (Bootstrap's and pydata's, read from
+  its macro file by :func:`zhiyuan.compat.pydata_sphinx_theme.body_scripts`), which join the
+  list last when the layout is portal_theme's (it then leaves out its own tags); the scripts
+  of ``page_assets_scripts_for`` (the copy button's) only on pages with an element of one of
+  their classes, those of ``page_assets_left_out`` on none (the theme's included: the site
+  leaves out Bootstrap's, whose work ``theme/controls`` does).
+* **scripts joined** (``page_assets_join_scripts``): a page's deferred classic scripts under
+  ``_static/`` are one file, ``_static/zhiyuan-js/<digest>.js``, in their order
+  (:mod:`.js` says how the parts stay as they were), so the page makes one script request
+  besides the colour-mode script in its head (which the layout writes before the sheet and
+  is no part of Sphinx's list).  The joined script's tag carries the parts' ``data-*``
+  attributes: ``document.currentScript`` is that element while any part runs, and
+  ``strict_csp/page.js`` and sphinx-design's ``design-tabs.js`` read their settings from it.
+  Modules, ``async`` scripts, other sites' scripts and scripts with other attributes are not
+  joined, and a script setting a ``data-*`` attribute to another value than an earlier part
+  stays a script of its own; a script that runs in the deferred order and is not joined ends
+  the run, and the scripts after it go into a next file (:func:`_join_scripts`).
 
 The sheet is made each time the builder has copied the static files, before any page is
 written (:func:`zhiyuan.compat.sphinx.after_copying_assets`; no-op builds included), and
 cached by content in the doctree folder, so a build costs what reading its inputs costs.
+The parts of the joined scripts are read from ``_static/`` after that copy, each once a
+build and process (:class:`_Scripts`); a joined file is named by a digest of its content and written (to a file of the
+process's own, renamed over it: pages are written by several processes with ``-j``) when
+the first page using it is written.  A page that is not written again keeps linking the
+file it was written with, which stays as long as some page of the output links it: after
+each build the files no page links are deleted (:func:`_prune_scripts`, which reads again
+only the pages whose size or time changed).
 """
 
 from __future__ import annotations
@@ -42,6 +63,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import importlib.util
+import os
 import posixpath
 import re
 from collections.abc import Callable
@@ -49,12 +71,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from markupsafe import Markup
 from zhiyuan import caches, state
 from zhiyuan.compat import installed, pydata_sphinx_theme
 from zhiyuan.compat import sphinx as sphinx_compat
 from zhiyuan.config import declare
-from zhiyuan.theme.page_assets import css
+from zhiyuan.theme.page_assets import css, js
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -65,10 +86,14 @@ __version__ = "1.0"
 BUNDLE = "zhiyuan.css"
 #: Where the cut-down icon fonts go, under ``_static/``.
 FONTS = "fonts"
+#: Where the joined scripts go, under ``_static/``: ``<digest of the file>.js``.
+SCRIPTS = "zhiyuan-js"
 
 # per document: the class and node names of its doctree (words its HTML may hold)
 _TABLE = "page_assets.words"
 _CACHE = "page_assets"
+# the joined scripts each page of the output links, as last seen (see _prune_scripts)
+_SCRIPTS_SEEN = "page_assets_scripts.pickle"
 # Modules and packages whose Python writes HTML into our pages (tags and class names):
 # the docutils and Sphinx writers, the toctree, the themes' page helpers, ablog's pages.
 _HTML_WRITERS = (
@@ -124,7 +149,9 @@ def _vocabulary(app: Sphinx) -> set[str]:
     folders = [Path(folder) for folder in (theme.get_theme_dirs() if theme else [])]
     folders += [Path(app.confdir, folder) for folder in app.config.templates_path]
     files += [path for folder in folders for path in sorted(folder.rglob("*.html"))]
-    files += sorted(Path(app.outdir, "_static").rglob("*.js"))
+    # the joined scripts are the others again, and old ones must not change the sheet
+    files += sorted(path for path in Path(app.outdir, "_static").rglob("*.js")
+                    if path.parent != Path(app.outdir, "_static", SCRIPTS))
     used: set[str] = set()
     for path in files:
         if _left_out(app, path):
@@ -321,42 +348,224 @@ def _needed(app: Sphinx, script: Any, classes: set[str]) -> bool:
     return needed_classes is None or not classes.isdisjoint(needed_classes.split())
 
 
+# -- Scripts: one file per page ------------------------------------------------------
+
+
+def _write_once(path: Path, data: bytes) -> None:
+    """Make *path* hold *data*, unless it does: through a file of this process's own, renamed
+    over it, so a page written in another process at the same time reads either nothing or
+    the whole file (both write the same bytes)."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+class _Scripts:
+    """This build's joined scripts: each part read once from the output folder, each joined
+    file written once by each process that writes a page using it (made again after the
+    static files are copied, so a build reads what it copied)."""
+
+    def __init__(self, outdir: str | Path) -> None:
+        self.outdir = Path(outdir)
+        self._texts: dict[str, str | None] = {}
+        self._files: dict[tuple[str, ...], str] = {}
+
+    def text(self, filename: str) -> str | None:
+        """The text of the script *filename* (under the output folder); None if it is no file
+        or not UTF-8 (then it is not joined)."""
+        if filename not in self._texts:
+            try:
+                self._texts[filename] = Path(self.outdir, filename).read_bytes().decode("utf-8")
+            except (OSError, UnicodeDecodeError):
+                self._texts[filename] = None
+        return self._texts[filename]
+
+    def joined(self, filenames: tuple[str, ...]) -> str:
+        """The joined file of the scripts *filenames* (read before with :meth:`text`), written
+        if needed: its path under the output folder."""
+        if filenames not in self._files:
+            parts = [(name.removeprefix("_static/"), self.text(name) or "") for name in filenames]
+            data = js.join(parts).encode("utf-8")
+            path = f"_static/{SCRIPTS}/{hashlib.sha256(data).hexdigest()[:16]}.js"
+            _write_once(self.outdir / path, data)
+            self._files[filenames] = path
+        return self._files[filenames]
+
+
+def _data_attributes(script: Any) -> dict[str, str] | None:
+    """The ``data-*`` attributes of *script*, a deferred classic local script with no other
+    attribute; None for any other script."""
+    attributes = getattr(script, "attributes", None)
+    filename = getattr(script, "filename", None)
+    if not isinstance(attributes, dict) or not isinstance(filename, str) or not filename.startswith("_static/"):
+        return None
+    if attributes.get("defer") is None or not js.joinable_name(filename):
+        return None
+    data = {}
+    for key, value in attributes.items():
+        if value is None or key == "defer":
+            continue
+        if not key.startswith("data-"):
+            return None  # async, type, integrity, id…: not ours to merge
+        data[key] = value
+    return data
+
+
+def _in_order(script: Any) -> bool:
+    """Whether *script* runs in the order of the deferred scripts (deferred, or a module), so
+    that joining scripts across it would change what runs first."""
+    attributes = getattr(script, "attributes", None)
+    if not isinstance(attributes, dict) or not getattr(script, "filename", None) or attributes.get("body"):
+        return False  # inline: runs while the page is parsed, before every deferred script
+    if attributes.get("async") is not None:
+        return False
+    return attributes.get("defer") is not None or attributes.get("type") == "module"
+
+
+def _join_scripts(app: Sphinx, scripts: list[Any]) -> list[Any]:
+    """*scripts* (a page's, deferred) with each run of deferred classic local scripts joined into
+    one file, whose tag carries their ``data-*`` attributes.
+
+    Scripts keep their order (by priority, as Sphinx orders them): a run ends at a script that
+    runs in that order but cannot join (a module, another site's script, one with other
+    attributes), and at a script setting a ``data-*`` attribute the run already sets to another
+    value (its ``document.currentScript`` would read the wrong one), which stays a script of its
+    own.  A run of one script stays as it is.
+    """
+    joiner: _Scripts = app.builder._page_assets_scripts
+    ordered = sorted(scripts, key=lambda script: getattr(script, "priority", 500))
+    out: list[Any] = []
+    run: list[Any] = []
+    data: dict[str, str] = {}
+    place = 0
+
+    def end_run() -> None:
+        if len(run) > 1:
+            joined = joiner.joined(tuple(str(script.filename) for script in run))
+            out[place] = sphinx_compat.script_asset(joined, priority=run[0].priority, defer="defer", **data)
+        run.clear()
+        data.clear()
+
+    for script in ordered:
+        attributes = _data_attributes(script)
+        if (attributes is not None and joiner.text(str(script.filename)) is not None
+                and all(data.get(key, value) == value for key, value in attributes.items())):
+            if not run:
+                place = len(out)
+                out.append(script)
+            run.append(script)
+            data.update(attributes)
+            continue
+        if _in_order(script):
+            end_run()
+        out.append(script)
+    end_run()
+    return out
+
+
+def _book_layout(app: Sphinx) -> bool:
+    """Whether pages are rendered with portal_theme's layout, which leaves the theme's
+    end-of-body script tags out when this part has taken the scripts into the page's list."""
+    if "zhiyuan.theme.portal" not in app.extensions:
+        return False
+    from zhiyuan.theme.portal import book_layout
+
+    return book_layout(app)
+
+
+def _theme_scripts(app: Sphinx, scripts: list[Any]) -> list[Any]:
+    """The theme's end-of-body scripts, as deferred assets that come after *scripts*."""
+    names = app.builder._page_assets_theme_scripts
+    last = max((getattr(script, "priority", 500) for script in scripts), default=500)
+    return [sphinx_compat.script_asset(name, priority=last, defer="defer") for name in names]
+
+
+_JOINED_LINK = re.compile(rb"_static/" + SCRIPTS.encode("ascii") + rb"/([0-9a-f]{16}\.js)")
+
+
+def _used_scripts(page: bytes) -> frozenset[str]:
+    """The joined scripts (file names) the HTML *page* links."""
+    return frozenset(match.decode("ascii") for match in _JOINED_LINK.findall(page))
+
+
+def _prune_scripts(app: Sphinx, exception: Exception | None) -> None:
+    """After a build: delete the joined scripts no page of the output links any more.
+
+    A page links the joined files of the build that wrote it, and most builds write few pages:
+    what is in use is read from the pages themselves, each page read again only when its size
+    or time changed since the last build (the rest is remembered in our cache folder).
+    """
+    folder = Path(app.outdir, "_static", SCRIPTS)
+    if exception is not None or app.builder.format != "html" or not folder.is_dir():
+        return
+    record = caches.path(app.doctreedir, _SCRIPTS_SEEN)
+    known: dict[str, tuple[tuple[int, int], frozenset[str]]] = caches.read(record) or {}
+    seen: dict[str, tuple[tuple[int, int], frozenset[str]]] = {}
+    static = Path(app.outdir, "_static")
+    for directory, folders, files in os.walk(app.outdir):
+        if Path(directory) == Path(app.outdir):
+            folders[:] = [name for name in folders if Path(directory, name) != static]
+        for name in files:
+            if not name.endswith(".html"):
+                continue
+            path = os.path.join(directory, name)
+            relative = os.path.relpath(path, app.outdir)
+            try:
+                found = os.stat(path)
+                stamp = (found.st_size, found.st_mtime_ns)
+                entry = known.get(relative)
+                if entry is None or entry[0] != stamp:
+                    entry = (stamp, _used_scripts(Path(path).read_bytes()))
+            except OSError:
+                continue
+            seen[relative] = entry
+    used = {name for _, names in seen.values() for name in names}
+    for file in folder.iterdir():
+        if file.name not in used and file.is_file():
+            file.unlink()
+    if seen != known:
+        caches.write(record, seen)
+
+
 def _make_sheet(app: Sphinx) -> None:
-    """Once the static files are in ``_static/``: make the joined sheet and its fonts."""
+    """Once the static files are in ``_static/``: make the joined sheet and its fonts; read the
+    scripts to join afresh."""
     if pydata_sphinx_theme.active(app):
         pydata_sphinx_theme.write_pygments_css(app)  # before it is read into the sheet
     sheets = _sheets(app, sphinx_compat.stylesheets(app.builder))
     _make_bundle(app, sheets)
     app.builder._page_assets_joined = set(sheets)
-
-
-def _leave_out_theme_scripts(app: Sphinx) -> None:
-    """Have the layout leave ``page_assets_left_out`` out of the scripts pydata writes at the end
-    of the body too: they are not in Sphinx's list (template global ``page_assets_theme_scripts``)."""
-    environment = sphinx_compat.jinja_environment(app.builder)
-    if environment is None or not pydata_sphinx_theme.active(app):
-        return
-    left_out = frozenset(app.config.page_assets_left_out)
-    environment.globals["page_assets_theme_scripts"] = lambda markup: Markup(
-        pydata_sphinx_theme.without_body_scripts(str(markup), left_out)
-    )
+    app.builder._page_assets_scripts = _Scripts(app.outdir)
 
 
 def _on_builder_inited(app: Sphinx) -> None:
-    """Link the joined sheet from every page; make it each time the static files are copied."""
+    """Link the joined sheet from every page; make it each time the static files are copied.
+    Take the theme's end-of-body scripts into the pages' scripts."""
     app.builder._page_assets_joined = None
+    app.builder._page_assets_scripts = None
+    app.builder._page_assets_theme_scripts = []
     if app.builder.format != "html" or not app.config.page_assets_bundle or not sphinx_compat.active(app):
         return
     app.add_css_file(BUNDLE, priority=0)
+    if pydata_sphinx_theme.active(app) and _book_layout(app):
+        app.builder._page_assets_theme_scripts = pydata_sphinx_theme.body_scripts(app)
     sphinx_compat.after_copying_assets(app.builder, lambda: _make_sheet(app))
-    _leave_out_theme_scripts(app)
 
 
 def _on_html_page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
 ) -> None:
-    """Give the page the joined sheet instead of the sheets in it, deferred scripts, and the
-    fonts its body draws with."""
+    """Give the page the joined sheet instead of the sheets in it, the scripts it needs deferred
+    (the theme's end-of-body ones last) and joined, and the fonts its body draws with."""
     joined = app.builder._page_assets_joined
     if joined is None:
         return
@@ -365,9 +574,14 @@ def _on_html_page_context(
     ]
     body = context.get("body") or ""
     classes = _body_classes(body)
-    context["script_files"] = [
-        sphinx_compat.deferred(script) for script in context.get("script_files", []) if _needed(app, script, classes)
-    ]
+    scripts = list(context.get("script_files", []))
+    if app.builder._page_assets_theme_scripts:
+        scripts += _theme_scripts(app, scripts)
+        context["page_assets_theme_scripts"] = True  # the layout leaves its own tags out
+    scripts = [sphinx_compat.deferred(script) for script in scripts if _needed(app, script, classes)]
+    if app.config.page_assets_join_scripts and app.builder._page_assets_scripts is not None:
+        scripts = _join_scripts(app, scripts)
+    context["script_files"] = scripts
     context["page_assets_bundle"] = True
     pathto = context.get("pathto")
     if pathto is not None:
@@ -383,4 +597,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _on_builder_inited)
     # after every handler that adds CSS or scripts to the page (strict_csp runs at 900)
     app.connect("html-page-context", _on_html_page_context, priority=950)
+    app.connect("build-finished", _prune_scripts)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

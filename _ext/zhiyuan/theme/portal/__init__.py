@@ -103,10 +103,17 @@ def _plain_summary(post: Any) -> str:
 def _on_config_inited(app: Sphinx, config: Config) -> None:
     """Put our templates ahead of ablog's and the theme's."""
     ours = [str(_TEMPLATES)]
-    if config.html_theme == "sphinx_book_theme":
+    if config.html_theme == "sphinx_book_theme":  # book_layout()
         ours.append(str(_BOOK_THEME_TEMPLATES))
     # a new list: the default value object is shared by every Sphinx app in a process
     config.templates_path = [*config.templates_path, *ours]
+
+
+def book_layout(app: Sphinx) -> bool:
+    """Whether pages are rendered with our copy of sphinx-book-theme's layout
+    (``templates_book_theme``), which leaves out of the head and body what other parts link
+    otherwise (``page_assets_bundle``, ``page_assets_theme_scripts``)."""
+    return "zhiyuan.theme.portal" in app.extensions and app.config.html_theme == "sphinx_book_theme"
 
 
 def portable_path(entry: str | os.PathLike[str], confdir: str | os.PathLike[str]) -> str:

@@ -8,9 +8,9 @@
  *    Documentation.addTranslations (before translations.js calls it) with one
  *    that evaluates gettext's plural expressions without eval.
  */
-"use strict";
-
 (() => {
+  "use strict";
+
   const script = document.currentScript;
   const options = JSON.parse((script && script.dataset.options) || "{}");
   if (typeof DOCUMENTATION_OPTIONS !== "undefined") {
