@@ -12,7 +12,6 @@ import io
 import logging
 from collections.abc import Iterable
 
-from fontTools import subset
 from fontTools.ttLib import TTFont
 
 
@@ -24,6 +23,8 @@ def characters(data: bytes) -> set[int]:
 
 def subset_woff2(data: bytes, codepoints: Iterable[int]) -> bytes:
     """The font *data* (any format fontTools reads) with only the glyphs of *codepoints*, as WOFF2."""
+    from fontTools import subset  # (not needed by the build to know which characters a font has)
+
     options = subset.Options()
     options.flavor = "woff2"
     options.layout_features = []  # icon fonts need no OpenType features
