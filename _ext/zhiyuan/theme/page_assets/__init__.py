@@ -37,10 +37,10 @@ A cut font's name is a digest of the font it is cut from and the characters it k
 the sheet, and the pages that preload its fonts, are complete before any font is cut.  The
 fonts not yet in our cache folder (:mod:`zhiyuan.caches`, one file per name) are cut in a
 fork of the build (:mod:`zhiyuan.side_process`), on the other core while Sphinx writes the
-pages; at ``build-finished`` the build waits for it (a font that cannot be cut is the warning
-``page_assets.fonts``, naming it) and makes ``_static/fonts/`` hold exactly the sheet's
-fonts, writing a file only when its bytes changed.  Where there is no ``fork`` they are cut
-in the build, when the sheet is made.
+pages (*nice*: it yields to the build); at ``build-finished`` the build waits for it (a font
+that cannot be cut is the warning ``page_assets.fonts``, naming it) and makes
+``_static/fonts/`` hold exactly the sheet's fonts, writing a file only when its bytes
+changed.  Where there is no ``fork`` they are cut in the build, when the sheet is made.
 """
 
 from __future__ import annotations
@@ -81,6 +81,7 @@ _CACHE = "page_assets"
 _CUTS = "page_assets_fonts"  # in our caches folder: each cut font, named as in _static/fonts/
 _CUTS_LOCK = "page_assets_fonts.lock"
 _CUTTING = "_page_assets_cutting"  # on the builder: this build's side process cutting fonts, and its cuts
+_NICE = 10  # the fonts are waited for only at the end: the pages come first
 
 logger = logging.getLogger(__name__)
 
@@ -265,7 +266,7 @@ def _start_cutting(app: Sphinx, cuts: dict[str, _Cut]) -> None:
     job = None
     if missing:
         work = functools.partial(_cut_fonts, Path(app.outdir, "_static"), cache, missing)
-        job = side_process.start(work, lock=caches.path(app.doctreedir, _CUTS_LOCK))
+        job = side_process.start(work, lock=caches.path(app.doctreedir, _CUTS_LOCK), nice=_NICE)
         if job is None:
             try:
                 work()

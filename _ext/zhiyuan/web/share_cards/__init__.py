@@ -22,12 +22,12 @@ our code empties the cache.
 
 **Drawn beside the build.**  What a card shows is known once the posts are read, and no page
 needs its bytes, only its name: the missing cards are drawn in a fork of the build
-(:mod:`zhiyuan.side_process`), on the other core while Sphinx writes the pages, and the build
-waits for it when it is done (``build-finished``); a card that fails to draw is the warning
-``share_cards.draw``, naming the post.  Where there is no ``fork``, they are drawn in the
-build, at ``env-updated``.  When the build succeeded, ``_images/cards/`` is made to hold
-exactly the current posts' cards (new ones copied, stale ones deleted), so an incremental
-build leaves what a clean one writes.
+(:mod:`zhiyuan.side_process`), on the other core while Sphinx writes the pages (*nice*: it
+yields to the build), and the build waits for it when it is done (``build-finished``); a card
+that fails to draw is the warning ``share_cards.draw``, naming the post.  Where there is no
+``fork``, they are drawn in the build, at ``env-updated``.  When the build succeeded,
+``_images/cards/`` is made to hold exactly the current posts' cards (new ones copied, stale
+ones deleted), so an incremental build leaves what a clean one writes.
 
 **Why not sphinxext-opengraph's cards.**  Its ``ogp_social_cards`` (Matplotlib) would need a
 patch of nearly every function of its ``_social_cards.py`` here: the size is fixed at
@@ -78,6 +78,7 @@ _CACHE = "share_cards"
 _LOCK = "share_cards.lock"  # in our caches folder: held while cards are drawn beside the build
 _JOB = "_share_cards_job"  # on the builder: the side process drawing this build's cards
 _DRAWING = "_share_cards_drawing"  # on the builder: the keys of the cards it draws
+_NICE = 10  # the cards are waited for only at the end: the pages come first
 
 #: cards this process drew or had drawn beside it (tests read it: an unchanged post's card is
 #: not drawn again)
@@ -239,7 +240,7 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
         return
     drawn["cards"] += len(missing)
     work = functools.partial(_draw_cards, folder, missing, site_name(app), _host(app), fonts)
-    job = side_process.start(work, lock=caches.path(app.doctreedir, _LOCK))
+    job = side_process.start(work, lock=caches.path(app.doctreedir, _LOCK), nice=_NICE)
     if job is None:
         try:
             work()
