@@ -59,6 +59,7 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.util import logging
+
 from zhiyuan import caches, side_process, state
 from zhiyuan.compat import installed, pydata_sphinx_theme
 from zhiyuan.compat import sphinx as sphinx_compat

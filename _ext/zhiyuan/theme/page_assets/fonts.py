@@ -26,7 +26,8 @@ def characters(data: bytes) -> set[int]:
 
 def subset_woff2(data: bytes, codepoints: Iterable[int]) -> bytes:
     """The font *data* (any format fontTools reads) with only the glyphs of *codepoints*, as WOFF2."""
-    from fontTools import subset  # (not needed by the build to know which characters a font has)
+    # imported here: knowing which characters a font has (the build) does not need it
+    from fontTools import subset
 
     options = subset.Options()
     options.flavor = "woff2"
