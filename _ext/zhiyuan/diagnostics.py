@@ -56,6 +56,7 @@ WARNINGS: dict[str, dict[str, str]] = {
     },
     "share_cards": {
         "font": "the share cards' font is not installed (posts get no generated share image)",
+        "draw": "the share cards could not be drawn (the error follows, naming the post)",
     },
     "redirects": {
         "invalid": "a redirect: entry that cannot be a page of the site, or would replace one (left out)",
@@ -81,6 +82,9 @@ WARNINGS: dict[str, dict[str, str]] = {
     "icon_font": {
         "assets": "Font Awesome's web font not installed (npm ci)",
         "version": "Font Awesome's web font of another version than the theme's icons",
+    },
+    "page_assets": {
+        "fonts": "the fonts cut to the glyphs in use could not be made (the error follows, naming the font)",
     },
     "strict_csp": {
         "fontawesome": "no Font Awesome stylesheet to serve instead of its inline one",

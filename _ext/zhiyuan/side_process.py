@@ -15,6 +15,8 @@ exception; its traceback goes to the standard error), for the build to report as
   preview's server) is not kept waiting for the work too.
 * A *detached* job (the live preview's search index) is not waited for: it runs in a
   grandchild, so no zombie is left behind, and reports an error on the standard error only.
+* A job may yield to the build (*nice*): work the build waits for only at its end (share
+  cards, cut fonts) then takes the core the build leaves idle rather than half of the build's.
 * Where there is no ``fork`` (Windows), :func:`start` returns None and the caller does the
   work itself, in the build.
 
@@ -65,10 +67,11 @@ def idle(lock: Path) -> bool:
 
 
 def start(work: Callable[[], None], *, lock: Path | None, detached: bool = False, quiet: bool = False,
-          keep: Sequence[int] = ()) -> Job | None:
+          keep: Sequence[int] = (), nice: int = 0) -> Job | None:
     """Run *work* in a fork of this process, holding *lock* (None: the caller holds one, passed
     down in *keep*); None where there is no fork.  A *quiet* job's standard streams go to
-    ``/dev/null`` (for a detached job that must not hold a pipe its caller's caller reads)."""
+    ``/dev/null`` (for a detached job that must not hold a pipe its caller's caller reads); a
+    *nice* one runs that much lower in the scheduler's favour than the build."""
     if not available():
         return None
     sys.stdout.flush()
@@ -77,7 +80,7 @@ def start(work: Callable[[], None], *, lock: Path | None, detached: bool = False
         pid = os.fork()
         if pid == 0:  # the child: fork the worker, then leave at once (the build reaps it below)
             if os.fork() == 0:
-                _run(work, lock, None, quiet, keep)
+                _run(work, lock, None, quiet, keep, nice)
             os._exit(0)
         os.waitpid(pid, 0)
         return Job(pid, None, detached=True)
@@ -85,12 +88,13 @@ def start(work: Callable[[], None], *, lock: Path | None, detached: bool = False
     pid = os.fork()
     if pid == 0:
         os.close(reader)
-        _run(work, lock, writer, quiet, keep)
+        _run(work, lock, writer, quiet, keep, nice)
     os.close(writer)
     return Job(pid, reader)
 
 
-def _run(work: Callable[[], None], lock: Path | None, result: int | None, quiet: bool, keep: Sequence[int]) -> None:
+def _run(work: Callable[[], None], lock: Path | None, result: int | None, quiet: bool, keep: Sequence[int],
+         nice: int) -> None:
     """In the fork: do *work* and leave, never returning to the build's code."""
     status = 1
     try:
@@ -102,6 +106,8 @@ def _run(work: Callable[[], None], lock: Path | None, result: int | None, quiet:
             for stream in (0, 1, 2):
                 os.dup2(nowhere, stream)
             os.close(nowhere)
+        if nice:
+            os.nice(nice)
         # the build's objects are the fork's only by copy: keep the collector off them, so it
         # neither spends time on them nor copies the memory pages it would touch
         gc.freeze()

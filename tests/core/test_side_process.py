@@ -26,6 +26,15 @@ def test_what_goes_wrong_in_a_job_comes_back_to_the_build(tmp_path):
     assert problem is not None and "OSError: no room left on the disk" in problem
 
 
+def test_a_nice_job_yields_to_the_build(tmp_path):
+    out = tmp_path / "nice"
+    job = side_process.start(lambda: out.write_text(str(os.nice(0))), lock=tmp_path / "lock", nice=10)
+    assert side_process.finish(job) is None
+    assert int(out.read_text()) == min(os.nice(0) + 10, 19)
+    plain = side_process.start(lambda: out.write_text(str(os.nice(0))), lock=tmp_path / "lock")
+    assert side_process.finish(plain) is None and int(out.read_text()) == os.nice(0)
+
+
 def test_one_job_at_a_time(tmp_path):
     lock, log = tmp_path / "lock", tmp_path / "log"
 

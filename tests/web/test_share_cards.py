@@ -4,12 +4,14 @@ and the site's name, drawn once per content, in the og:image and Twitter tags of
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from zhiyuan import caches, side_process
 from zhiyuan.web import share_cards
 from zhiyuan.web.share_cards import draw
 from zhiyuan.web.share_cards.draw import Fonts, _font, draw_card, wrap
@@ -35,6 +37,25 @@ def _copy(rootdir, folder: Path) -> Path:
 
 def _cards(outdir: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted((outdir / "_images/cards").glob("*"))}
+
+
+def _cached(app) -> dict[str, tuple[int, int]]:
+    """The cards in *app*'s cache folder: each file's inode and modification time (a card drawn
+    again is a new file: it is written beside its place, then renamed over it)."""
+    folder = caches.path(app.doctreedir, "share_cards")
+    return {path.name: (path.stat().st_ino, path.stat().st_mtime_ns) for path in sorted(folder.glob("*.png"))}
+
+
+def _drawing_pids(monkeypatch, log: Path) -> None:
+    """Have every card drawn note the id of the process that draws it in *log*."""
+    real = share_cards.draw_card
+
+    def noted(*args, **kwargs):
+        with log.open("a", encoding="ascii") as stream:
+            stream.write(f"{os.getpid()}\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(share_cards, "draw_card", noted)
 
 
 @pytest.fixture(scope="module")
@@ -123,12 +144,16 @@ def test_an_unchanged_post_is_not_drawn_again_and_a_changed_title_replaces_its_c
     assert share_cards.drawn["cards"] - before == 2
     cards = _cards(first.outdir)
 
+    cached = _cached(first)
+    assert len(cached) == 2
+
     post = src / "posts/2025/plain.md"
     post.write_text(post.read_text(encoding="utf-8") + "\n又一段正文。\n", encoding="utf-8")
     before = share_cards.drawn["cards"]
     second = build(src)
     assert second.warning.getvalue() == ""
     assert share_cards.drawn["cards"] == before  # the text changed, not the card
+    assert _cached(second) == cached  # (neither in the build nor beside it)
     assert _cards(second.outdir) == cards
 
     post.write_text(post.read_text(encoding="utf-8").replace("# 普通文章", "# 改过标题的文章"), encoding="utf-8")
@@ -138,12 +163,16 @@ def test_an_unchanged_post_is_not_drawn_again_and_a_changed_title_replaces_its_c
     assert len(now) == 2 and len(set(now) & set(cards)) == 1  # the old card is gone, as a clean build has it
     url = _meta(soup(third.outdir / "posts/2025/plain.html"), "og:image")
     assert url.removeprefix(BASE + "_images/cards/") in now
+    kept = set(_cached(third)) & set(cached)
+    assert len(kept) == 1 and {name: _cached(third)[name] for name in kept} == {name: cached[name] for name in kept}
 
     # a new output folder with the same doctree folder: copied from the cache, not drawn
     before = share_cards.drawn["cards"]
+    cached = _cached(third)
     shutil.rmtree(third.outdir)
     fourth = build(src)
     assert share_cards.drawn["cards"] == before and _cards(fourth.outdir) == now
+    assert _cached(fourth) == cached
 
 
 def test_two_folders_draw_the_same_cards(rootdir, tmp_path):
@@ -159,3 +188,70 @@ def test_a_missing_font_is_one_warning_and_posts_get_no_image(rootdir, tmp_path)
     page = soup(app.outdir / "posts/2025/plain.html")
     assert _meta(page, "og:image") is None and _meta(page, "twitter:card") == "summary"
     assert not (app.outdir / "_images/cards").exists()
+
+
+# -- beside the build ------------------------------------------------------------
+
+
+def test_cards_are_drawn_beside_the_build_and_there_when_it_returns(rootdir, tmp_path, monkeypatch):
+    log = tmp_path / "pids"
+    _drawing_pids(monkeypatch, log)
+    app = build(_copy(rootdir, tmp_path), freshenv=True)
+    assert app.warning.getvalue() == ""
+    pids = set(log.read_text(encoding="ascii").split())
+    assert len(pids) == 1 and str(os.getpid()) not in pids  # one other process drew both
+    assert len(_cards(app.outdir)) == 2  # waited for, copied
+    for slug in ("plain", "hostile"):
+        url = _meta(soup(app.outdir / f"posts/2025/{slug}.html"), "og:image")
+        assert (app.outdir / url.removeprefix(BASE)).is_file()
+    # the side process is gone: reaped by the build, not left to the test's process
+    with pytest.raises(ChildProcessError):
+        os.waitpid(int(pids.pop()), os.WNOHANG)
+
+
+def test_without_fork_cards_are_drawn_in_the_build_the_same(rootdir, tmp_path, monkeypatch):
+    beside = build(_copy(rootdir, tmp_path / "beside"), freshenv=True)
+    log = tmp_path / "pids"
+    _drawing_pids(monkeypatch, log)
+    monkeypatch.setattr(side_process, "available", lambda: False)
+    here = build(_copy(rootdir, tmp_path / "here"), freshenv=True)
+    assert here.warning.getvalue() == ""
+    assert log.read_text(encoding="ascii").split() == [str(os.getpid())] * 2
+    assert _cards(here.outdir) == _cards(beside.outdir) and len(_cards(here.outdir)) == 2
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_a_card_that_cannot_be_drawn_is_a_warning_naming_its_post(rootdir, tmp_path, monkeypatch, fork):
+    real = share_cards.draw_card
+
+    def failing(title, *args, **kwargs):
+        if title.startswith("普通文章"):
+            raise OSError("the glyph cache is full")
+        return real(title, *args, **kwargs)
+
+    monkeypatch.setattr(share_cards, "draw_card", failing)
+    if not fork:
+        monkeypatch.setattr(side_process, "available", lambda: False)
+    app = build(_copy(rootdir, tmp_path), freshenv=True)
+    warnings = app.warning.getvalue()
+    assert warnings.count("WARNING") == 1 and "[share_cards.draw]" in warnings, warnings
+    assert "the share cards could not be drawn" in warnings and "OSError: the glyph cache is full" in warnings
+    assert "(the card of posts/2025/plain)" in warnings
+    assert "\n" not in warnings.rstrip("\n")  # one line
+
+
+# ablog is not parallel-safe (Sphinx would fall back to a serial read and say so): leave it out here
+# (without it, the posts are in no toctree)
+_WITHOUT_ABLOG = {"extensions": ["myst_parser", "zhiyuan.pages.latest_updates", "zhiyuan.web.social_meta"],
+                  "suppress_warnings": ["toc.not_included"]}
+
+
+def test_a_parallel_build_draws_the_same_cards_and_shares_them(rootdir, tmp_path):
+    serial = build(_copy(rootdir, tmp_path / "serial"), freshenv=True, confoverrides=_WITHOUT_ABLOG)
+    parallel = build(_copy(rootdir, tmp_path / "parallel"), freshenv=True, parallel=2, confoverrides=_WITHOUT_ABLOG)
+    assert serial.warning.getvalue() == "" and parallel.warning.getvalue() == ""
+    cards = _cards(parallel.outdir)
+    assert len(cards) == 2 and cards == _cards(serial.outdir)
+    for slug in ("plain", "hostile"):
+        url = _meta(soup(parallel.outdir / f"posts/2025/{slug}.html"), "og:image")
+        assert url.removeprefix(BASE + "_images/cards/") in cards

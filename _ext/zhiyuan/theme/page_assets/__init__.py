@@ -56,22 +56,36 @@ the first page using it is written.  A page that is not written again keeps link
 file it was written with, which stays as long as some page of the output links it: after
 each build the files no page links are deleted (:func:`_prune_scripts`, which reads again
 only the pages whose size or time changed).
+
+A cut font's name is a digest of the font it is cut from and the characters it keeps, so
+the sheet, and the pages that preload its fonts, are complete before any font is cut.  The
+fonts not yet in our cache folder (:mod:`zhiyuan.caches`, one file per name) are cut in a
+fork of the build (:mod:`zhiyuan.side_process`), on the other core while Sphinx writes the
+pages (*nice*: it yields to the build); at ``build-finished`` the build waits for it (a font
+that cannot be cut is the warning ``page_assets.fonts``, naming it) and makes
+``_static/fonts/`` hold exactly the sheet's fonts, writing a file only when its bytes
+changed.  Where there is no ``fork`` they are cut in the build, when the sheet is made.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import functools
 import hashlib
 import importlib.util
 import os
 import posixpath
 import re
+import traceback
 from collections.abc import Callable
-from pathlib import Path
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from zhiyuan import caches, state
+from sphinx.util import logging
+
+from zhiyuan import caches, side_process, state
 from zhiyuan.compat import installed, pydata_sphinx_theme
 from zhiyuan.compat import sphinx as sphinx_compat
 from zhiyuan.config import declare
@@ -94,6 +108,13 @@ _TABLE = "page_assets.words"
 _CACHE = "page_assets"
 # the joined scripts each page of the output links, as last seen (see _prune_scripts)
 _SCRIPTS_SEEN = "page_assets_scripts.pickle"
+_CUTS = "page_assets_fonts"  # in our caches folder: each cut font, named as in _static/fonts/
+_CUTS_LOCK = "page_assets_fonts.lock"
+_CUTTING = "_page_assets_cutting"  # on the builder: this build's side process cutting fonts, and its cuts
+_NICE = 10  # the fonts are waited for only at the end: the pages come first
+
+logger = logging.getLogger(__name__)
+
 # Modules and packages whose Python writes HTML into our pages (tags and class names):
 # the docutils and Sphinx writers, the toctree, the themes' page helpers, ablog's pages.
 _HTML_WRITERS = (
@@ -210,14 +231,26 @@ def _text_fonts(app: Sphinx) -> dict[str, list[int]]:
     return {prefix: sorted(characters()) for prefix, characters in sorted(app.__dict__.get(_TEXT_FONTS, {}).items())}
 
 
-def _subset_fonts(app: Sphinx, bundle_css: str, text_fonts: dict[str, list[int]]) -> tuple[str, dict[str, bytes]]:
+@dataclass(frozen=True)
+class _Cut:
+    """A font of the sheet, cut from a font of the output's ``_static/`` to some characters."""
+
+    #: the font it is cut from, under ``_static/``
+    source: str
+    codepoints: tuple[int, ...]
+
+
+def _subset_fonts(app: Sphinx, bundle_css: str, text_fonts: dict[str, list[int]]) -> tuple[str, dict[str, _Cut]]:
     """*bundle_css* with its icon fonts (Font Awesome) cut to the glyphs it names and its text fonts
-    (*text_fonts*: ``{family prefix: characters}``) to their characters, and those fonts
-    (``{path under _static: bytes}``).  A face left with no glyph is dropped."""
+    (*text_fonts*: ``{family prefix: characters}``) to their characters, and what each of those
+    fonts (``{path under _static: cut}``) is cut from.  A face left with no glyph is dropped.
+
+    A cut font's name is a digest of its source and its characters, so the sheet is complete
+    before any font is cut (:func:`_cut_fonts` cuts them)."""
     from zhiyuan.theme.page_assets import fonts  # fontTools: only when a sheet is made
 
     icons = css.icon_codepoints(bundle_css)
-    written: dict[str, bytes] = {}
+    cuts: dict[str, _Cut] = {}
 
     def replace(rule: str) -> str | None:
         family = css.font_family(rule)
@@ -235,18 +268,87 @@ def _subset_fonts(app: Sphinx, bundle_css: str, text_fonts: dict[str, list[int]]
             return None  # none of its glyphs is used
         digest = hashlib.sha256(data + repr(sorted(codepoints)).encode()).hexdigest()[:16]
         name = f"{FONTS}/{source.stem}.{digest}.woff2"
-        if name not in written:
-            written[name] = fonts.subset_woff2(data, codepoints)
+        relative = source.relative_to(Path(app.outdir, "_static")).as_posix()
+        cuts.setdefault(name, _Cut(relative, tuple(sorted(codepoints))))
         return css.with_source(rule, name)
 
-    return css.map_font_faces(bundle_css, replace), written
+    return css.map_font_faces(bundle_css, replace), cuts
+
+
+def _cut_fonts(static: Path, cache: Path, cuts: dict[str, _Cut]) -> None:
+    """Cut the fonts of *cuts* from the fonts in *static* (``_static/``) into *cache*, each
+    file whole or not at all; an error names the font."""
+    from zhiyuan.theme.page_assets import fonts  # fontTools' subsetter
+
+    cache.mkdir(parents=True, exist_ok=True)
+    for name, cut in sorted(cuts.items()):
+        try:
+            data = fonts.subset_woff2((static / cut.source).read_bytes(), cut.codepoints)
+        except Exception as error:
+            error.add_note(f"(_static/{name}, cut from _static/{cut.source})")
+            raise
+        target = cache / PurePosixPath(name).name
+        partial = target.with_name(f".{target.name}.partial")
+        partial.write_bytes(data)
+        partial.replace(target)
+
+
+def _report(problem: str) -> None:
+    logger.warning("the fonts cut to the glyphs in use could not be made: %s", " ".join(problem.split("\n")),
+                   type="page_assets", subtype="fonts")
+
+
+def _start_cutting(app: Sphinx, cuts: dict[str, _Cut]) -> None:
+    """Cut the fonts of *cuts* that are not in our cache folder yet, beside the build (where
+    there is no fork: now); :func:`_on_build_finished` puts them in ``_static/fonts/``."""
+    cache = caches.path(app.doctreedir, _CUTS)
+    missing = {name: cut for name, cut in cuts.items() if not (cache / PurePosixPath(name).name).is_file()}
+    job = None
+    if missing:
+        work = functools.partial(_cut_fonts, Path(app.outdir, "_static"), cache, missing)
+        job = side_process.start(work, lock=caches.path(app.doctreedir, _CUTS_LOCK), nice=_NICE)
+        if job is None:
+            try:
+                work()
+            except Exception as error:  # noqa: BLE001  (as the side process reports it)
+                _report("".join(traceback.format_exception_only(error)))
+    setattr(app.builder, _CUTTING, (job, cuts))
+
+
+def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
+    """Wait for the fonts cut beside the build and say if that failed; make ``_static/fonts/``
+    hold exactly the sheet's fonts (a file only written when its bytes changed), and our cache
+    folder exactly theirs."""
+    pending = getattr(app.builder, _CUTTING, None)
+    if pending is None:
+        return
+    setattr(app.builder, _CUTTING, None)
+    job, cuts = pending
+    if job is not None:
+        problem = side_process.finish(job)
+        if problem and exception is None:
+            _report(problem)
+    cache = caches.path(app.doctreedir, _CUTS)
+    static = Path(app.outdir, "_static")
+    for name in sorted(cuts):
+        cut = cache / PurePosixPath(name).name
+        if cut.is_file():
+            caches.write_if_changed(static / name, cut.read_bytes())
+    for stale in sorted((static / FONTS).glob("*.woff2")):
+        if f"{FONTS}/{stale.name}" not in cuts:
+            stale.unlink()
+    if cache.is_dir():
+        kept = {PurePosixPath(name).name for name in cuts}
+        for path in cache.iterdir():
+            if path.name not in kept:
+                path.unlink()
 
 
 def _joined(
     app: Sphinx, sheets: list[str], texts: list[str], text_fonts: dict[str, list[int]]
-) -> tuple[str, dict[str, bytes]]:
-    """The joined sheet of *sheets* (whose texts, imports inlined, are *texts*) and its fonts
-    (*text_fonts*: :func:`_text_fonts`)."""
+) -> tuple[str, dict[str, _Cut]]:
+    """The joined sheet of *sheets* (whose texts, imports inlined, are *texts*) and what its fonts
+    are cut from (*text_fonts*: :func:`_text_fonts`)."""
     used = _vocabulary(app)
     # class names scripts build from parts (Bootstrap's `bs-${name}-auto`): kept by pattern
     names = {name for text in texts for name in css.words(text)}
@@ -270,7 +372,8 @@ def _write_if_changed(path: Path, data: bytes) -> None:
 
 
 def _make_bundle(app: Sphinx, sheets: list[str]) -> None:
-    """Write ``_static/zhiyuan.css`` and its fonts, joined from *sheets*, or as cached by content."""
+    """Write ``_static/zhiyuan.css``, joined from *sheets*, or as cached by content, and start
+    cutting its fonts."""
     texts = [css.inline_imports(_read(app, path) or "", path, lambda other: _read(app, other)) for path in sheets]
     # what the vocabulary is made of, but for our own code (its change empties the cache folder)
     words = {word for names in state.per_document(app.env, _TABLE).values() for word in names}
@@ -289,13 +392,8 @@ def _make_bundle(app: Sphinx, sheets: list[str]) -> None:
     if made is None:
         made = _joined(app, sheets, texts, text_fonts)
         caches.write(cache, made)
-    bundle_css, fonts = made
+    bundle_css, cuts = made
     static = Path(app.outdir, "_static")
-    for name, data in fonts.items():
-        _write_if_changed(static / name, data)
-    for stale in sorted((static / FONTS).glob("*.woff2")):
-        if f"{FONTS}/{stale.name}" not in fonts:
-            stale.unlink()
     _write_if_changed(static / BUNDLE, bundle_css.encode("utf-8"))
     faces = css.font_faces(bundle_css)
     app.builder._page_assets_font_uses = [
@@ -304,6 +402,7 @@ def _make_bundle(app: Sphinx, sheets: list[str]) -> None:
         for classes, face in css.font_uses(bundle_css, prefix)
         if face in faces
     ]
+    _start_cutting(app, cuts)
 
 
 _CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')
@@ -595,6 +694,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     declare(app, "zhiyuan.theme.page_assets")
     app.connect("doctree-read", _on_doctree_read)
     app.connect("builder-inited", _on_builder_inited)
+    app.connect("build-finished", _on_build_finished)
     # after every handler that adds CSS or scripts to the page (strict_csp runs at 900)
     app.connect("html-page-context", _on_html_page_context, priority=950)
     app.connect("build-finished", _prune_scripts)

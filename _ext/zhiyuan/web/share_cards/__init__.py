@@ -18,9 +18,16 @@ keep a picture by its URL, fetch it again.
 **Cached by content.**  Cards are drawn once all posts are read (``env-updated``), those not
 yet in our cache folder only (:mod:`zhiyuan.caches`): an unchanged post's card is not drawn
 again, a clean build with the doctree folder of an earlier one draws none, and a change to
-our code empties the cache.  A card costs about 20 ms of CPU time.  When the build succeeded, ``_images/cards/`` is made to hold
-exactly the current posts' cards (new ones copied, stale ones deleted), so an incremental
-build leaves what a clean one writes.
+our code empties the cache.
+
+**Drawn beside the build.**  What a card shows is known once the posts are read, and no page
+needs its bytes, only its name: the missing cards are drawn in a fork of the build
+(:mod:`zhiyuan.side_process`), on the other core while Sphinx writes the pages (*nice*: it
+yields to the build), and the build waits for it when it is done (``build-finished``); a card
+that fails to draw is the warning ``share_cards.draw``, naming the post.  Where there is no
+``fork``, they are drawn in the build, at ``env-updated``.  When the build succeeded,
+``_images/cards/`` is made to hold exactly the current posts' cards (new ones copied, stale
+ones deleted), so an incremental build leaves what a clean one writes.
 
 **Why not sphinxext-opengraph's cards.**  Its ``ogp_social_cards`` (Matplotlib) would need a
 patch of nearly every function of its ``_social_cards.py`` here: the size is fixed at
@@ -42,6 +49,7 @@ import functools
 import hashlib
 import json
 import shutil
+import traceback
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path, PurePosixPath
@@ -50,7 +58,7 @@ from urllib.parse import urlsplit
 
 from sphinx.util import logging
 
-from zhiyuan import caches, config
+from zhiyuan import caches, config, side_process
 from zhiyuan.pages.covers import cover_path
 from zhiyuan.posts.model import Post, post_records
 from zhiyuan.web.share_cards import draw
@@ -67,8 +75,13 @@ logger = logging.getLogger(__name__)
 #: the folder of the output that holds the cards
 FOLDER = "_images/cards"
 _CACHE = "share_cards"
+_LOCK = "share_cards.lock"  # in our caches folder: held while cards are drawn beside the build
+_JOB = "_share_cards_job"  # on the builder: the side process drawing this build's cards
+_DRAWING = "_share_cards_drawing"  # on the builder: the keys of the cards it draws
+_NICE = 10  # the cards are waited for only at the end: the pages come first
 
-#: cards this process drew (tests read it: an unchanged post's card is not drawn again)
+#: cards this process drew or had drawn beside it (tests read it: an unchanged post's card is
+#: not drawn again)
 drawn = {"cards": 0}
 
 
@@ -128,7 +141,7 @@ def share_image(app: Sphinx, docname: str) -> ShareImage | None:
         return ShareImage(path, post.cover.width, post.cover.height, post.cover.alt,
                           _MIME[PurePosixPath(path).suffix])
     key = card_key(app, post)
-    if not (_cache(app) / f"{key}.png").is_file():
+    if key not in getattr(app.builder, _DRAWING, ()) and not (_cache(app) / f"{key}.png").is_file():
         return None
     return ShareImage(f"{FOLDER}/{key[:16]}.png", WIDTH, HEIGHT, post.title, "image/png")
 
@@ -171,16 +184,50 @@ def _cards(app: Sphinx) -> dict[str, Path]:
     return cards
 
 
+@dataclass(frozen=True)
+class _Card:
+    """A card to draw: the post it belongs to, its key (its file's name) and what it shows."""
+
+    docname: str
+    key: str
+    title: str
+    categories: tuple[str, ...]
+
+
+def _draw_cards(folder: Path, cards: list[_Card], site: str, host: str, fonts: Fonts) -> None:
+    """Draw *cards* into *folder*, each file whole or not at all; an error names its post."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for card in cards:
+        try:
+            png = draw_card(card.title, card.categories, site, host, fonts)
+        except Exception as error:
+            error.add_note(f"(the card of {card.docname})")
+            raise
+        target = folder / f"{card.key}.png"
+        partial = target.with_suffix(".tmp")
+        partial.write_bytes(png)
+        partial.replace(target)
+
+
+def _report(problem: str) -> None:
+    logger.warning("the share cards could not be drawn: %s", " ".join(problem.split("\n")),
+                   type="share_cards", subtype="draw")
+
+
 def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
-    """Draw the card of every post without a cover whose card is not in the cache yet."""
+    """Start drawing the card of every post without a cover whose card is not in the cache yet,
+    beside the build (where there is no fork: draw them now)."""
     if app.builder.format != "html":
         return
     folder = _cache(app)
     missing = []
     for docname in sorted(post_records(env)):
         post = post_records(env)[docname]
-        if post.cover is None and not (folder / f"{card_key(app, post)}.png").is_file():
-            missing.append(post)
+        if post.cover is not None:
+            continue
+        key = card_key(app, post)
+        if not (folder / f"{key}.png").is_file():
+            missing.append(_Card(docname, key, post.title, post.categories))
     if not missing:
         return
     fonts = _font_faces(app.config.share_cards_font)
@@ -191,18 +238,29 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
             app.config.share_cards_font, type="share_cards", subtype="font",
         )
         return
-    folder.mkdir(parents=True, exist_ok=True)
-    for post in missing:
-        png = draw_card(post.title, post.categories, site_name(app), _host(app), fonts)
-        target = folder / f"{card_key(app, post)}.png"
-        partial = target.with_suffix(".tmp")
-        partial.write_bytes(png)
-        partial.replace(target)
-        drawn["cards"] += 1
+    drawn["cards"] += len(missing)
+    work = functools.partial(_draw_cards, folder, missing, site_name(app), _host(app), fonts)
+    job = side_process.start(work, lock=caches.path(app.doctreedir, _LOCK), nice=_NICE)
+    if job is None:
+        try:
+            work()
+        except Exception as error:  # noqa: BLE001  (as the side process reports it)
+            _report("".join(traceback.format_exception_only(error)))
+        return
+    setattr(app.builder, _JOB, job)
+    setattr(app.builder, _DRAWING, frozenset(card.key for card in missing))
 
 
 def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
-    """Make ``_images/cards/`` hold exactly the current posts' cards; forget stale ones."""
+    """Wait for the cards drawn beside the build and say if they failed; make ``_images/cards/``
+    hold exactly the current posts' cards; forget stale ones."""
+    job = getattr(app.builder, _JOB, None)
+    if job is not None:
+        setattr(app.builder, _JOB, None)
+        setattr(app.builder, _DRAWING, frozenset())
+        problem = side_process.finish(job)
+        if problem and exception is None:
+            _report(problem)
     if exception is not None or app.builder.format != "html":
         return
     cards = {name: file for name, file in _cards(app).items() if file.is_file()}
