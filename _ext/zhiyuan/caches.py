@@ -29,7 +29,7 @@ _FOLDER = "zhiyuan"
 _STAMP = "code-version"
 _PACKAGE = Path(__file__).resolve().parent
 # what unpickling a missing, truncated or foreign file raises
-_UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError)
+_UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError, ImportError)
 # folders discarded in this process and not yet reported to a build
 _discarded: set[Path] = set()
 

@@ -175,6 +175,31 @@ def test_an_unchanged_post_is_not_drawn_again_and_a_changed_title_replaces_its_c
     assert _cached(fourth) == cached
 
 
+def test_the_font_files_found_are_kept_while_they_are_unchanged(rootdir, tmp_path, monkeypatch):
+    """A retitled post's card is drawn without looking the font up again (Matplotlib's import),
+    but a font file that changed since is looked up anew."""
+    src = _copy(rootdir, tmp_path)
+    assert build(src, freshenv=True).warning.getvalue() == ""
+    lookups = []
+    real = share_cards._font_faces
+    monkeypatch.setattr(share_cards, "_font_faces", lambda family: lookups.append(family) or real(family))
+    post = src / "posts/2025/plain.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("# 普通文章", "# 改过标题的文章"), encoding="utf-8")
+    before = share_cards.drawn["cards"]
+    second = build(src)
+    assert second.warning.getvalue() == ""
+    assert share_cards.drawn["cards"] == before + 1 and lookups == []
+
+    record = caches.path(second.doctreedir, share_cards._FONTS_FOUND)
+    family, fonts, stamps = caches.read(record)
+    caches.write(record, (family, fonts, (None, *stamps[1:])))  # as if the regular face had changed
+    post.write_text(post.read_text(encoding="utf-8").replace("# 改过标题的文章", "# 再改一次标题"), encoding="utf-8")
+    third = build(src)
+    assert third.warning.getvalue() == ""
+    assert share_cards.drawn["cards"] == before + 2 and lookups == [family]
+    assert caches.read(record)[2] == stamps
+
+
 def test_two_folders_draw_the_same_cards(rootdir, tmp_path):
     one = build(_copy(rootdir, tmp_path / "one"), freshenv=True)
     two = build(_copy(rootdir, tmp_path / "two"), freshenv=True)

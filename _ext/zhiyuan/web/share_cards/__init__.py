@@ -39,8 +39,10 @@ title; and it draws Sphinx's logo in the corner.  We keep its card off
 (``ogp_social_cards = {"enable": False}``) and hand it our picture through its per-page
 ``og:image`` field, a public seam.
 
-A font that is not installed is one warning (``share_cards.font``), and posts without a
-cover then have no share image.
+The font's files are found as plots find theirs, through Matplotlib's index of the system's
+fonts, and the files found are kept in our cache folder while their size and time hold, so a
+build that draws one card does not import Matplotlib.  A font that is not installed is one
+warning (``share_cards.font``), and posts without a cover then have no share image.
 """
 
 from __future__ import annotations
@@ -75,6 +77,7 @@ logger = logging.getLogger(__name__)
 #: the folder of the output that holds the cards
 FOLDER = "_images/cards"
 _CACHE = "share_cards"
+_FONTS_FOUND = "share_cards_fonts.pickle"  # in our caches folder: the font files found, see _fonts
 _LOCK = "share_cards.lock"  # in our caches folder: held while cards are drawn beside the build
 _JOB = "_share_cards_job"  # on the builder: the side process drawing this build's cards
 _DRAWING = "_share_cards_drawing"  # on the builder: the keys of the cards it draws
@@ -166,12 +169,41 @@ def _font_faces(family: str) -> Fonts | None:
             except OSError:
                 return None
             if face.getname()[0] == family:
-                found.append((path, index))
+                found.append((str(path), index))  # a plain str: Matplotlib returns its own subclass
                 break
         else:
             return None
     (regular, regular_index), (bold, bold_index) = found
     return Fonts(regular, bold, regular_index, bold_index)
+
+
+def _stamps(fonts: Fonts) -> tuple[tuple[int, int] | None, ...]:
+    """Size and time of *fonts*' files (None for a file that is gone)."""
+    stamps = []
+    for path in (fonts.regular, fonts.bold):
+        try:
+            found = Path(path).stat()
+        except OSError:
+            stamps.append(None)
+        else:
+            stamps.append((found.st_size, found.st_mtime_ns))
+    return tuple(stamps)
+
+
+def _fonts(app: Sphinx) -> Fonts | None:
+    """:func:`_font_faces` of ``share_cards_font``, kept in our cache folder while the files it
+    found are unchanged: finding them imports Matplotlib, a third of a second of a build that
+    draws one card (a post retitled or added) — more than drawing it."""
+    family = app.config.share_cards_font
+    record = caches.path(app.doctreedir, _FONTS_FOUND)
+    kept = caches.read(record)
+    if isinstance(kept, tuple) and len(kept) == 3 and kept[0] == family and isinstance(kept[1], Fonts):
+        if kept[2] == _stamps(kept[1]):
+            return kept[1]
+    fonts = _font_faces(family)
+    if fonts is not None:
+        caches.write(record, (family, fonts, _stamps(fonts)))
+    return fonts
 
 
 def _cards(app: Sphinx) -> dict[str, Path]:
@@ -230,7 +262,7 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
             missing.append(_Card(docname, key, post.title, post.categories))
     if not missing:
         return
-    fonts = _font_faces(app.config.share_cards_font)
+    fonts = _fonts(app)
     if fonts is None:
         logger.warning(
             "the share cards' font %r is not installed (Debian: apt-get install fonts-noto-cjk); "
