@@ -139,6 +139,19 @@ def _max_descriptors() -> int:
         return 1024
 
 
+def start_or_run(work: Callable[[], None], *, lock: Path | None, failed: Callable[[str], None],
+                 nice: int = 0) -> Job | None:
+    """:func:`start` *work*; where there is no fork, run it now, in the build, and hand what
+    went wrong (the exception, one line) to *failed*, as the caller reports :func:`finish`'s."""
+    job = start(work, lock=lock, nice=nice)
+    if job is None:
+        try:
+            work()
+        except Exception as error:  # noqa: BLE001  (reported as the side process's would be)
+            failed("".join(traceback.format_exception_only(error)).strip())
+    return job
+
+
 def finish(job: Job) -> str | None:
     """Wait for *job* (not for a detached one) and return what went wrong, or None."""
     if job.detached or job.result is None:

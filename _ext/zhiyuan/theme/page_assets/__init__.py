@@ -76,7 +76,6 @@ import importlib.util
 import os
 import posixpath
 import re
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -306,12 +305,8 @@ def _start_cutting(app: Sphinx, cuts: dict[str, _Cut]) -> None:
     job = None
     if missing:
         work = functools.partial(_cut_fonts, Path(app.outdir, "_static"), cache, missing)
-        job = side_process.start(work, lock=caches.path(app.doctreedir, _CUTS_LOCK), nice=_NICE)
-        if job is None:
-            try:
-                work()
-            except Exception as error:  # noqa: BLE001  (as the side process reports it)
-                _report("".join(traceback.format_exception_only(error)))
+        job = side_process.start_or_run(work, lock=caches.path(app.doctreedir, _CUTS_LOCK), nice=_NICE,
+                                        failed=_report)
     setattr(app.builder, _CUTTING, (job, cuts))
 
 

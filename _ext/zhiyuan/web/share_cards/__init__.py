@@ -51,7 +51,6 @@ import functools
 import hashlib
 import json
 import shutil
-import traceback
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path, PurePosixPath
@@ -197,9 +196,9 @@ def _fonts(app: Sphinx) -> Fonts | None:
     family = app.config.share_cards_font
     record = caches.path(app.doctreedir, _FONTS_FOUND)
     kept = caches.read(record)
-    if isinstance(kept, tuple) and len(kept) == 3 and kept[0] == family and isinstance(kept[1], Fonts):
-        if kept[2] == _stamps(kept[1]):
-            return kept[1]
+    if (isinstance(kept, tuple) and len(kept) == 3 and kept[0] == family and isinstance(kept[1], Fonts)
+            and kept[2] == _stamps(kept[1])):
+        return kept[1]
     fonts = _font_faces(family)
     if fonts is not None:
         caches.write(record, (family, fonts, _stamps(fonts)))
@@ -272,12 +271,8 @@ def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
         return
     drawn["cards"] += len(missing)
     work = functools.partial(_draw_cards, folder, missing, site_name(app), _host(app), fonts)
-    job = side_process.start(work, lock=caches.path(app.doctreedir, _LOCK), nice=_NICE)
+    job = side_process.start_or_run(work, lock=caches.path(app.doctreedir, _LOCK), nice=_NICE, failed=_report)
     if job is None:
-        try:
-            work()
-        except Exception as error:  # noqa: BLE001  (as the side process reports it)
-            _report("".join(traceback.format_exception_only(error)))
         return
     setattr(app.builder, _JOB, job)
     setattr(app.builder, _DRAWING, frozenset(card.key for card in missing))
