@@ -36,8 +36,13 @@ def test_diagrams_and_plots_load_under_the_policy_and_sit_on_a_light_card_in_dar
     assert images.count() == count
     for index in range(count):
         image = images.nth(index)
-        image.scroll_into_view_if_needed()  # lazy: loaded when near the viewport
-        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+        # lazy: loaded when near the viewport.  Scrolled to again until it has loaded, as a reader
+        # scrolls to it: the sections above it are drawn as they come near (content-visibility),
+        # each taking its real height, which can move the image away from a single scroll's target
+        page.wait_for_function(
+            "img => { img.scrollIntoView({block: 'center'}); return img.complete && img.naturalWidth > 0; }",
+            arg=image.element_handle(), polling=250,
+        )
         background = image.evaluate("img => getComputedStyle(img).backgroundColor")
         channels = [int(c) for c in background[background.index("(") + 1:-1].split(",")[:3]]
         assert min(channels) > 200, (path, background)
