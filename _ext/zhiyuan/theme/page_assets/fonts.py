@@ -2,11 +2,9 @@
 
 Font Awesome's solid font holds some two thousand icons in 112 KiB; the pages show about a
 dozen.  KaTeX's fonts cover whole alphabets; the formulas of the site show a few hundred
-characters.  :func:`subset_woff2` keeps the glyphs of the given characters, as WOFF2.  Its
-bytes are the same from run to run only when ``SOURCE_DATE_EPOCH`` is set: fontTools sets the
-``head`` table's modification time when it saves a font, to that instant if it is set and to
-the clock otherwise (the extension keeps each cut font, so a build with its cache folder does
-not cut it again).
+characters.  :func:`subset_woff2` keeps the glyphs of the given characters, as WOFF2, with
+the same bytes from run to run: the cut font keeps its source's ``head`` modification time
+(fontTools would set it to the clock, or to ``SOURCE_DATE_EPOCH``, when it saves the font).
 """
 
 from __future__ import annotations
@@ -36,7 +34,7 @@ def subset_woff2(data: bytes, codepoints: Iterable[int]) -> bytes:
     options.notdef_outline = True
     # the subsetter reports each table it prunes at INFO, into whatever logging the build set up
     logging.getLogger("fontTools").setLevel(logging.WARNING)
-    with TTFont(io.BytesIO(data)) as font:
+    with TTFont(io.BytesIO(data), recalcTimestamp=False) as font:
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=sorted(codepoints))
         subsetter.subset(font)
