@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -240,6 +241,18 @@ def _check(settings: tuple[Setting, ...], app: Sphinx, config: Config) -> None:
             from sphinx.errors import ConfigError
 
             raise ConfigError(f"{setting.name} = {value!r} {problem}")
+
+
+def _append_static_folder(folder: str, app: Sphinx, config: Config) -> None:
+    """Append *folder* to ``html_static_path`` (after the site's own folders)."""
+    # a new list: the default value object is shared by every Sphinx app in a process
+    config.html_static_path = [*config.html_static_path, folder]
+
+
+def serve_static(app: Sphinx, folder: str | os.PathLike[str]) -> None:
+    """Serve the files of *folder* (a part's ``static/``) under ``_static/`` of every HTML
+    build, once the configuration has been read."""
+    app.connect("config-inited", functools.partial(_append_static_folder, os.fspath(folder)))
 
 
 def declare(app: Sphinx, part: str) -> None:

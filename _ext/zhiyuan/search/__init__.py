@@ -40,7 +40,7 @@ from sphinx.util import logging
 
 from zhiyuan import caches, side_process, state
 from zhiyuan.compat import sphinx as sphinx_compat
-from zhiyuan.config import declare
+from zhiyuan.config import declare, serve_static
 from zhiyuan.posts.model import post_records, published_posts
 
 from .documents import GlossaryEntry, SearchDocument, search_document
@@ -96,9 +96,8 @@ def documents(env: BuildEnvironment) -> dict[str, Indexed]:
 
 
 def _on_config_inited(app: Sphinx, config: Any) -> None:
-    """Serve the search script and style; offer our search page."""
-    # new lists: the default value objects are shared by every Sphinx app in a process
-    config.html_static_path = [*config.html_static_path, str(_STATIC)]
+    """Offer our search page."""
+    # a new list: the default value object is shared by every Sphinx app in a process
     config.templates_path = [*config.templates_path, str(_TEMPLATES)]
 
 
@@ -333,6 +332,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("zhiyuan.state")
     app.setup_extension("zhiyuan.posts.model")  # the posts' titles, categories and dates
     declare(app, "zhiyuan.search")
+    serve_static(app, _STATIC)
     app.connect("config-inited", _on_config_inited)
     app.connect("builder-inited", _on_builder_inited)
     app.connect("doctree-read", _on_doctree_read)

@@ -16,19 +16,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from zhiyuan.config import serve_static
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.config import Config
 
 __version__ = "1.0"
 
 _STATIC = str(Path(__file__).resolve().parent / "static")
-
-
-def _serve_stylesheet(app: Sphinx, config: Config) -> None:
-    """Serve our stylesheet from this part's ``static/`` folder."""
-    # a new list: the default value object is shared by every Sphinx app in a process
-    config.html_static_path = [*config.html_static_path, _STATIC]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -36,5 +31,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # after sphinx-design's own sheet (added at builder-inited, priority 500), which it adjusts
     app.add_css_file("zhiyuan-design.css", priority=600)
     app.add_js_file("zhiyuan-design.js")
-    app.connect("config-inited", _serve_stylesheet)
+    serve_static(app, _STATIC)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -50,10 +50,10 @@ from zhiyuan import caches, config, state
 from zhiyuan.pages.diagrams import committed
 from zhiyuan.pages.figures import ZOOM_CLASS, node_line
 from zhiyuan.pages.figures.sizes import image_size
+from zhiyuan.config import serve_static
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
 __version__ = "1.0"
@@ -328,11 +328,6 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
         committed.prune(app, f"{kind}-*.svg", shown)
 
 
-def _serve_static(app: Sphinx, config: Config) -> None:
-    """Serve our sheet from this part's ``static/`` folder."""
-    config.html_static_path = [*config.html_static_path, _STATIC]
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("zhiyuan.state")
     app.setup_extension("zhiyuan.pages.figures")
@@ -341,7 +336,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(mermaid)
     app.add_directive("mermaid", MermaidDirective)
     app.add_css_file("zhiyuan-diagrams.css")
-    app.connect("config-inited", _serve_static)
+    serve_static(app, _STATIC)
     app.connect("doctree-read", _on_doctree_read)
     app.connect("env-updated", _on_env_updated)
     app.connect("doctree-resolved", _on_doctree_resolved)

@@ -34,10 +34,10 @@ from sphinx.util import logging
 from zhiyuan import state
 from zhiyuan.compat import sphinx as sphinx_compat
 from zhiyuan.pages.figures.sizes import image_size
+from zhiyuan.config import serve_static
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
     from sphinx.writers.html5 import HTML5Translator
 
@@ -154,18 +154,12 @@ def _depart_image(self: HTML5Translator, node: nodes.image) -> None:
     type(self).depart_image(self, node)
 
 
-def _serve_static(app: Sphinx, config: Config) -> None:
-    """Serve our sheet and script from this part's ``static/`` folder."""
-    # a new list: the default value object is shared by every Sphinx app in a process
-    config.html_static_path = [*config.html_static_path, _STATIC]
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("zhiyuan.state")
     app.add_node(nodes.image, override=True, html=(_visit_image, _depart_image))
     app.add_css_file("zhiyuan-figures.css")
     app.add_js_file("zhiyuan-figures.js")
-    app.connect("config-inited", _serve_static)
+    serve_static(app, _STATIC)
     app.connect("doctree-read", _on_doctree_read)
     app.connect("env-get-updated", _on_env_get_updated)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -80,7 +80,7 @@ from sphinx.util import logging
 
 from zhiyuan import state
 from zhiyuan.compat import ablog
-from zhiyuan.config import declare
+from zhiyuan.config import declare, serve_static
 from zhiyuan.pages.archive_slugs import archive_slug
 from zhiyuan.pages.generated import environment_changed, page_cache
 from zhiyuan.pages.last_updated import last_updated
@@ -530,12 +530,6 @@ def _on_html_collect_pages(app: Sphinx):
             yield pagename, context, "page.html"
 
 
-def _serve_stylesheet(app: Sphinx, config: Config) -> None:
-    """Serve our stylesheet (its values are checked by zhiyuan.config)."""
-    # a new list: the default value object is shared by every Sphinx app in a process
-    config.html_static_path = [*config.html_static_path, _STATIC]
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("zhiyuan.state")
     app.setup_extension("zhiyuan.pages.latest_updates")
@@ -544,7 +538,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     declare(app, "zhiyuan.pages.post_extras")
     app.add_css_file("post_extras.css")
     add_html_node(app, post_extras_node)
-    app.connect("config-inited", _serve_stylesheet)
+    serve_static(app, _STATIC)
     app.connect("env-get-updated", _on_env_get_updated)
     app.connect("doctree-resolved", _on_doctree_resolved)
     app.connect("html-collect-pages", _on_html_collect_pages)

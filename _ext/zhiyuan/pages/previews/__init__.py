@@ -47,6 +47,7 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from zhiyuan.pages.figures import ZOOM_CLASS
+from zhiyuan.config import serve_static
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -443,17 +444,11 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
             _file(app, docname).unlink(missing_ok=True)
 
 
-def _serve_static(app: Sphinx, config: Config) -> None:
-    """Serve our sheet and script from this part's ``static/`` folder."""
-    # a new list: the default value object is shared by every Sphinx app in a process
-    config.html_static_path = [*config.html_static_path, _STATIC]
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(MarkPreviewLinks)
     app.add_css_file("zhiyuan-previews.css")
     app.add_js_file("zhiyuan-previews.js")
-    app.connect("config-inited", _serve_static)
+    serve_static(app, _STATIC)
     app.connect("html-page-context", _on_html_page_context)
     app.connect("env-get-outdated", _on_env_get_outdated)
     app.connect("build-finished", _on_build_finished)

@@ -28,23 +28,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from zhiyuan.config import serve_static
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.config import Config
 
 __version__ = "1.0"
 
 _STATIC = str(Path(__file__).resolve().parent / "static")
 
 
-def _serve_static(app: Sphinx, config: Config) -> None:
-    """Serve our script and sheet from this part's ``static/`` folder."""
-    # a new list: the default value object is shared by every Sphinx app in a process
-    config.html_static_path = [*config.html_static_path, _STATIC]
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_js_file("zhiyuan-controls.js")
     app.add_css_file("zhiyuan-controls.css")
-    app.connect("config-inited", _serve_static)
+    serve_static(app, _STATIC)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

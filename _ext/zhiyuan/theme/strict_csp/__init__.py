@@ -34,12 +34,12 @@ from sphinx.util import logging
 
 from zhiyuan import caches
 from zhiyuan.compat import pydata_sphinx_theme
+from zhiyuan.config import serve_static
 from zhiyuan.theme.theme_files import theme_file
 
 if TYPE_CHECKING:
     from docutils import nodes
     from sphinx.application import Sphinx
-    from sphinx.config import Config
 
 __version__ = "1.0"
 
@@ -62,12 +62,6 @@ FONTAWESOME_CSS = "strict_csp/fontawesome.css"
 PAGE_SCRIPT = "strict_csp/page.js"
 # after documentation_options.js and doctools.js (200), before translations.js (500)
 PAGE_SCRIPT_PRIORITY = 300
-
-def _on_config_inited(app: Sphinx, config: Config) -> None:
-    """Serve our scripts."""
-    # new lists: the default value objects are shared by every Sphinx app in a process
-    config.html_static_path = [*config.html_static_path, str(_STATIC)]
-
 
 def _on_builder_inited(app: Sphinx) -> None:
     """Write Font Awesome's stylesheet as a file, when the theme uses Font Awesome."""
@@ -149,7 +143,7 @@ def _on_html_page_context(
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("zhiyuan.caches")
-    app.connect("config-inited", _on_config_inited)
+    serve_static(app, _STATIC)
     app.connect("builder-inited", _on_builder_inited)
     # after pydata-sphinx-theme (500) has added its inline scripts
     app.connect("html-page-context", _on_html_page_context, priority=900)

@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 from zhiyuan.compat import pydata_sphinx_theme
 from zhiyuan.compat import sphinx as sphinx_compat
+from zhiyuan.config import serve_static
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.config import Config
 
 __version__ = "1.0"
 
@@ -49,14 +49,8 @@ def _on_builder_inited(app: Sphinx) -> None:
         sphinx_compat.after_copying_assets(app.builder, lambda: _leave_out_theme_scan(app))
 
 
-def _serve_static(app: Sphinx, config: Config) -> None:
-    """Serve our script from this part's ``static/`` folder."""
-    # a new list: the default value object is shared by every Sphinx app in a process
-    config.html_static_path = [*config.html_static_path, _STATIC]
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_js_file("zhiyuan-tab-stops.js")
-    app.connect("config-inited", _serve_static)
+    serve_static(app, _STATIC)
     app.connect("builder-inited", _on_builder_inited)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
