@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
@@ -84,3 +85,16 @@ def build(src: Path, buildername: str = "html", **kwargs) -> SphinxTestApp:
     finally:
         app.cleanup()
     return app
+
+
+def note_pids(monkeypatch, module, name: str, log: Path) -> None:
+    """Have each call of *module*'s function *name* note the id of the process that makes it
+    in *log* (one line a call): which process did work meant to run beside the build."""
+    real = getattr(module, name)
+
+    def noted(*args, **kwargs):
+        with log.open("a", encoding="ascii") as stream:
+            stream.write(f"{os.getpid()}\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, noted)

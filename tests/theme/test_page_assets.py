@@ -14,7 +14,7 @@ from fontTools.ttLib import TTFont
 from zhiyuan import side_process
 from zhiyuan.theme.page_assets import first_screen, fonts
 
-from helpers import REPO, build, page_scripts, soup
+from helpers import REPO, build, note_pids, page_scripts, soup
 
 KATEX = REPO / "node_modules" / "katex" / "dist"
 FONT_AWESOME = REPO / "node_modules" / "@fortawesome" / "fontawesome-free"
@@ -159,21 +159,9 @@ def _fonts(outdir) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted((outdir / "_static" / "fonts").iterdir())}
 
 
-def _cutting_pids(monkeypatch, log) -> None:
-    """Have every font cut note the id of the process that cuts it in *log*."""
-    real = fonts.subset_woff2
-
-    def noted(data, codepoints):
-        with log.open("a", encoding="ascii") as stream:
-            stream.write(f"{os.getpid()}\n")
-        return real(data, codepoints)
-
-    monkeypatch.setattr(fonts, "subset_woff2", noted)
-
-
 def test_fonts_are_cut_beside_the_build_and_there_when_it_returns(app, rootdir, tmp_path, monkeypatch):
     log = tmp_path / "pids"
-    _cutting_pids(monkeypatch, log)
+    note_pids(monkeypatch, fonts, "subset_woff2", log)
     beside = _build(_copy(rootdir, tmp_path), freshenv=True)
     assert beside.warning.getvalue() == ""
     pids = log.read_text(encoding="ascii").split()
@@ -204,7 +192,7 @@ def test_fonts_are_cut_beside_the_build_and_there_when_it_returns(app, rootdir, 
 def test_without_fork_fonts_are_cut_in_the_build_the_same(rootdir, tmp_path, monkeypatch):
     beside = _build(_copy(rootdir, tmp_path / "beside"), freshenv=True)
     log = tmp_path / "pids"
-    _cutting_pids(monkeypatch, log)
+    note_pids(monkeypatch, fonts, "subset_woff2", log)
     monkeypatch.setattr(side_process, "available", lambda: False)
     here = _build(_copy(rootdir, tmp_path / "here"), freshenv=True)
     assert here.warning.getvalue() == ""

@@ -16,7 +16,7 @@ from zhiyuan.web import share_cards
 from zhiyuan.web.share_cards import draw
 from zhiyuan.web.share_cards.draw import Fonts, _font, draw_card, wrap
 
-from helpers import build, soup
+from helpers import build, note_pids, soup
 
 BASE = "https://example.org/zh-cn/latest/"
 HOSTILE_TITLE = """</script><script>alert("x")</script> "引号" & 'Q' <!-- 与 Q&A"""
@@ -44,18 +44,6 @@ def _cached(app) -> dict[str, tuple[int, int]]:
     again is a new file: it is written beside its place, then renamed over it)."""
     folder = caches.path(app.doctreedir, "share_cards")
     return {path.name: (path.stat().st_ino, path.stat().st_mtime_ns) for path in sorted(folder.glob("*.png"))}
-
-
-def _drawing_pids(monkeypatch, log: Path) -> None:
-    """Have every card drawn note the id of the process that draws it in *log*."""
-    real = share_cards.draw_card
-
-    def noted(*args, **kwargs):
-        with log.open("a", encoding="ascii") as stream:
-            stream.write(f"{os.getpid()}\n")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(share_cards, "draw_card", noted)
 
 
 @pytest.fixture(scope="module")
@@ -220,7 +208,7 @@ def test_a_missing_font_is_one_warning_and_posts_get_no_image(rootdir, tmp_path)
 
 def test_cards_are_drawn_beside_the_build_and_there_when_it_returns(rootdir, tmp_path, monkeypatch):
     log = tmp_path / "pids"
-    _drawing_pids(monkeypatch, log)
+    note_pids(monkeypatch, share_cards, "draw_card", log)
     app = build(_copy(rootdir, tmp_path), freshenv=True)
     assert app.warning.getvalue() == ""
     pids = set(log.read_text(encoding="ascii").split())
@@ -237,7 +225,7 @@ def test_cards_are_drawn_beside_the_build_and_there_when_it_returns(rootdir, tmp
 def test_without_fork_cards_are_drawn_in_the_build_the_same(rootdir, tmp_path, monkeypatch):
     beside = build(_copy(rootdir, tmp_path / "beside"), freshenv=True)
     log = tmp_path / "pids"
-    _drawing_pids(monkeypatch, log)
+    note_pids(monkeypatch, share_cards, "draw_card", log)
     monkeypatch.setattr(side_process, "available", lambda: False)
     here = build(_copy(rootdir, tmp_path / "here"), freshenv=True)
     assert here.warning.getvalue() == ""
