@@ -186,11 +186,13 @@ def other_kernels_env() -> dict[str, str]:
     """The environment of the second run: other numerical kernels, as another CPU would pick.
 
     Another OpenBLAS kernel (where the machine offers one), PyTorch's portable
-    kernels instead of AVX2/AVX-512, MKL limited to SSE4.2, one thread, and
-    another hash seed.
+    kernels instead of AVX2/AVX-512, oneDNN's kernels at most AVX2 (PyTorch's
+    oneDNN-backed CPU work, BF16 attention among it, picks AMX where the CPU has it,
+    and then fails under the portable kernels: "pack_vnni2 is only supported when
+    avx512 is supported"), MKL limited to SSE4.2, one thread, and another hash seed.
     """
-    env = {**_base_env(), "ATEN_CPU_CAPABILITY": "default", "MKL_ENABLE_INSTRUCTIONS": "SSE4_2",
-           "OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "1"}
+    env = {**_base_env(), "ATEN_CPU_CAPABILITY": "default", "ONEDNN_MAX_CPU_ISA": "AVX2",
+           "MKL_ENABLE_INSTRUCTIONS": "SSE4_2", "OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "1"}
     usual = blas_kernel(None)
     for coretype in _OTHER_BLAS_KERNELS:
         kernel = blas_kernel(coretype)
@@ -255,7 +257,8 @@ def _check(paths: list[str]) -> int:
     import time
 
     print("second run:", {k: v for k, v in other_kernels_env().items() if k in (
-        "OPENBLAS_CORETYPE", "ATEN_CPU_CAPABILITY", "MKL_ENABLE_INSTRUCTIONS", "OMP_NUM_THREADS")})
+        "OPENBLAS_CORETYPE", "ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA", "MKL_ENABLE_INSTRUCTIONS",
+        "OMP_NUM_THREADS")})
     failures = 0
     for name in paths:
         for block in python_blocks(Path(name).resolve()):
