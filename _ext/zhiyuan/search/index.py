@@ -195,8 +195,8 @@ def index_files(pages: list[Listed], synonyms: list[list[str]]) -> dict[str, byt
     postings: dict[str, list[int]] = {term: [] for term in idf}
     for number, (whole, _, length) in enumerate(per_page):
         norm = _K1 * (1 - _B + _B * length / max(average_length, 1.0))
-        for term, weight in whole.items():
-            score = round(idf[term] * weight * factor / (weight + norm) * 10)
+        scores = [round(idf[term] * weight * factor / (weight + norm) * 10) for term, weight in whole.items()]
+        for term, score in zip(whole, scores):
             postings[term].append((-score if score > 1 else -1) * _PAGE_SPAN + number)
 
     total = sum(len(term) + 8 * len(found) for term, found in postings.items())
