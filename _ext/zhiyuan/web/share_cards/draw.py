@@ -13,10 +13,6 @@ after an opening one (（「), and Latin words stay whole (:func:`wrap`); its li
 balanced, none much shorter than the others.  A title is set as large as fits in three
 lines; one that does not fit even at the smallest size is cut at the end of its third line
 with an ellipsis.
-
-Pillow's font and drawing modules and uniseg are imported when a card is drawn: a build
-imports this module for its constants and the names of cards, and draws cards, if any, in a
-fork of its own (:mod:`zhiyuan.web.share_cards`).
 """
 
 from __future__ import annotations
@@ -24,12 +20,10 @@ from __future__ import annotations
 import functools
 import io
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import regex
-
-if TYPE_CHECKING:
-    from PIL import ImageFont
+from PIL import Image, ImageDraw, ImageFont
+from uniseg.linebreak import line_break_units
 
 __all__ = ["HEIGHT", "WIDTH", "Colours", "Fonts", "draw_card", "wrap"]
 
@@ -69,8 +63,6 @@ class Fonts:
 
 @functools.cache
 def _font(path: str, index: int, size: int) -> ImageFont.FreeTypeFont:
-    from PIL import ImageFont
-
     return ImageFont.truetype(path, size, index=index, layout_engine=ImageFont.Layout.BASIC)
 
 
@@ -82,8 +74,6 @@ def _graphemes(text: str) -> list[str]:
 def _pieces(text: str) -> tuple[tuple[str, ...], frozenset[int]]:
     """*text*'s graphemes (spaces collapsed) and the indices where a line may start, by Unicode's
     line-breaking algorithm (uniseg; pure Python, so once per text, not once per size)."""
-    from uniseg.linebreak import line_break_units
-
     clusters: list[str] = []
     breaks = set()
     for unit in line_break_units(" ".join(text.split())):
@@ -188,8 +178,6 @@ def draw_card(title: str, categories: tuple[str, ...], site_name: str, host: str
               colours: Colours = Colours()) -> bytes:
     """The PNG of the card of a post titled *title* in *categories*, on the site *site_name*
     at *host* (either may be empty)."""
-    from PIL import Image, ImageDraw
-
     image = Image.new("RGB", (WIDTH, HEIGHT), colours.background)
     draw = ImageDraw.Draw(image)
 
