@@ -69,7 +69,7 @@ def block_parser(app: Sphinx) -> Any:
 def watch_blocks(watcher: Callable[[Any, list[Any], str], None]) -> None:
     """Have ``watcher(document, tokens, source)`` called for each document MyST parses in
     Sphinx, once, with the block tokens of MyST's own parse (``map`` gives each token's lines)
-    and the source as markdown-it read it (line breaks as ``\n``); within :data:`PATCH`'s
+    and the source as markdown-it read it (line breaks as ``\\n``); within :data:`PATCH`'s
     versions only.  Registering the same watcher twice calls it once."""
     if watcher not in _block_watchers:
         _block_watchers.append(watcher)
