@@ -51,6 +51,38 @@ def test_images_have_their_size_lazy_loading_and_zoom(app):
     assert (app.outdir / "_static/zhiyuan-figures.css").is_file()
 
 
+def test_sphinx_numbers_its_toctree_again_only_when_one_of_its_documents_changed(rootdir, tmp_path, monkeypatch):
+    from sphinx.environment.collectors.toctree import TocTreeCollector
+
+    walks = []
+    assign = TocTreeCollector.assign_figure_numbers
+    monkeypatch.setattr(TocTreeCollector, "assign_figure_numbers",
+                        lambda self, env: walks.append(env.config.root_doc) or assign(self, env))
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-figures", src)
+
+    def numbers(page):
+        return [c.get_text(strip=True) for c in soup(src / "_build/html" / page).select("figcaption .caption-number")]
+
+    build(src, freshenv=True)
+    assert len(walks) == 1
+    post = src / "posts/second.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\n补充一段。\n", encoding="utf-8")
+    app = build(src)  # a post outside the toctree: Sphinx's numbers are the last build's
+    assert len(walks) == 1 and app.warning.getvalue() == ""
+    assert numbers("index.html") == ["图 1"] and numbers("posts/second.html") == ["图 1"]
+    assert app.env.toc_fignumbers["index"] == {"figure": {"fig-home": (1,)}}
+    home = src / "index.md"
+    home.write_text(home.read_text(encoding="utf-8").replace(
+        ":::{figure}", ":::{figure} img/dot.png\n:name: fig-first\n:alt: 一个红色像素\n\n先来的图\n:::\n\n:::{figure}", 1),
+        encoding="utf-8")
+    app = build(src)  # a document of the toctree: numbered again
+    assert len(walks) == 2 and app.warning.getvalue() == ""
+    assert numbers("index.html") == ["图 1", "图 2"]
+    assert app.env.toc_fignumbers["index"] == {"figure": {"fig-first": (1,), "fig-home": (2,)}}
+    assert numbers("posts/first.html") == ["图 1", "图 2"]
+
+
 def test_an_image_without_alt_text_is_a_warning_naming_file_and_line(rootdir, tmp_path):
     src = tmp_path / "src"
     shutil.copytree(rootdir / "test-figures", src)

@@ -10,18 +10,22 @@ the document's name and the block's position in it, unique across the project
 
 ``web/readable_anchors.py`` points MyST's slug links at the ids it puts first
 (:func:`point_slugs_at`); ``nox -s import`` points an imported post's links to its headings at
-the ids MyST will give them (:func:`heading_slug`).  ``posts/body.py`` looks for fences never closed with MyST's own markdown-it parser,
-configured as MyST configured it (:func:`block_parser`); ``pages/plots.py`` finds the code of a
-post's plots with it before the post is read (:func:`directive_bodies`).
+the ids MyST will give them (:func:`heading_slug`).  ``posts/body.py`` looks for fences never
+closed in the block tokens of MyST's own parse of each document (:func:`watch_blocks`: a
+markdown-it core rule after the block pass, on the parser MyST makes for the document), so a
+post is parsed once; ``pages/plots.py`` finds the code of a post's plots before the post is
+read, with MyST's markdown-it parser configured as MyST configured it (:func:`block_parser`,
+:func:`directive_bodies`).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Container
+from collections.abc import Callable, Container
 from typing import TYPE_CHECKING, Any
 
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
+from myst_parser.parsers import sphinx_ as myst_sphinx_parser
 
 from zhiyuan.compat import Patch, applies
 
@@ -35,6 +39,9 @@ PATCH = Patch(
     "unlabelled amsmath blocks get random ids, so two builds differ and links to them break",
 )
 _UPSTREAM_LABEL = SphinxRenderer._random_label
+_UPSTREAM_CREATE_PARSER = myst_sphinx_parser.create_md_parser
+# what watch_blocks registered: called with each document MyST parses, its block tokens and source
+_block_watchers: list[Callable[[Any, list[Any], str], None]] = []
 
 
 def _positional_label(renderer: SphinxRenderer) -> str:
@@ -56,6 +63,36 @@ def block_parser(app: Sphinx) -> Any:
     parser = create_md_parser(app.env.myst_config, RendererHTML)
     # fences are blocks: the inline pass would double the cost of reading a post
     parser.disable("inline")
+    return parser
+
+
+def watch_blocks(watcher: Callable[[Any, list[Any], str], None]) -> None:
+    """Have ``watcher(document, tokens, source)`` called for each document MyST parses in
+    Sphinx, once, with the block tokens of MyST's own parse (``map`` gives each token's lines)
+    and the source as markdown-it read it (line breaks as ``\\n``); within :data:`PATCH`'s
+    versions only.  Registering the same watcher twice calls it once."""
+    if watcher not in _block_watchers:
+        _block_watchers.append(watcher)
+
+
+def _create_watched_parser(config: Any, renderer: type) -> Any:
+    """MyST's ``create_md_parser`` for a document, with a core rule after the block pass that
+    shows the block tokens to the watchers (:func:`watch_blocks`)."""
+    parser = _UPSTREAM_CREATE_PARSER(config, renderer)
+    if not _block_watchers:
+        return parser
+    parsed = []
+
+    def show_blocks(state: Any) -> None:
+        if parsed:  # a directive's content, parsed again with the document's parser
+            return
+        parsed.append(True)
+        document = state.md.options.get("document")
+        if document is not None:
+            for watcher in _block_watchers:
+                watcher(document, state.tokens, state.src)
+
+    parser.core.ruler.after("block", "zhiyuan_watch_blocks", show_blocks)
     return parser
 
 
@@ -110,6 +147,8 @@ def heading_slug(title: str, taken: Container[str], preset: Any = None) -> str:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("myst_parser")
-    # a class attribute, so one process's apps share it: set it either way
-    SphinxRenderer._random_label = _positional_label if applies(app, PATCH) else _UPSTREAM_LABEL
+    # a class attribute and a module's function, so one process's apps share them: set them either way
+    patched = applies(app, PATCH)
+    SphinxRenderer._random_label = _positional_label if patched else _UPSTREAM_LABEL
+    myst_sphinx_parser.create_md_parser = _create_watched_parser if patched else _UPSTREAM_CREATE_PARSER
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

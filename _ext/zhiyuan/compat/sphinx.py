@@ -4,8 +4,9 @@ Sphinx is the host, and its public API (events, ``app.add_*``, the environment's
 documented attributes) is used everywhere.  What lives here reaches further: the event
 manager's listener table (to wrap another extension's handler in place), the HTML
 builder's per-page closures and ``handle_page``, its script assets, its build-info hash,
-its Jinja environment, the HTML builder's switch for Sphinx's own search index, and the figure
-numbers of documents outside the toctree.  The parts use these functions only
+its Jinja environment, the HTML builder's switch for Sphinx's own search index, the figure
+numbers of documents outside the toctree, and its numbering of the figures of those inside
+it, kept when none of them changed.  The parts use these functions only
 while :func:`active` says the installed Sphinx is one they were written for; otherwise
 each is left as Sphinx does it (slower, never wrong).
 """
@@ -24,9 +25,9 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 __all__ = [
-    "PATCH", "active", "after_copying_assets", "config_hash", "deferred", "jinja_environment", "links_as_sphinx",
-    "number_outside_toctree", "script_asset", "stylesheets", "turn_off_search_index", "wrap_handle_page",
-    "wrap_listener",
+    "PATCH", "active", "after_copying_assets", "config_hash", "deferred", "jinja_environment",
+    "keep_unchanged_figure_numbers", "links_as_sphinx", "number_outside_toctree", "script_asset", "stylesheets",
+    "turn_off_search_index", "wrap_handle_page", "wrap_listener",
 ]
 
 PATCH = Patch(
@@ -160,3 +161,49 @@ def number_outside_toctree(env: BuildEnvironment, numbers: dict[str, dict[str, d
     for docname, by_type in numbers.items():
         if docname not in table:
             table[docname] = by_type
+
+
+def _toctree_documents(env: BuildEnvironment) -> set[str]:
+    """The root document and every document its toctrees reach (``env.toctree_includes``)."""
+    found: set[str] = set()
+    waiting = [env.config.root_doc]
+    while waiting:
+        docname = waiting.pop()
+        if docname not in found:
+            found.add(docname)
+            waiting.extend(env.toctree_includes.get(docname, ()))
+    return found
+
+
+def keep_unchanged_figure_numbers(app: Sphinx, read: Callable[[], set[str]]) -> bool:
+    """Have Sphinx keep the last build's figure numbers of the documents its toctree reaches when
+    none of them was read again (*read()*: the documents this build read) or removed, and no
+    section number changed; False if its toctree collector's listener is not found.
+
+    With ``numfig``, Sphinx's toctree collector numbers figures, tables and code blocks anew on
+    every build (``TocTreeCollector.assign_figure_numbers``, from ``env-get-updated``): it loads
+    the doctree of every document its toctree reaches and walks it, a no-op build too.  The
+    numbers depend on those doctrees and their section numbers only (and on settings whose change
+    makes Sphinx read every document), so when neither changed they are the last build's.
+    """
+    from sphinx.environment.collectors.toctree import TocTreeCollector
+
+    for index, listener in enumerate(app.events.listeners.get("env-get-updated", [])):
+        if getattr(listener.handler, "__func__", None) is TocTreeCollector.get_updated_docs:
+            collector = listener.handler.__self__
+            break
+    else:
+        return False
+
+    def get_updated_docs(app: Sphinx, env: BuildEnvironment) -> list[str]:
+        changed = collector.assign_section_numbers(env)
+        documents = _toctree_documents(env)
+        if changed or not env.config.numfig or documents & read() or not documents <= env.all_docs.keys():
+            return changed + collector.assign_figure_numbers(env)
+        last = env.toc_fignumbers
+        env.toc_fignumbers = {docname: last[docname] for docname in sorted(documents) if docname in last}
+        return []
+
+    listeners = app.events.listeners["env-get-updated"]
+    listeners[index] = listeners[index]._replace(handler=get_updated_docs)
+    return True

@@ -10,7 +10,10 @@
 * A code fence (```` ``` ````, ``~~~`` or ``:::``) that is never closed runs,
   as CommonMark says, to the end of the file (or of the list item or quote it
   is in), silently turning the rest of the article into code; that is a
-  warning naming the line where the fence opens.
+  warning naming the line where the fence opens.  The fences are those of
+  MyST's own parse of the post, seen as it parses it
+  (:func:`zhiyuan.compat.myst_parser.watch_blocks`): the post is not parsed
+  a second time.
 * A post without a title (no heading, an empty one, or nothing after the
   front matter) is a warning naming the file: ablog needs the title to list a
   post, so it would be missing from every listing and feed.
@@ -40,6 +43,8 @@ logger = logging.getLogger(__name__)
 _COMMENTS = re.compile(r"\s*(?:<!--.*?-->\s*)+", re.S)
 _FENCE_TOKENS = ("fence", "colon_fence")
 _QUOTE_PREFIX = re.compile(r"^[ \t>]*")
+# markdown-it's line breaks (it reads \r\n and \r as \n)
+_LINE_BREAKS = re.compile(r"\r\n?")
 
 
 def _is_post(config: Config, docname: str) -> bool:
@@ -81,16 +86,15 @@ class ShowRawHtmlAsText(SphinxTransform):
 # -- unclosed code fences ----------------------------------------------------
 
 
-def unclosed_fences(text: str, parser: Any) -> list[tuple[int, str]]:
-    """``(line, markup)`` of every fence in Markdown *text* that is never closed.
+def fences_never_closed(tokens: list[Any], lines: list[str]) -> list[tuple[int, str]]:
+    """``(line, markup)`` of every fence among the block *tokens* of Markdown whose *lines* they
+    are that is never closed.
 
-    *parser* is a markdown-it parser configured like the site's MyST.  A closed
-    fence's block ends with a closing fence line; an unclosed one ends where its
+    A closed fence's block ends with a closing fence line; an unclosed one ends where its
     container (the file, a list item, a quote) ends, on a line of content.
     """
-    lines = text.splitlines()
     found = []
-    for token in parser.parse(text):
+    for token in tokens:
         if token.type not in _FENCE_TOKENS or not token.map:
             continue
         start, end = token.map
@@ -102,23 +106,23 @@ def unclosed_fences(text: str, parser: Any) -> list[tuple[int, str]]:
     return found
 
 
-def _markdown_parser(app: Sphinx) -> Any:
-    # on the builder: the environment is pickled, a parser cannot be
-    if not hasattr(app.builder, "_post_body_parser"):
-        app.builder._post_body_parser = myst_parser.block_parser(app)
-    return app.builder._post_body_parser
+def unclosed_fences(text: str, parser: Any) -> list[tuple[int, str]]:
+    """``(line, markup)`` of every fence in Markdown *text* that is never closed.
+
+    *parser* is a markdown-it parser configured like the site's MyST; a build looks at the
+    tokens of MyST's own parse instead (:func:`_check_fences`).
+    """
+    return fences_never_closed(parser.parse(text), _LINE_BREAKS.sub("\n", text).split("\n"))
 
 
-def _on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
-    """Warn about the fences of a Markdown post that are never closed."""
-    if not _is_post(app.config, docname) or not hasattr(app.env, "myst_config"):
+def _check_fences(document: nodes.document, tokens: list[Any], source: str) -> None:
+    """Warn about the fences of a Markdown post that are never closed, as MyST parses it."""
+    env = getattr(document.settings, "env", None)
+    if env is None or not _is_post(env.config, env.docname):
         return
-    if not str(app.env.doc2path(docname)).endswith(".md"):
+    if not str(env.doc2path(env.docname)).endswith(".md"):
         return
-    parser = _markdown_parser(app)
-    if parser is None:
-        return
-    for line, markup in unclosed_fences(source[0], parser):
+    for line, markup in fences_never_closed(tokens, source.split("\n")):
         logger.warning(
             "code fence %r opened on this line is never closed, so the rest of the file "
             "(or of the list item or quote it is in) becomes code; end it with a line of %r",
@@ -126,7 +130,7 @@ def _on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
             markup,
             type="post_body",
             subtype="unclosed_fence",
-            location=(docname, line),
+            location=(env.docname, line),
         )
 
 
@@ -158,9 +162,9 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("myst_parser")
+    app.setup_extension("zhiyuan.compat.myst_parser")
+    myst_parser.watch_blocks(_check_fences)
     app.add_transform(ShowRawHtmlAsText)
-    app.connect("source-read", _on_source_read)
     app.connect("doctree-read", _on_doctree_read)
     return {
         "version": __version__,

@@ -30,7 +30,7 @@ import hashlib
 import json
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -46,6 +46,10 @@ _K1 = 1.2
 _B = 0.75
 # a shard's JSON is aimed at about this size, before compression
 _SHARD_BYTES = 16_000
+# a posting packs its page's number into the low bits of an integer (index_files)
+_PAGE_BITS = 20
+_PAGE_SPAN = 1 << _PAGE_BITS
+_PAGE_MASK = _PAGE_SPAN - 1
 
 ARTICLE, GLOSSARY, PAGE = 0, 1, 2
 
@@ -186,14 +190,14 @@ def index_files(pages: list[Listed], synonyms: list[list[str]]) -> dict[str, byt
     # each term's inverse document frequency once, not once per page that holds it
     idf = {term: math.log(1 + (count - df + 0.5) / (df + 0.5)) for term, df in frequency.items()}
     factor = _K1 + 1
-    # a term's postings as (-score, page, section): sorted as they are, best first, then by page
-    postings: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-    for number, (whole, best_section, length) in enumerate(per_page):
+    # a term's postings as one integer each, -score * 2**20 + page: sorted as they are, best
+    # first, then by page (a page holds a term once); the section is looked up for those kept
+    postings: dict[str, list[int]] = {term: [] for term in idf}
+    for number, (whole, _, length) in enumerate(per_page):
         norm = _K1 * (1 - _B + _B * length / max(average_length, 1.0))
-        section_of = best_section.get
-        for term, weight in whole.items():
-            score = round(idf[term] * weight * factor / (weight + norm) * 10)
-            postings[term].append((-score if score > 1 else -1, number, section_of(term, 0)))
+        scores = [round(idf[term] * weight * factor / (weight + norm) * 10) for term, weight in whole.items()]
+        for term, score in zip(whole, scores):
+            postings[term].append((-score if score > 1 else -1) * _PAGE_SPAN + number)
 
     total = sum(len(term) + 8 * len(found) for term, found in postings.items())
     shard_count = 1
@@ -201,12 +205,18 @@ def index_files(pages: list[Listed], synonyms: list[list[str]]) -> dict[str, byt
         shard_count *= 2
     shards: list[dict[str, list[int]]] = [{} for _ in range(shard_count)]
     shard_of: dict[str, int] = {}  # by a term's first two characters, which decide its shard key
+    sections = [best_section for _, best_section, _ in per_page]
     for term in sorted(postings):
-        best = sorted(postings[term])[:MAX_POSTINGS]
+        found = postings[term]
+        found.sort()
         shard = shard_of.get(term[:2])
         if shard is None:
             shard = shard_of[term[:2]] = fnv1a(shard_key(term)) & (shard_count - 1)
-        shards[shard][term] = [value for score, number, section in best for value in (number, -score, section)]
+        row = []
+        for key in found[:MAX_POSTINGS]:
+            number = key & _PAGE_MASK
+            row += (number, -(key >> _PAGE_BITS), sections[number].get(term, 0))
+        shards[shard][term] = row
 
     files: dict[str, bytes] = {}
     shard_names = []

@@ -5,7 +5,10 @@
   reaches, in one sequence across them.  Posts are orphans, so they would get none, and
   ``{numref}`` to their figures would fail.  Each document Sphinx leaves unnumbered is
   numbered on its own here, 图 1, 图 2 … in its order (:func:`_on_env_get_updated`, through
-  :func:`zhiyuan.compat.sphinx.number_outside_toctree`).
+  :func:`zhiyuan.compat.sphinx.number_outside_toctree`).  Sphinx's own numbers are kept from the
+  last build when no document its toctree reaches was read again
+  (:func:`zhiyuan.compat.sphinx.keep_unchanged_figure_numbers`): it would load and walk the
+  doctrees of all of them on every build, a no-op too.
 * **Alt text.**  An image or figure without alt text is a warning (``figures.alt``) naming
   file and line: write ``![描述](图.svg)``, or ``:alt:`` for ``{figure}`` and ``{image}``.
 * **No layout shift.**  Each local image gets ``width`` and ``height`` attributes from its
@@ -52,6 +55,8 @@ ZOOM_CLASS = "zy-zoom"
 _TABLE = "figures.enumerables"
 # the intrinsic size of an image, kept on its node while reading
 _WIDTH, _HEIGHT = "zy_width", "zy_height"
+# on the builder: the documents this build reads
+_READ = "_zhiyuan_figures_read"
 
 
 # -- Reading -------------------------------------------------------------------
@@ -112,6 +117,18 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
         table[docname] = tuple(enumerables)
 
 
+def _on_builder_inited(app: Sphinx) -> None:
+    """Let Sphinx keep its figure numbers when no document of its toctree was read again."""
+    setattr(app.builder, _READ, set())
+    if sphinx_compat.active(app):
+        sphinx_compat.keep_unchanged_figure_numbers(app, lambda: getattr(app.builder, _READ, set()))
+
+
+def _on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Note the documents this build reads."""
+    getattr(app.builder, _READ, set()).update(docnames)
+
+
 def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Number each document's figures, tables and code blocks that Sphinx's numfig left
     unnumbered (documents outside the toctree: the posts), 1, 2, … per type."""
@@ -160,6 +177,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("zhiyuan-figures.css")
     app.add_js_file("zhiyuan-figures.js")
     serve_static(app, _STATIC)
+    app.connect("builder-inited", _on_builder_inited)
+    app.connect("env-before-read-docs", _on_env_before_read_docs)
     app.connect("doctree-read", _on_doctree_read)
     app.connect("env-get-updated", _on_env_get_updated)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
