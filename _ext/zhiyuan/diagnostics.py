@@ -51,6 +51,9 @@ WARNINGS: dict[str, dict[str, str]] = {
         "font": "a plot whose labels need a glyph the plot font lacks, or a plot font that is not installed",
         "error": "a plot whose code raises an exception (no figure)",
     },
+    "previews": {
+        "write": "the hover previews could not be made beside the build (the error follows, naming the page)",
+    },
     "search": {
         "index": "the search index could not be written (the error follows)",
     },

@@ -2,11 +2,12 @@
 
 Some of what a build produces depends only on the environment as it stands once every
 document has been read — the search index is one — and not on the pages Sphinx writes
-afterwards.  :func:`start` runs such work in a copy of the build process (``os.fork``: the
+afterwards, or only on pages already written (the hover previews, made from their HTML).  :func:`start` runs such work in a copy of the build process (``os.fork``: the
 environment is shared, not pickled), so the build goes on writing pages meanwhile, and
 :func:`finish` waits for it when the build is done and returns what went wrong (the
 exception; its traceback goes to the standard error), for the build to report as a warning
-(under ``-W`` the build then fails, as with any other).
+(under ``-W`` the build then fails, as with any other); :func:`running` says whether it is still
+at work without waiting (the hover previews start their next batch only when the last is done).
 
 * One writer at a time: the work runs holding an exclusive lock on a file of the caller's
   (``flock``), so two builds of one site never write the same files at once.
@@ -30,6 +31,7 @@ import contextlib
 import fcntl
 import gc
 import os
+import select
 import sys
 import traceback
 from dataclasses import dataclass
@@ -150,6 +152,15 @@ def start_or_run(work: Callable[[], None], *, lock: Path | None, failed: Callabl
         except Exception as error:  # noqa: BLE001  (reported as the side process's would be)
             failed("".join(traceback.format_exception_only(error)).strip())
     return job
+
+
+def running(job: Job) -> bool:
+    """Whether *job* is still at work, without waiting for it (its result pipe is readable once it
+    ended or reported); a detached job never counts as running."""
+    if job.detached or job.result is None:
+        return False
+    readable, _, _ = select.select([job.result], [], [], 0)
+    return not readable
 
 
 def finish(job: Job) -> str | None:

@@ -91,3 +91,23 @@ def test_a_job_keeps_none_of_the_builds_descriptors(tmp_path):
     finally:
         os.close(reader)
         os.close(writer)
+
+
+def test_whether_a_job_still_runs_is_known_without_waiting_for_it(tmp_path):
+    go = tmp_path / "go"
+
+    def work() -> None:
+        deadline = time.monotonic() + 30
+        while not go.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    job = side_process.start(work, lock=tmp_path / "lock")
+    assert side_process.running(job)
+    go.touch()
+    deadline = time.monotonic() + 30
+    while side_process.running(job):
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert side_process.finish(job) is None  # still the build's to reap, and it succeeded
+    failed = side_process.start(lambda: 1 / 0, lock=tmp_path / "lock")
+    assert side_process.finish(failed) is not None

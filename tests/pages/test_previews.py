@@ -7,12 +7,15 @@ everything an article writes escaped; incremental and parallel builds write the 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from helpers import REPO, build, soup
+from zhiyuan import side_process
+from zhiyuan.pages import previews
 from zhiyuan.pages.previews import page_previews
 
 KATEX = REPO / "node_modules" / "katex" / "dist"
@@ -240,3 +243,73 @@ def test_a_parallel_build_writes_the_same_files(rootdir, tmp_path):
     parallel = build(parallel_src, freshenv=True, parallel=2)
     assert parallel.warning.getvalue() == ""
     assert _files(parallel.outdir) == _files(serial.outdir)
+
+
+# -- beside the build ------------------------------------------------------------
+
+
+def _making_pids(monkeypatch, log: Path) -> None:
+    """Have the previews of every page note the id of the process that makes them in *log*."""
+    real = previews.page_previews
+
+    def noted(body):
+        with log.open("a", encoding="ascii") as stream:
+            stream.write(f"{os.getpid()}\n")
+        return real(body)
+
+    monkeypatch.setattr(previews, "page_previews", noted)
+
+
+def test_a_batch_of_pages_has_its_previews_made_beside_the_build(
+    app, rootdir, tmp_path, monkeypatch
+):
+    log = tmp_path / "pids"
+    _making_pids(monkeypatch, log)
+    monkeypatch.setattr(previews, "_BATCH", 2)  # the root's four pages: two batches
+    src = tmp_path / "beside"
+    shutil.copytree(rootdir / "test-previews", src)
+    beside = build(src, freshenv=True)
+    assert beside.warning.getvalue() == ""
+    pids = log.read_text(encoding="ascii").split()
+    assert len(pids) == 4 and str(os.getpid()) not in pids
+    assert _files(beside.outdir) == _files(app.outdir)  # there when the build returns, the same
+    for pid in set(pids):  # reaped by the build
+        with pytest.raises(ChildProcessError):
+            os.waitpid(int(pid), os.WNOHANG)
+
+
+def test_a_few_pages_at_the_end_have_their_previews_made_in_the_build(
+    rootdir, tmp_path, monkeypatch
+):
+    log = tmp_path / "pids"
+    _making_pids(monkeypatch, log)
+    src = tmp_path / "few"
+    shutil.copytree(rootdir / "test-previews", src)
+    build(src, freshenv=True)  # four pages, fewer than a batch
+    assert log.read_text(encoding="ascii").split() == [str(os.getpid())] * 4
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_previews_that_cannot_be_made_are_a_warning_naming_the_page(
+    rootdir, tmp_path, monkeypatch, fork
+):
+    real = previews.page_previews
+
+    def failing(body):
+        if "../glossary.html#term-0" in body:  # the article's page
+            raise ValueError("a body that cannot be read")
+        return real(body)
+
+    monkeypatch.setattr(previews, "page_previews", failing)
+    monkeypatch.setattr(previews, "_BATCH", 1)
+    if not fork:
+        monkeypatch.setattr(side_process, "available", lambda: False)
+    src = tmp_path / "failing"
+    shutil.copytree(rootdir / "test-previews", src)
+    failed = build(src, freshenv=True)
+    warnings = failed.warning.getvalue()
+    assert warnings.count("WARNING") == 1 and "[previews.write]" in warnings, warnings
+    assert "the hover previews could not be made" in warnings
+    assert "ValueError: a body that cannot be read" in warnings
+    assert "(the previews of posts/article)" in warnings
+    assert "\n" not in warnings.rstrip("\n")  # one line

@@ -36,6 +36,7 @@ every term with synonyms): see ARCHITECTURE.md, *Hover previews*.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import posixpath
 from pathlib import Path
@@ -45,9 +46,11 @@ from urllib.parse import unquote
 import lxml.html
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
 
-from zhiyuan.pages.figures import ZOOM_CLASS
+from zhiyuan import caches, side_process
 from zhiyuan.config import serve_static
+from zhiyuan.pages.figures import ZOOM_CLASS
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -56,6 +59,8 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 __version__ = "1.0"
+
+logger = logging.getLogger(__name__)
 
 #: the class of links that show a preview (the script's selector)
 CLASS = "zy-preview"
@@ -397,9 +402,66 @@ def page_previews(body: str) -> dict[str, Any]:
 
 # -- Writing ------------------------------------------------------------------
 
+#: pages whose previews wait to be made, as (page, body HTML), on the builder
+_PENDING = "_previews_pending"
+#: the forks making previews beside the build, on the builder
+_JOBS = "_previews_jobs"
+_LOCK = "previews.lock"  # in our caches folder: held while a batch is made beside the build
+_NICE = 10  # the previews are waited for only at the end: the pages come first
+# pages that make a batch worth a fork (about 7 ms each, against a fork's cost and the
+# copy-on-write faults it brings the build); fewer, at the end of writing, are made in the build
+_BATCH = 24
+
 
 def _file(app: Sphinx, pagename: str) -> Path:
     return Path(app.outdir, FOLDER, *f"{pagename}.json".split("/"))
+
+
+def _write(path: Path, body: str) -> None:
+    """Write the previews of a page whose body HTML is *body* to *path*, if they changed."""
+    data = json.dumps(page_previews(body), ensure_ascii=False, separators=(",", ":"))
+    encoded = data.encode("utf-8")
+    if not path.is_file() or path.read_bytes() != encoded:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(encoded)
+
+
+def _write_batch(pages: list[tuple[Path, str, str]]) -> None:
+    """Write the previews of *pages* (file, page name, body); an error names its page."""
+    for path, pagename, body in pages:
+        try:
+            _write(path, body)
+        except Exception as error:
+            error.add_note(f"(the previews of {pagename})")
+            raise
+
+
+def _report(problem: str) -> None:
+    logger.warning("the hover previews could not be made: %s", " ".join(problem.split("\n")),
+                   type="previews", subtype="write")
+
+
+def _beside(app: Sphinx) -> bool:
+    """Whether pages' previews are made in batches beside the build: in a serial write (the
+    writing processes of ``-j`` make their pages' previews themselves, and end with them)."""
+    return app.parallel <= 1
+
+
+def _start_batch(app: Sphinx) -> None:
+    """Make the previews of the pages waiting for them in a fork of the build (where there is
+    no fork: now)."""
+    pages = getattr(app.builder, _PENDING)
+    setattr(app.builder, _PENDING, [])
+    work = functools.partial(_write_batch, [(_file(app, name), name, body) for name, body in pages])
+    job = side_process.start_or_run(work, lock=caches.path(app.doctreedir, _LOCK), nice=_NICE, failed=_report)
+    if job is not None:
+        getattr(app.builder, _JOBS).append(job)
+
+
+def _on_builder_inited(app: Sphinx) -> None:
+    """No pages wait for their previews yet."""
+    setattr(app.builder, _PENDING, [])
+    setattr(app.builder, _JOBS, [])
 
 
 def _on_html_page_context(
@@ -409,19 +471,31 @@ def _on_html_page_context(
     context: dict[str, Any],
     doctree: nodes.document | None,
 ) -> None:
-    """Write the previews of a document's page, if they changed."""
+    """Write the previews of a document's page, if they changed: in a serial write, with a batch
+    of other pages beside the build, once the last batch is done."""
     if doctree is None or not _active(app):
         return
-    data = json.dumps(
-        page_previews(context.get("body") or ""),
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    path = _file(app, pagename)
-    encoded = data.encode("utf-8")
-    if not path.is_file() or path.read_bytes() != encoded:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(encoded)
+    body = context.get("body") or ""
+    if not _beside(app):
+        _write(_file(app, pagename), body)
+        return
+    pending = getattr(app.builder, _PENDING)
+    pending.append((pagename, body))
+    jobs = getattr(app.builder, _JOBS)
+    if len(pending) >= _BATCH and not any(side_process.running(job) for job in jobs):
+        _start_batch(app)
+
+
+def _on_html_collect_pages(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
+    """Every document's page is written: make the previews of those still waiting, beside the
+    build while it writes the generated pages if they are many, else now."""
+    pending = getattr(app.builder, _PENDING, [])
+    if len(pending) >= _BATCH:
+        _start_batch(app)
+    elif pending:
+        setattr(app.builder, _PENDING, [])
+        _write_batch([(_file(app, name), name, body) for name, body in pending])
+    return []
 
 
 def _on_env_get_outdated(
@@ -437,7 +511,14 @@ def _on_env_get_outdated(
 
 
 def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
-    """Delete the previews of removed documents."""
+    """Wait for the previews made beside the build and say if they failed; delete the previews
+    of removed documents."""
+    for job in getattr(app.builder, _JOBS, []):
+        problem = side_process.finish(job)
+        if problem and exception is None:
+            _report(problem)
+    setattr(app.builder, _JOBS, [])
+    setattr(app.builder, _PENDING, [])
     removed = app.__dict__.pop("_previews_removed", set())
     if exception is None and _active(app):
         for docname in sorted(removed):
@@ -445,11 +526,14 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("zhiyuan.caches")
     app.add_post_transform(MarkPreviewLinks)
     app.add_css_file("zhiyuan-previews.css")
     app.add_js_file("zhiyuan-previews.js")
     serve_static(app, _STATIC)
+    app.connect("builder-inited", _on_builder_inited)
     app.connect("html-page-context", _on_html_page_context)
+    app.connect("html-collect-pages", _on_html_collect_pages)
     app.connect("env-get-outdated", _on_env_get_outdated)
     app.connect("build-finished", _on_build_finished)
     return {
