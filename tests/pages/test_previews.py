@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import REPO, build, soup
+from helpers import REPO, build, note_pids, soup
 from zhiyuan import side_process
 from zhiyuan.pages import previews
 from zhiyuan.pages.previews import page_previews
@@ -248,23 +248,11 @@ def test_a_parallel_build_writes_the_same_files(rootdir, tmp_path):
 # -- beside the build ------------------------------------------------------------
 
 
-def _making_pids(monkeypatch, log: Path) -> None:
-    """Have the previews of every page note the id of the process that makes them in *log*."""
-    real = previews.page_previews
-
-    def noted(body):
-        with log.open("a", encoding="ascii") as stream:
-            stream.write(f"{os.getpid()}\n")
-        return real(body)
-
-    monkeypatch.setattr(previews, "page_previews", noted)
-
-
 def test_a_batch_of_pages_has_its_previews_made_beside_the_build(
     app, rootdir, tmp_path, monkeypatch
 ):
     log = tmp_path / "pids"
-    _making_pids(monkeypatch, log)
+    note_pids(monkeypatch, previews, "page_previews", log)
     monkeypatch.setattr(previews, "_BATCH", 2)  # the root's four pages: two batches
     src = tmp_path / "beside"
     shutil.copytree(rootdir / "test-previews", src)
@@ -282,7 +270,7 @@ def test_a_few_pages_at_the_end_have_their_previews_made_in_the_build(
     rootdir, tmp_path, monkeypatch
 ):
     log = tmp_path / "pids"
-    _making_pids(monkeypatch, log)
+    note_pids(monkeypatch, previews, "page_previews", log)
     src = tmp_path / "few"
     shutil.copytree(rootdir / "test-previews", src)
     build(src, freshenv=True)  # four pages, fewer than a batch
