@@ -68,21 +68,30 @@ def test_identical_formulas_render_once_and_are_cached(rootdir, tmp_path):
 
 
 def test_the_renderer_starts_while_documents_are_read(rootdir, tmp_path, monkeypatch):
-    """At the first formula not in the cache, so that Node.js loads KaTeX while Sphinx reads on;
-    not at all when every formula read is cached."""
+    """At the first formula not in the cache, and renders the formulas of each document as it is
+    read, so that Node.js works while Sphinx reads on; not at all when every formula read is cached."""
     from zhiyuan.formulas import katex_ssr
-    started = []
-    start_renderer = katex_ssr.start_renderer
+    started, sent = [], []
+    start_renderer, send = katex_ssr.start_renderer, katex_ssr.Renderer.send
 
-    def recording_start(node):
+    def recording_start(*args):
         started.append([frame.function for frame in inspect.stack()])
-        return start_renderer(node)
+        return start_renderer(*args)
+
+    def recording_send(self, formulas):
+        sent.append(([frame.function for frame in inspect.stack()], formulas))
+        return send(self, formulas)
 
     monkeypatch.setattr(katex_ssr, "start_renderer", recording_start)
+    monkeypatch.setattr(katex_ssr.Renderer, "send", recording_send)
     src = _copy(rootdir, "math", tmp_path / "src")
     first = build(src, freshenv=True)
     assert first.warning.getvalue() == ""
     assert len(started) == 1 and "_on_doctree_read" in started[0]
+    # every formula went to the renderer while its document was read, each once (the second
+    # document repeats the first's)
+    assert [stack for stack, _formulas in sent if "_on_doctree_read" not in stack and _formulas] == []
+    assert sum(len(formulas) for _stack, formulas in sent) == first.builder._katex_ssr_cache.rendered_this_build
 
     started.clear()
     (src / "other.md").write_text((src / "other.md").read_text() + "\n又一段，公式已缓存 $a^2 + b^2 = c^2$。\n")
@@ -172,6 +181,16 @@ def test_without_node_the_browser_renders_from_local_assets(rootdir, tmp_path):
     autorender = (app.outdir / "_static/katex_autorenderer.js").read_text()
     assert '"\\\\RR": "\\\\mathbb{R}"' in autorender
     assert (app.outdir / "_static/katex/katex.min.css").is_file()
+
+
+def test_a_renderer_that_fails_while_documents_are_read_stops_the_build_saying_why(rootdir, tmp_path):
+    """Node.js that ends after the macros, as a crash would, while the formulas are still sent."""
+    failing = tmp_path / "failing-node"
+    failing.write_text("#!/bin/sh\nread line\necho 'KaTeX exploded' >&2\nexit 3\n")
+    failing.chmod(0o755)
+    src = _copy(rootdir, "math", tmp_path / "src")
+    with pytest.raises(Exception, match="KaTeX renderer failed: KaTeX exploded"):
+        build(src, freshenv=True, confoverrides={"katex_ssr_node": str(failing)})
 
 
 def test_the_cache_holds_one_renderer_and_other_macros_start_afresh(tmp_path):

@@ -8,12 +8,15 @@ configuration and its client-side mode and replaces the prerendering:
 
 * while documents are read, the formulas of each one are recorded (TeX, display
   mode, line; small strings, purged and merged per document);
-* once all documents are read, every formula not yet in the cache is rendered
-  in one batch by one short-lived ``node`` process running the KaTeX bundled
-  with sphinxcontrib-katex, with ``katex_ssr_macros`` (started, in a serial
-  read, at the first formula not in the cache, so that it loads KaTeX while
-  the other documents are read); a formula KaTeX rejects is a warning naming
-  the file and line;
+* every formula not yet in the cache is rendered by one short-lived ``node``
+  process running the KaTeX bundled with sphinxcontrib-katex, with
+  ``katex_ssr_macros``: in a serial read it starts at the first formula not in
+  the cache and is sent each document's new formulas as the document is read,
+  so that it renders them on the other core while Sphinx reads on (its answers
+  go to a temporary file, so neither side waits for the other); once all
+  documents are read it is sent what is still missing (a parallel read's
+  formulas, all of them) and waited for; a formula KaTeX rejects is a warning
+  naming the file and line;
 * the HTML writer only looks formulas up in the cache (kept in the doctree
   directory, keyed by TeX, display mode, macros and KaTeX version), so writing,
   serial or parallel, starts no process at all.
@@ -26,12 +29,14 @@ same local files, and says so once.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -138,39 +143,74 @@ class _Cache:
         self.loaded = True
 
 
-def start_renderer(node: str) -> subprocess.Popen[str]:
-    """A ``node`` process loading KaTeX, then waiting for its batch."""
-    return subprocess.Popen(
-        [node, str(_RENDER_SCRIPT), str(katex.KATEX_JS)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-    )
+class Renderer:
+    """A ``node`` process running KaTeX, rendering formulas as they are sent (one JSON line
+    each) while the build goes on; its answers go to a temporary file, so it never waits for
+    the build to read them."""
+
+    def __init__(self, node: str, macros: dict[str, str]) -> None:
+        self._answers = tempfile.TemporaryFile()
+        self._errors = tempfile.TemporaryFile()
+        self._process = subprocess.Popen(
+            [node, str(_RENDER_SCRIPT), str(katex.KATEX_JS)],
+            stdin=subprocess.PIPE,
+            stdout=self._answers,
+            stderr=self._errors,
+        )
+        self._sent = 0
+        self._send([json.dumps({"macros": macros})])
+
+    def _send(self, lines: list[str]) -> None:
+        # a renderer that ended early (it failed) takes nothing more: results() says why
+        with contextlib.suppress(BrokenPipeError):
+            self._process.stdin.write("".join(f"{line}\n" for line in lines).encode("utf-8"))
+            self._process.stdin.flush()
+
+    def send(self, formulas: list[tuple[str, bool]]) -> None:
+        """Have *formulas* (TeX, display mode) rendered, after those sent before."""
+        self._send([json.dumps({"tex": tex, "display": display}) for tex, display in formulas])
+        self._sent += len(formulas)
+
+    def results(self) -> list[tuple[str, str]]:
+        """Wait for the end: ``("html", …)`` or ``("error", …)`` for each formula sent, in order."""
+        try:
+            with contextlib.suppress(BrokenPipeError):
+                self._process.stdin.close()
+            self._process.wait(timeout=_RENDER_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.stop()
+            raise
+        self._answers.seek(0)
+        answers = [json.loads(line) for line in self._answers.read().decode("utf-8").splitlines()]
+        self._errors.seek(0)
+        errors = self._errors.read().decode("utf-8", "replace").strip()
+        self._answers.close()
+        self._errors.close()
+        if self._process.returncode != 0 or len(answers) != self._sent:
+            raise RuntimeError(f"KaTeX renderer failed: {errors or f'status {self._process.returncode}'}")
+        return [("html", r["html"]) if "html" in r else ("error", r["error"]) for r in answers]
+
+    def stop(self) -> None:
+        """End the process, its work unfinished."""
+        if self._process.returncode is None:
+            self._process.kill()
+            with contextlib.suppress(BrokenPipeError):
+                self._process.stdin.close()
+            self._process.wait()
+        self._answers.close()
+        self._errors.close()
 
 
-def _stop(process: subprocess.Popen[str]) -> None:
-    process.kill()
-    process.communicate()
+def start_renderer(node: str, macros: dict[str, str]) -> Renderer:
+    """A ``node`` process loading KaTeX, then rendering the formulas it is sent."""
+    return Renderer(node, macros)
 
 
-def render_batch(
-    node: str, formulas: list[tuple[str, bool]], macros: dict[str, str],
-    process: subprocess.Popen[str] | None = None,
-) -> list[tuple[str, str]]:
-    """Render *formulas* with one ``node`` process (*process*, if started already; it ends
-    with the batch); ``("html", …)`` or ``("error", …)`` each."""
-    process = process or start_renderer(node)
-    request = json.dumps({"macros": macros, "formulas": [{"tex": t, "display": d} for t, d in formulas]})
-    try:
-        stdout, stderr = process.communicate(request, timeout=_RENDER_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        _stop(process)
-        raise
-    if process.returncode != 0:
-        raise RuntimeError(f"KaTeX renderer failed: {stderr.strip()}")
-    return [("html", r["html"]) if "html" in r else ("error", r["error"]) for r in json.loads(stdout)]
+def render_batch(node: str, formulas: list[tuple[str, bool]], macros: dict[str, str]) -> list[tuple[str, str]]:
+    """Render *formulas* with one ``node`` process; ``("html", …)`` or ``("error", …)`` each."""
+    renderer = start_renderer(node, macros)
+    renderer.send(formulas)
+    return renderer.results()
 
 
 # -- Event handlers ----------------------------------------------------------
@@ -256,7 +296,8 @@ def _prerendering(app: Sphinx) -> bool:
 
 
 def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
-    """Record the formulas of the document just read."""
+    """Record the formulas of the document just read; in a serial read, have those not in the
+    cache rendered now, while the other documents are read."""
     # a class per walk: docutils then tests it inline (a callable is called on every node)
     found = sorted(
         [(_tex(node), False, node.line) for node in doctree.findall(nodes.math)]
@@ -265,17 +306,27 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     )
     if found:
         _formulas(app.env)[app.env.docname] = found
-        _start_renderer_early(app, found)
+        _render_early(app, found)
 
 
-def _start_renderer_early(app: Sphinx, found: list[tuple[str, bool, int | None]]) -> None:
-    """Start the renderer at the first formula not in the cache, so that Node.js loads KaTeX
-    while the other documents are read (not in a parallel reader: it would end with it)."""
-    if app.parallel > 1 or "_katex_ssr_process" in app.__dict__ or not _prerendering(app):
+def _render_early(app: Sphinx, found: list[tuple[str, bool, int | None]]) -> None:
+    """Send the renderer the formulas of *found* not in the cache nor sent yet, starting it at
+    the first (not in a parallel reader: the renderer would end with it)."""
+    if app.parallel > 1 or not _prerendering(app):
         return
     cache: _Cache = app.builder._katex_ssr_cache
-    if any(cache.key(tex, display) not in cache.entries for tex, display, _line in found):
-        app._katex_ssr_process = start_renderer(app._katex_ssr_node)
+    sent: dict[_Key, int] = app.__dict__.setdefault("_katex_ssr_sent", {})
+    new = []
+    for tex, display, _line in found:
+        key = cache.key(tex, display)
+        if key not in cache.entries and key not in sent:
+            sent[key] = len(sent)
+            new.append((tex, display))
+    if not new:
+        return
+    if "_katex_ssr_renderer" not in app.__dict__:
+        app._katex_ssr_renderer = start_renderer(app._katex_ssr_node, app.config.katex_ssr_macros)
+    app._katex_ssr_renderer.send(new)
 
 
 def _on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
@@ -284,17 +335,19 @@ def _on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[
 
 
 def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Render every formula not yet cached, in one batch; report those KaTeX rejects."""
-    process = app.__dict__.pop("_katex_ssr_process", None)
+    """Render every formula not yet cached (most of them already, as they were read); report
+    those KaTeX rejects."""
+    renderer = app.__dict__.pop("_katex_ssr_renderer", None)
+    sent = app.__dict__.pop("_katex_ssr_sent", {})
     try:
-        _render_missing(app, env, process)
+        _render_missing(app, env, renderer, sent)
     finally:
-        if process is not None and process.returncode is None:
-            _stop(process)  # started for formulas that turned out to be cached, or failed
+        if renderer is not None:
+            renderer.stop()  # done, or started for formulas that turned out to be cached, or failed
     return []
 
 
-def _render_missing(app: Sphinx, env: BuildEnvironment, process: subprocess.Popen[str] | None) -> None:
+def _render_missing(app: Sphinx, env: BuildEnvironment, renderer: Renderer | None, sent: dict[_Key, int]) -> None:
     if not _prerendering(app):
         return
     cache: _Cache = app.builder._katex_ssr_cache
@@ -302,15 +355,20 @@ def _render_missing(app: Sphinx, env: BuildEnvironment, process: subprocess.Pope
             and state.site_value(env, _COMPLETE) == cache.renderer):
         # the formulas are the last build's, and its cache held every one of them
         return
-    macros = app.config.katex_ssr_macros
     wanted: dict[_Key, tuple[str, bool]] = {}
     for records in _formulas(env).values():
         for tex, display, _line in records:
             wanted.setdefault(cache.key(tex, display), (tex, display))
     missing = sorted(key for key in wanted if key not in cache.entries)
     if missing:
-        results = render_batch(app._katex_ssr_node, [wanted[k] for k in missing], macros, process)
-        cache.add(dict(zip(missing, results)))
+        if renderer is None:
+            renderer, sent = start_renderer(app._katex_ssr_node, app.config.katex_ssr_macros), {}
+        rest = [key for key in missing if key not in sent]
+        for key in rest:
+            sent[key] = len(sent)
+        renderer.send([wanted[key] for key in rest])
+        results = renderer.results()
+        cache.add({key: results[sent[key]] for key in missing})
     for docname in sorted(getattr(app, "_katex_ssr_read", ())):
         for tex, display, line in _formulas(env).get(docname, ()):
             kind, text = cache.entries[cache.key(tex, display)]
@@ -329,9 +387,10 @@ def _render_missing(app: Sphinx, env: BuildEnvironment, process: subprocess.Pope
 
 def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     """Stop a renderer started for a build that failed before all documents were read."""
-    process = app.__dict__.pop("_katex_ssr_process", None)
-    if process is not None:
-        _stop(process)
+    renderer = app.__dict__.pop("_katex_ssr_renderer", None)
+    app.__dict__.pop("_katex_ssr_sent", None)
+    if renderer is not None:
+        renderer.stop()
 
 
 # -- HTML ---------------------------------------------------------------------

@@ -1,28 +1,31 @@
-// Render a batch of formulas with KaTeX and exit.
-// argv[2]: path to katex.min.js.  stdin: {"macros": {...}, "formulas": [{"tex", "display"}]}.
-// stdout: [{"html": "..."} | {"error": "..."}], in order.
+// Render formulas with KaTeX as they come, one line each, and exit at the end of the input.
+// argv[2]: path to katex.min.js.  stdin: a line {"macros": {...}}, then a line {"tex", "display"}
+// a formula.  stdout: a line {"html": "..."} or {"error": "..."} a formula, in order.
 "use strict";
+const readline = require("readline");
 const katex = require(process.argv[2]);
 
-let input = "";
-process.stdin.setEncoding("utf8");
-process.stdin.on("data", (chunk) => { input += chunk; });
-process.stdin.on("end", () => {
-  const request = JSON.parse(input);
-  const results = request.formulas.map(({ tex, display }) => {
-    try {
-      return {
-        html: katex.renderToString(tex, {
-          displayMode: display,
-          // a fresh copy: \gdef in one formula must not leak into the next
-          macros: Object.assign({}, request.macros),
-          throwOnError: true,
-          strict: false,
-        }),
-      };
-    } catch (err) {
-      return { error: String(err && err.message ? err.message : err) };
-    }
-  });
-  process.stdout.write(JSON.stringify(results));
+let macros = null;
+const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+lines.on("line", (line) => {
+  const request = JSON.parse(line);
+  if (macros === null) {
+    macros = request.macros || {};
+    return;
+  }
+  let result;
+  try {
+    result = {
+      html: katex.renderToString(request.tex, {
+        displayMode: request.display,
+        // a fresh copy: \gdef in one formula must not leak into the next
+        macros: Object.assign({}, macros),
+        throwOnError: true,
+        strict: false,
+      }),
+    };
+  } catch (err) {
+    result = { error: String(err && err.message ? err.message : err) };
+  }
+  process.stdout.write(JSON.stringify(result) + "\n");
 });
