@@ -45,6 +45,7 @@ from urllib.parse import unquote
 
 import lxml.html
 from docutils import nodes
+from lxml import etree
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
@@ -202,10 +203,23 @@ def _classes(element: HtmlElement) -> list[str]:
     return (element.get("class") or "").split()
 
 
+def _to_clean(element: HtmlElement) -> list[HtmlElement]:
+    """*element* and what it holds, in document order, but not what KaTeX's HTML holds: a
+    formula is dozens of elements, built by KaTeX alone (no link, id or script: the site does
+    not trust it with ``\\href`` or ``\\htmlId``), none of which :func:`_clean` would change."""
+    found = []
+    walk = etree.iterwalk(element, events=("start", "comment", "pi"))
+    for _event, child in walk:
+        found.append(child)
+        if child.get("class") == "katex":
+            walk.skip_subtree()
+    return found
+
+
 def _clean(element: HtmlElement) -> HtmlElement:
     """*element* (a copy) as a preview shows it: links as text, no ids, permalinks or equation
     numbers, nothing that runs, nothing that points at another element."""
-    for child in list(element.iter()):
+    for child in _to_clean(element):
         tag, classes = child.tag, child.get("class")
         names = set(classes.split()) if classes else set()
         # comments and processing instructions have no tag name
@@ -367,7 +381,7 @@ def page_previews(body: str) -> dict[str, Any]:
     ``{"ids": {id: index}, "previews": [html, …]}``; the id ``""`` is the page's first section."""
     ids: dict[str, int] = {}
     previews: list[str] = []
-    if not body.strip():
+    if not body or body.isspace():
         return {"ids": ids, "previews": previews}
     root = lxml.html.fragment_fromstring(body, create_parent="div")
     done: dict[Any, int | None] = {}
