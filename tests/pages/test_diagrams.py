@@ -107,6 +107,39 @@ def test_a_missing_renderer_is_a_warning_naming_file_and_line(rootdir, tmp_path)
     assert any("flow.md:18" in w and "no-dot" in w for w in tool)
 
 
+def test_graphviz_diagrams_are_drawn_a_few_at_once(app, rootdir, tmp_path):
+    """Each ``dot`` of this one waits (30 s at most) until the other has started, so the two
+    diagrams are drawn only if they are drawn at once; drawn one after the other, the first
+    gives up and says so."""
+    started = tmp_path / "started"
+    started.mkdir()
+    dot = tmp_path / "dot"
+    dot.write_text(
+        "#!/bin/sh\n"
+        f'[ "$1" = -V ] && exec {shutil.which("dot")} -V\n'
+        f'touch "{started}/$$"\n'
+        "i=0\n"
+        f'while [ "$(ls "{started}" | wc -l)" -lt 2 ]; do\n'
+        '  i=$((i + 1)); [ "$i" -gt 300 ] && { echo "drawn alone" >&2; exit 1; }\n'
+        "  sleep 0.1\n"
+        "done\n"
+        f'exec {shutil.which("dot")} "$@"\n',
+        encoding="utf-8",
+    )
+    dot.chmod(0o755)
+    src = _copy_with_cache(app, rootdir, tmp_path)
+    (src / "posts/two.md").write_text(
+        "---\norphan: true\n---\n\n# 两张图\n\n```{graphviz}\n:alt: 一\n\ndigraph { x -> y; }\n```\n\n"
+        "```{graphviz}\n:alt: 二\n\ndigraph { y -> z; }\n```\n",
+        encoding="utf-8",
+    )
+    drawn = diagrams.drawn["graphviz"]
+    two = build(src, confoverrides={**OVERRIDES, "graphviz_dot": str(dot)})
+    assert two.warning.getvalue() == ""
+    assert diagrams.drawn["graphviz"] - drawn == 2 and len(list(started.iterdir())) == 2
+    assert len(soup(two.outdir / "posts/two.html").select("img.zy-diagram")) == 2
+
+
 def test_an_incremental_build_leaves_what_a_clean_one_writes(app, rootdir, tmp_path):
     src = _copy_with_cache(app, rootdir, tmp_path)
     build(src, confoverrides=OVERRIDES)

@@ -17,7 +17,8 @@ share): a build that finds a diagram's SVG there draws nothing, so Read the Docs
 browser, and every machine serves the same bytes; a new or changed diagram is drawn where
 Chromium is (``nox -s build``, CI) and its file written there to commit; the file of a
 diagram no page shows any more is deleted there (``tests/site/test_diagrams.py`` fails while
-one is missing or left over).  Graphviz's take milliseconds and are drawn everywhere.  A
+one is missing or left over).  Graphviz's take milliseconds and are drawn everywhere, a few
+``dot`` processes at once.  A
 diagram that cannot be drawn, or a renderer that is missing, is a warning naming the file and
 line (``diagrams.render``, ``diagrams.tool``), and the page shows the diagram's source instead.
 
@@ -31,6 +32,7 @@ puts a light card behind them (``zhiyuan-diagrams.css``).
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import json
 import shutil
@@ -66,6 +68,8 @@ _SCRIPT = _HERE / "mermaid.mjs"
 # per document: its diagrams as (kind, source, options, line)
 _TABLE = "diagrams.sources"
 _CACHE = "diagrams"
+# Graphviz diagrams drawn at once (each ``dot`` mostly starts up and waits on its pipes)
+_DOT_AT_ONCE = 4
 #: the class every diagram's <img> carries (a light card behind it in dark mode)
 DIAGRAM_CLASS = "zy-diagram"
 
@@ -188,18 +192,30 @@ def _no_renderer(locations: list[tuple[str, int | None]], message: str, *args: A
         logger.warning(message, *args, type="diagrams", subtype="tool", location=location)
 
 
+def _run_dot(command: list[str], code: str) -> subprocess.CompletedProcess[bytes] | Exception:
+    """Draw one Graphviz diagram with *command*; what ``dot`` did, or why it could not run."""
+    try:
+        return subprocess.run(command, check=False, input=code.encode("utf-8"), capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return error
+
+
 def _draw_graphviz(app: Sphinx, jobs: dict[str, tuple[str, tuple, list]], folder: Path) -> None:
-    """Draw each Graphviz diagram with ``dot`` (a few milliseconds each)."""
-    for key, (code, options, locations) in jobs.items():
+    """Draw each Graphviz diagram with ``dot`` (a few milliseconds of work each, most of it
+    starting the program): a few at once, their results taken in order."""
+    commands = []
+    for code, options, _locations in jobs.values():
         command = [app.config.graphviz_dot, *app.config.graphviz_dot_args, "-Tsvg"]
         command += [f"-K{value}" for name, value in options if name == "layout"]
-        try:
-            done = subprocess.run(command, check=False, input=code.encode("utf-8"), capture_output=True, timeout=60)
-        except OSError:
+        commands.append((command, code))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=_DOT_AT_ONCE) as pool:
+        done_all = list(pool.map(lambda job: _run_dot(*job), commands))
+    for (key, (_code, _options, locations)), done in zip(jobs.items(), done_all):
+        if isinstance(done, OSError):
             _no_renderer(locations, "cannot draw the Graphviz diagram: %r not found (install Debian's graphviz)",
                          app.config.graphviz_dot)
             continue
-        except subprocess.TimeoutExpired:
+        if isinstance(done, subprocess.TimeoutExpired):
             _cannot_draw(locations, "Graphviz took more than 60 s to draw the diagram")
             continue
         if done.returncode != 0 or not done.stdout.lstrip().startswith(b"<"):
