@@ -18,6 +18,14 @@ the figure.
   [html, …]}``; the id ``""`` is the page itself), written only when it changed.  A page's
   file depends on that page alone, so an incremental build writes exactly the files of the
   pages it writes, a clean build the same bytes, and the files of removed documents go.
+* **Made beside the build.**  In a serial write a page's body waits in a list; once
+  :data:`_BATCH` pages wait and no batch is at work, a fork of the build
+  (:mod:`zhiyuan.side_process`, *nice*: it yields to the build) makes their files while
+  Sphinx writes on; when the documents' pages are written (``html-collect-pages``) the rest
+  go the same way, or are made in the build if fewer than a batch (an edit of one post forks
+  nothing).  The build waits for the forks at ``build-finished``; one that fails is the
+  warning ``previews.write``, naming the page.  Where there is no ``fork`` a batch is made in
+  the build; the writing processes of ``-j`` make their pages' previews themselves.
 * **In the browser**, ``zhiyuan-previews.js`` (deferred) fetches a page's file the first time
   a link to that page is hovered or focused, from the site itself, and shows the fragment in
   one ``role="tooltip"`` element that the link names with ``aria-describedby``: after a short
