@@ -52,7 +52,7 @@ WARNINGS: dict[str, dict[str, str]] = {
         "error": "a plot whose code raises an exception (no figure)",
     },
     "previews": {
-        "write": "the hover previews could not be made beside the build (the error follows, naming the page)",
+        "write": "the hover previews of a batch of pages could not be made (the error follows, naming the page)",
     },
     "search": {
         "index": "the search index could not be written (the error follows)",

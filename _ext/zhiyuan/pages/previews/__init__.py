@@ -20,12 +20,13 @@ the figure.
   pages it writes, a clean build the same bytes, and the files of removed documents go.
 * **Made beside the build.**  In a serial write a page's body waits in a list; once
   :data:`_BATCH` pages wait and no batch is at work, a fork of the build
-  (:mod:`zhiyuan.side_process`, *nice*: it yields to the build) makes their files while
-  Sphinx writes on; when the documents' pages are written (``html-collect-pages``) the rest
-  go the same way, or are made in the build if fewer than a batch (an edit of one post forks
-  nothing).  The build waits for the forks at ``build-finished``; one that fails is the
-  warning ``previews.write``, naming the page.  Where there is no ``fork`` a batch is made in
-  the build; the writing processes of ``-j`` make their pages' previews themselves.
+  (:mod:`zhiyuan.side_process`, *nice*: it yields to the build) makes their files while Sphinx
+  writes on; when the documents' pages are written (``html-collect-pages``) the rest go the
+  same way, or are made in the build if fewer than a batch (an edit of one post forks
+  nothing).  The build waits for the forks at ``build-finished``; a batch that fails, in a
+  fork or in the build, is the warning ``previews.write``, naming the page.  Where there is no
+  ``fork`` a batch is made in the build; the writing processes of ``-j`` make their pages'
+  previews themselves.
 * **In the browser**, ``zhiyuan-previews.js`` (deferred) fetches a page's file the first time
   a link to that page is hovered or focused, from the site itself, and shows the fragment in
   one ``role="tooltip"`` element that the link names with ``aria-describedby``: after a short
@@ -47,6 +48,7 @@ import copy
 import functools
 import json
 import posixpath
+import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
@@ -516,7 +518,10 @@ def _on_html_collect_pages(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]
         _start_batch(app)
     elif pending:
         setattr(app.builder, _PENDING, [])
-        _write_batch([(_file(app, name), name, body) for name, body in pending])
+        try:
+            _write_batch([(_file(app, name), name, body) for name, body in pending])
+        except Exception as error:  # noqa: BLE001  (reported as a batch beside the build would be)
+            _report("".join(traceback.format_exception_only(error)).strip())
     return []
 
 
