@@ -1,6 +1,7 @@
 """Lighthouse on the built site, as a phone sees it: the pages of issue 21, served with gzip.
 
     python benchmarks/lighthouse.py --site _build/html [--runs 3] [--out benchmarks/results/lighthouse]
+    python benchmarks/lighthouse.py --site before/html --site after/html --max-load 2.5
 
 It builds nothing: it serves an existing HTML build on 127.0.0.1 with gzip (as Read the Docs
 serves it) and the site's Content-Security-Policy, and runs Lighthouse (npm ``lighthouse``,
@@ -9,13 +10,17 @@ the home page, the post with the most formulas, the post with the most code, a c
 archive, the glossary, the search page and the writing guide (every rich-page feature at work),
 *runs* times each.  It prints, per page, the
 medians of the four category scores, FCP, LCP, CLS, TBT, the bytes transferred, the
-render-blocking requests and the console errors, and writes each report as JSON.  A
-measurement: it never fails on a figure.
+render-blocking requests and the console errors, and writes each report as JSON.  Given
+several sites (a build before and after a change), it measures them in alternation, run by run
+and page by page, and prints a table for each; with ``--max-load`` each Lighthouse run waits
+until the machine's one-minute load average is under that, and the tables say the load the
+runs started at.  A measurement: it never fails on a figure.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import mimetypes
@@ -24,6 +29,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 from io import BytesIO
 from pathlib import Path
 
@@ -133,27 +139,14 @@ def figures(report: dict) -> dict:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--site", type=Path, default=REPO / "_build/html", help="a built HTML site")
-    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page (medians)")
-    parser.add_argument("--out", type=Path, default=REPO / "benchmarks/results/lighthouse")
-    args = parser.parse_args()
-    if not LIGHTHOUSE.exists():
-        parser.error("Lighthouse is not installed: run `npm ci` (package.json pins it)")
-    shutil.rmtree(args.out, ignore_errors=True)
-    args.out.mkdir(parents=True)
+def _quiet_enough(max_load: float | None) -> float:
+    """Wait until the one-minute load average is under *max_load* (if given); return it."""
+    while max_load is not None and os.getloadavg()[0] >= max_load:
+        time.sleep(10)
+    return os.getloadavg()[0]
 
-    rows = {}
-    with serve(args.site, handler=GzipHandler) as base:
-        for name, path in pages(args.site).items():
-            runs = [figures(lighthouse(base + path, args.out / f"{name.replace(' ', '-')}-{run}.json"))
-                    for run in range(args.runs)]
-            rows[name] = {key: (statistics.median(run[key] for run in runs) if key != "failed audits"
-                                else sorted({audit for run in runs for audit in run[key]}))
-                          for key in runs[0]}
-            rows[name]["page"] = path
 
+def _table(rows: dict) -> None:
     columns = [*CATEGORIES, "FCP s", "LCP s", "CLS", "TBT ms", "KiB", "KaTeX font KiB", "blocking", "console errors"]
     print("| page | " + " | ".join(columns) + " |")
     print("|---|" + "---:|" * len(columns))
@@ -164,7 +157,50 @@ def main() -> None:
     for name, row in rows.items():
         if row["failed audits"]:
             print(f"{name}: audits not passed (accessibility, best practices, SEO): {', '.join(row['failed audits'])}")
-    (args.out / "summary.json").write_text(json.dumps(rows, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--site", type=Path, action="append",
+                        help="a built HTML site (repeat it to measure several in alternation); default _build/html")
+    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page (medians)")
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks/results/lighthouse")
+    parser.add_argument("--max-load", type=float, help="start each run only when the 1-minute load is under this")
+    args = parser.parse_args()
+    if not LIGHTHOUSE.exists():
+        parser.error("Lighthouse is not installed: run `npm ci` (package.json pins it)")
+    sites = args.site or [REPO / "_build/html"]
+    shutil.rmtree(args.out, ignore_errors=True)
+    args.out.mkdir(parents=True)
+
+    runs: dict[int, dict[str, list[dict]]] = {index: {} for index in range(len(sites))}
+    loads: dict[int, list[float]] = {index: [] for index in range(len(sites))}
+    with contextlib.ExitStack() as stack:
+        bases = [stack.enter_context(serve(site, handler=GzipHandler)) for site in sites]
+        chosen = [pages(site) for site in sites]
+        for run in range(args.runs):
+            for name in chosen[0]:
+                for index, (base, paths) in enumerate(zip(bases, chosen, strict=True)):
+                    loads[index].append(_quiet_enough(args.max_load))
+                    out = args.out / (f"site{index + 1}" if len(sites) > 1 else "")
+                    out.mkdir(parents=True, exist_ok=True)
+                    report = lighthouse(base + paths[name], out / f"{name.replace(' ', '-')}-{run}.json")
+                    runs[index].setdefault(name, []).append(figures(report))
+
+    summary = {}
+    for index, site in enumerate(sites):
+        rows = {}
+        for name, measured in runs[index].items():
+            rows[name] = {key: (statistics.median(run[key] for run in measured) if key != "failed audits"
+                                else sorted({audit for run in measured for audit in run[key]}))
+                          for key in measured[0]}
+            rows[name]["page"] = chosen[index][name]
+        if len(sites) > 1:
+            print(f"\n{site}: 1-minute load {min(loads[index]):.2f}–{max(loads[index]):.2f} when the runs started")
+        _table(rows)
+        summary[str(site)] = rows
+    (args.out / "summary.json").write_text(json.dumps(summary if len(sites) > 1 else summary[str(sites[0])],
+                                                      indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"reports: {args.out}")
 
 
