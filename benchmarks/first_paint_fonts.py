@@ -9,7 +9,9 @@ system Chromium) as Lighthouse's mobile preset sees them: a 412 × 823 viewport 
 1.75, touch, and no throttling (Lighthouse's simulated throttling loads the page at full speed
 and estimates the phone's timings from that trace).  For each run it prints every request
 started before first-contentful-paint and before largest-contentful-paint, with its priority
-as Chromium gave it (DevTools protocol, ``Network.requestWillBeSent``) and when it ended; then,
+as Chromium gave it (DevTools protocol, ``Network.requestWillBeSent``) and when it ended (and how many of them
+have a priority Lighthouse's simulator counts as render-blocking: ``VeryHigh``, or ``High`` for a
+script); then,
 for each font the page asked for, the elements whose first font family it is: those laid out
 once the page has loaded (where, what they say) and those in blocks ``content-visibility: auto``
 still skips, which ask for nothing until the reader comes near them; and the faces of the sheet
@@ -172,7 +174,9 @@ def measure(site: Path, names: list[str], runs: int) -> None:
                 fcp, lcp = seen["fcp"], seen["lcp"] or seen["fcp"]
                 before_fcp = [request for request in seen["requests"] if request["start"] < fcp]
                 before_lcp = [request for request in seen["requests"] if fcp <= request["start"] < lcp]
-                counts.append((len(before_fcp), len(before_fcp) + len(before_lcp)))
+                blocking = [request for request in before_fcp if _render_blocking(
+                    {"priority": request["priority"].split("→")[-1], "resourceType": request["type"]})]
+                counts.append((len(before_fcp), len(blocking), len(before_fcp) + len(before_lcp)))
                 print(f"{name} (`{path}`), run {run + 1}: FCP {fcp:.0f} ms, LCP {lcp:.0f} ms ({seen['lcpElement']}), "
                       f"page {seen['height']} px tall")
                 print(f"  started before FCP ({len(before_fcp)}): start → end, priority, type, initiator")
@@ -204,11 +208,11 @@ def measure(site: Path, names: list[str], runs: int) -> None:
                           f"{sum(use['laidOut'] for use in users)} of them laid out")
             summary[name] = counts
     print()
-    print("| page | requests started before FCP (each run) | before LCP (each run) |")
-    print("|---|---|---|")
+    print("| page | requests started before FCP (each run) | of them of a render-blocking priority "
+          "| started before LCP |")
+    print("|---|---|---|---|")
     for name, counts in summary.items():
-        print(f"| {name} | {', '.join(str(fcp) for fcp, _ in counts)} (median {statistics.median(c[0] for c in counts)}) "
-              f"| {', '.join(str(lcp) for _, lcp in counts)} |")
+        print(" | ".join([f"| {name}", *(", ".join(str(run[column]) for run in counts) for column in range(3))]) + " |")
 
 
 def _render_blocking(item: dict) -> bool:
