@@ -166,6 +166,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page (medians)")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks/results/lighthouse")
     parser.add_argument("--max-load", type=float, help="start each run only when the 1-minute load is under this")
+    parser.add_argument("--page", action="append", default=[], help="only this page, by name (repeatable)")
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
         parser.error("Lighthouse is not installed: run `npm ci` (package.json pins it)")
@@ -177,7 +178,8 @@ def main() -> None:
     loads: dict[int, list[float]] = {index: [] for index in range(len(sites))}
     with contextlib.ExitStack() as stack:
         bases = [stack.enter_context(serve(site, handler=GzipHandler)) for site in sites]
-        chosen = [pages(site) for site in sites]
+        chosen = [{name: path for name, path in pages(site).items() if not args.page or name in args.page}
+                  for site in sites]
         for run in range(args.runs):
             for name in chosen[0]:
                 for index, (base, paths) in enumerate(zip(bases, chosen, strict=True)):
