@@ -78,8 +78,9 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @contextmanager
 def serve(directory: Path, headers: dict[str, str] | None = None, handler: type[QuietHandler] = QuietHandler):
-    """Serve *directory* on 127.0.0.1 (a free port) with *handler*; yield the base URL."""
-    handler = type("Handler", (handler,), {"extra_headers": dict(headers or {})})
+    """Serve *directory* on 127.0.0.1 (a free port) with *handler*, its headers and *headers*;
+    yield the base URL."""
+    handler = type("Handler", (handler,), {"extra_headers": {**handler.extra_headers, **(headers or {})}})
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(handler, directory=str(directory))
     )
