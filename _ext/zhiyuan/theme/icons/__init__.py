@@ -69,6 +69,8 @@ def _serve_static(app: Sphinx, config: Config) -> None:
 
 
 def _icon_file(icons: IconSet) -> Callable[[int, tuple[str, ...]], tuple[str, float] | None]:
+    """The sheet's icon files: a codepoint of the font → ``icons/<style>-<name>.svg`` and its width."""
+
     def icon_file(codepoint: int, styles: tuple[str, ...]) -> tuple[str, float] | None:
         icon = icons.by_codepoint(codepoint, styles)
         return None if icon is None else (f"{FOLDER}/{icon.style}-{icon.name}.svg", icon.width)
@@ -102,7 +104,9 @@ def _write_sheet_icons(app: Sphinx, icons: IconSet) -> None:
                 path.unlink()
 
 
-def _inline(app: Sphinx, icons: IconSet) -> Callable[[Callable[..., str]], Callable[..., str]]:
+def _inline(icons: IconSet) -> Callable[[Callable[..., str]], Callable[..., str]]:
+    """A wrapper of the template bridge's ``render``: the page's icons inline, an unknown one a
+    warning (once per classes and process)."""
     warned: set[str] = set()
 
     def wrap(render: Callable[..., str]) -> Callable[..., str]:
@@ -153,7 +157,7 @@ def _on_builder_inited(app: Sphinx) -> None:
     if not sphinx_compat.active(app):
         return
     icons = IconSet(package)
-    if not sphinx_compat.wrap_template_render(app.builder, _inline(app, icons)):
+    if not sphinx_compat.wrap_template_render(app.builder, _inline(icons)):
         return
     app.add_css_file("zhiyuan-icons.css")
     if "zhiyuan.theme.page_assets" in app.extensions:
