@@ -175,7 +175,13 @@ def test_a_github_link_draws_its_icon_from_an_svg_file(browser, site, base_url):
     mask = link.evaluate("a => getComputedStyle(a, '::before').maskImage")
     assert "icons/brands-github.svg" in mask
     assert link.evaluate("a => parseFloat(getComputedStyle(a, '::before').width)") > 0
-    page.wait_for_function("performance.getEntriesByType('resource').some(e => e.name.endsWith('brands-github.svg'))")
+    # fetched once laid out (under the policy: assert_clean); polled, as wait_for_function would eval
+    loaded = "performance.getEntriesByType('resource').some(e => e.name.endsWith('brands-github.svg'))"
+    for _ in range(50):
+        if page.evaluate(loaded):
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate(loaded)
     visit.assert_clean(path)
     visit.close()
 

@@ -133,8 +133,9 @@ def icon_of(classes: list[str], icons: IconSet) -> Icon | None:
 
 def inline_icons(page: str, icons: IconSet, unknown: set[str] | None = None) -> str:
     """*page* (HTML) with each of Font Awesome's icon elements an inline ``<svg>``, decorative
-    (``aria-hidden``) unless it has an ``aria-label``; a ``title`` becomes its ``<title>``.  The
-    first one carries the package's licence notice.  The classes of icon elements naming no icon
+    (``aria-hidden``) unless it has an ``aria-label``; its other attributes stay (a ``title``
+    too: a ``<title>`` would be text inside a button named otherwise, axe's
+    label-content-name-mismatch).  The first one carries the package's licence notice.  The classes of icon elements naming no icon
     of the package are added to *unknown*, and those elements left as they are."""
     if "fa-" not in page and 'class="fa ' not in page:
         return page
@@ -150,13 +151,9 @@ def inline_icons(page: str, icons: IconSet, unknown: set[str] | None = None) -> 
                 unknown.add(" ".join(classes))
             return match.group(0)
         names = {name for name, _ in attributes}
-        title = ""
         out = [f' class="{html.escape(" ".join([ICON_CLASS, *classes]))}"']
         for name, value in attributes:
             if name == "class":
-                continue
-            if name == "title" and value:
-                title = f"<title>{value}</title>"  # as escaped in the page
                 continue
             out.append(f" {name}" if value is None else f' {name}="{value.replace(chr(34), "&quot;")}"')
         if "aria-label" not in names and "aria-hidden" not in names:
@@ -166,6 +163,6 @@ def inline_icons(page: str, icons: IconSet, unknown: set[str] | None = None) -> 
         out.append(' focusable="false"')
         notice = "" if noticed or not icons.notice else f"<!--{icons.notice} -->"
         noticed = True
-        return icon.svg("".join(out), title + notice)
+        return icon.svg("".join(out), notice)
 
     return _ELEMENT.sub(replace, page)
