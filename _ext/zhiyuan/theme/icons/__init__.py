@@ -39,7 +39,7 @@ from sphinx.util import logging
 
 from zhiyuan.compat import pydata_sphinx_theme
 from zhiyuan.compat import sphinx as sphinx_compat
-from zhiyuan.config import declare
+from zhiyuan.config import declare, serve_static
 from zhiyuan.theme.icons.sheet import without_font_awesome
 from zhiyuan.theme.icons.svg import IconSet, inline_icons
 
@@ -48,7 +48,6 @@ if TYPE_CHECKING:
 
     from docutils import nodes
     from sphinx.application import Sphinx
-    from sphinx.config import Config
 
 __version__ = "2.0"
 
@@ -60,12 +59,6 @@ _STATIC = str(Path(__file__).resolve().parent / "static")
 _SHEET_ICON = re.compile(FOLDER + r"/([a-z]+)-([a-z0-9-]+)\.svg")
 # the parts of the package read (an icon's SVG is svgs/<style>/<name>.svg)
 _FILES = ("package.json", "css/all.css", "svgs/solid/bars.svg")
-
-
-def _serve_static(app: Sphinx, config: Config) -> None:
-    """Serve our sheet from this part's ``static/`` folder."""
-    # a new list: the default value object is shared by every Sphinx app in a process
-    config.html_static_path = [*config.html_static_path, _STATIC]
 
 
 def _icon_file(icons: IconSet) -> Callable[[int, tuple[str, ...]], tuple[str, float] | None]:
@@ -179,7 +172,7 @@ def _on_html_page_context(
 
 def setup(app: Sphinx) -> dict[str, Any]:
     declare(app, "zhiyuan.theme.icons")
-    app.connect("config-inited", _serve_static)
+    serve_static(app, _STATIC)  # our sheet
     # after page_assets' (500), so that the sheet is made before its icons are written
     app.connect("builder-inited", _on_builder_inited, priority=600)
     app.connect("html-page-context", _on_html_page_context)
