@@ -117,8 +117,9 @@ html_favicon = "_static/favicon.svg"
 # site's search links without them (zhiyuan.search), so no page loads it.  Bootstrap's script
 # (pydata-sphinx-theme's bootstrap.js) only opened the colour-mode menu, showed the back-to-top
 # button and made tooltips of titles: zhiyuan.theme.controls does that instead.  The joined
-# sheet then keeps none of the rules only these scripts named.
-page_assets_left_out = ["sphinx_highlight.js", "bootstrap.js"]
+# sheet then keeps none of the rules only these scripts named.  Font Awesome's script: the theme's
+# icons are inline SVG (zhiyuan.theme.icons).
+page_assets_left_out = ["sphinx_highlight.js", "bootstrap.js", "fontawesome.js"]
 # sphinx-design's dropdown chevrons (built from parts); not Bootstrap's tooltip placements,
 # since no page loads Bootstrap's script
 page_assets_keep = ["sd-summary-chevron-*"]
@@ -216,7 +217,7 @@ feeds_extra_length = 50
 katex_prerender = True
 # KaTeX's CSS and fonts, from the npm package pinned in package.json (`npm ci`)
 katex_ssr_assets = "../node_modules/katex/dist"
-icon_font_package = "../node_modules/@fortawesome/fontawesome-free"  # the theme's icons, as a font
+icons_package = "../node_modules/@fortawesome/fontawesome-free"  # the theme's icons, as inline SVG
 # Defined once, usable in every formula of every post
 katex_ssr_macros = {
     r"\R": r"\mathbb{R}",

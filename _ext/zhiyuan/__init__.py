@@ -45,7 +45,8 @@ PARTS = (
     # KaTeX first: its doctree-read records a document's formulas before anything else
     # reads the doctree.
     "zhiyuan.formulas.katex_ssr",
-    "zhiyuan.theme.icon_font",
+    # the theme's icons as inline SVG (every page's HTML, the joined sheet)
+    "zhiyuan.theme.icons",
     # stable ids of MyST's unlabelled amsmath blocks (a patch of MyST-Parser)
     "zhiyuan.compat.myst_parser",
     # Posts: front matter is checked (config-inited, priority 400) before ablog's

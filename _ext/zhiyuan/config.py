@@ -183,7 +183,7 @@ SETTINGS: dict[str, tuple[Setting, ...]] = {
     "zhiyuan.theme.page_assets": (
         Setting("page_assets_bundle", True, "html", (bool,),
                 "join every page's style sheets into one (_static/zhiyuan.css) and defer its scripts"),
-        Setting("page_assets_purge", ["basic.css", "styles/*.css", "fontawesome/css/*.css", "sphinx-design*.css"],
+        Setting("page_assets_purge", ["basic.css", "styles/*.css", "sphinx-design*.css"],
                 "html", (list, tuple),
                 "glob patterns (under _static/) of the theme sheets whose unused rules the joined sheet leaves out",
                 _strings),
@@ -203,9 +203,9 @@ SETTINGS: dict[str, tuple[Setting, ...]] = {
                 "join each page's deferred scripts under _static/ into one file (_static/zhiyuan-js/<digest>.js), "
                 "so a page makes one script request instead of one per script"),
     ),
-    "zhiyuan.theme.icon_font": (
-        Setting("icon_font_package", "node_modules/@fortawesome/fontawesome-free", "html", (str,),
-                "Font Awesome's web font and stylesheet (npm)"),
+    "zhiyuan.theme.icons": (
+        Setting("icons_package", "node_modules/@fortawesome/fontawesome-free", "html", (str,),
+                "Font Awesome's icons (npm), drawn as inline SVG"),
     ),
     "zhiyuan.search": (
         Setting("search_index_in_background", False, "", (bool,),

@@ -82,9 +82,10 @@ WARNINGS: dict[str, dict[str, str]] = {
         "version": "KaTeX's assets of another version than sphinxcontrib-katex's",
         "render": "a formula KaTeX cannot render",
     },
-    "icon_font": {
-        "assets": "Font Awesome's web font not installed (npm ci)",
-        "version": "Font Awesome's web font of another version than the theme's icons",
+    "icons": {
+        "assets": "Font Awesome's icons not installed (npm ci)",
+        "version": "Font Awesome's icons of another version than the theme's",
+        "unknown": "an icon element naming no icon of Font Awesome's package (it draws nothing)",
     },
     "page_assets": {
         "fonts": "the fonts cut to the glyphs in use could not be made (the error follows, naming the font)",

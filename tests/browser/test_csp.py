@@ -2,7 +2,7 @@
 
 Headless Chromium against the site served with POLICY: no violation reported, nothing
 requested off the site, and the pages still work (search, theme switcher, copy buttons,
-icons, math).  The static checks of every page are in tests/site/test_csp.py.
+icons as inline SVG and SVG masks, no icon font, math).  The static checks of every page are in tests/site/test_csp.py.
 """
 
 from __future__ import annotations
@@ -55,9 +55,11 @@ class Visit:
         self.page = self.context.new_page()
         self.console: list[str] = []
         self.hosts: set[str] = set()
+        self.requests: list[tuple[str, str]] = []  # (resource type, URL)
         self.page.on("console", lambda message: self.console.append(message.text))
         self.page.on("pageerror", lambda error: self.console.append(f"uncaught: {error}"))
         self.page.on("request", lambda request: self.hosts.add(urlparse(request.url).hostname or urlparse(request.url).scheme))
+        self.page.on("request", lambda request: self.requests.append((request.resource_type, request.url)))
 
     def open(self, url: str):
         self.page.goto(url)
@@ -101,15 +103,16 @@ def _check_common(page, pagename: str) -> None:
     assert page.evaluate("DOCUMENTATION_OPTIONS.search_as_you_type") is False
     assert page.evaluate("document.documentElement.dataset.mode") in {"auto", "light", "dark"}
     assert page.evaluate("document.documentElement.dataset.theme") in {"light", "dark"}
-    # the icons are Font Awesome's web font (_ext/zhiyuan/theme/icon_font.py), drawn by our
-    # stylesheet and our font file, with no script and no <style>
+    # the icons are inline SVG (_ext/zhiyuan/theme/icons/), with no script, no <style> and no font
     assert page.evaluate("typeof FontAwesome") == "undefined"
     assert page.evaluate("document.querySelectorAll('style').length") == 0
-    icon = page.locator("i.fa-solid").first
-    assert "Font Awesome" in icon.evaluate("el => getComputedStyle(el).fontFamily")
-    assert icon.evaluate("el => getComputedStyle(el, '::before').content") not in ("none", "normal", '""')
-    loaded = page.evaluate("document.fonts.load('900 1em \"Font Awesome 7 Free\"').then(faces => faces.length)")
-    assert loaded >= 1  # our woff2, from our stylesheet (requests are checked to stay local)
+    assert page.locator("i.fa-solid, span.fa-solid").count() == 0
+    icons = page.locator("svg.zy-icon:visible")
+    assert icons.count() >= 3  # the header's: menu, colour mode, contents or search
+    for index in range(icons.count()):
+        box = icons.nth(index).bounding_box()
+        assert box["width"] > 0 and box["height"] > 0
+    assert page.evaluate("[...document.fonts].filter(face => face.family.includes('Font Awesome')).length") == 0
     # Sphinx's translations loaded without eval
     assert page.evaluate("Documentation.LOCALE") == "zh_Hans_CN"
     assert page.evaluate("Documentation.PLURAL_EXPR(5)") == 0
@@ -150,6 +153,34 @@ def test_post_with_math_and_code(browser, site, base_url):
     # the post's JSON-LD is a data block: readable, never run, so no script-src violation
     article = page.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)")
     assert article["@type"] == "Article" and article["headline"]
+    visit.assert_clean(path)
+    _assert_no_icon_font(visit)
+    visit.close()
+
+
+def _assert_no_icon_font(visit: Visit) -> None:
+    fonts = [url for kind, url in visit.requests if kind == "font"]
+    assert fonts and not [url for url in fonts if "/fa-" in url or "fontawesome" in url], fonts
+
+
+@pytest.mark.browser
+def test_a_github_link_draws_its_icon_from_an_svg_file(browser, site, base_url):
+    # pydata's sheet drew it in Font Awesome's brands font; now a mask of _static/icons/
+    path = next(page.relative_to(site).as_posix() for page in sorted((site / "posts").rglob("*.html"))
+                if 'class="github reference external"' in page.read_text(encoding="utf-8"))
+    visit = Visit(browser)
+    page = visit.open(base_url + path)
+    link = page.locator("article a.github").first
+    link.scroll_into_view_if_needed()
+    mask = link.evaluate("a => getComputedStyle(a, '::before').maskImage")
+    assert "icons/brands-github.svg" in mask
+    assert link.evaluate("a => parseFloat(getComputedStyle(a, '::before').width)") > 0
+    # fetched once laid out, under the policy (assert_clean); Resource Timing does not list masks
+    for _ in range(50):
+        if any(url.endswith("/_static/icons/brands-github.svg") for _, url in visit.requests):
+            break
+        page.wait_for_timeout(100)
+    assert any(url.endswith("/_static/icons/brands-github.svg") for _, url in visit.requests)
     visit.assert_clean(path)
     visit.close()
 

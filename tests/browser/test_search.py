@@ -140,7 +140,8 @@ def test_the_search_page_reads_and_writes_its_url_and_filters_by_category(browse
 def test_the_magnifier_does_not_cover_what_is_typed(browser, base_url):
     page = browser.new_page()
     page.goto(base_url + "search.html")
-    icon = page.locator(".zs-search-page form.bd-search i").bounding_box()
+    icon = page.locator(".zs-search-page form.bd-search .fa-magnifying-glass").bounding_box()
+    assert icon["width"] > 0
     field = page.locator(".zs-search-page form.bd-search input[name=q]")
     box = field.bounding_box()
     padding = float(field.evaluate("f => getComputedStyle(f).paddingLeft").removesuffix("px"))

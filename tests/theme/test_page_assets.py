@@ -25,7 +25,7 @@ def app(rootdir, tmp_path_factory):
     assert (KATEX / "katex.min.css").is_file(), "run `npm ci` first (nox does)"
     with pytest.MonkeyPatch.context() as env:
         env.setenv("PORTAL_KATEX_ASSETS", str(KATEX))
-        env.setenv("PORTAL_ICON_FONT", str(FONT_AWESOME))
+        env.setenv("PORTAL_ICONS", str(FONT_AWESOME))
         src = tmp_path_factory.mktemp("page-assets") / "src"
         shutil.copytree(rootdir / "test-page-assets", src)
         return build(src, freshenv=True)
@@ -69,7 +69,17 @@ def test_the_sheet_keeps_the_rules_the_pages_can_match_and_drops_the_rest(app):
     assert 'html[data-theme="dark"] .highlight' in sheet  # pydata's light and dark code colours
 
 
-def test_icon_fonts_hold_only_the_icons_the_sheet_names(app):
+def test_the_icons_are_no_font(app):
+    # zhiyuan.theme.icons draws them as inline SVG: Font Awesome's faces are out of the sheet
+    assert not list((app.outdir / "_static" / "fonts").glob("fa-*"))
+    assert "Font Awesome" not in _sheet(app)
+
+
+def test_an_icon_font_holds_only_the_icons_the_sheet_names(rootdir, tmp_path):
+    # without zhiyuan.theme.icons, the theme's sheet draws its icons in Font Awesome's font
+    extensions = [name for name in _EXTENSIONS if name != "zhiyuan.theme.icons"]
+    app = _build(_copy(rootdir, tmp_path), freshenv=True, confoverrides={"extensions": extensions})
+    assert app.warning.getvalue() == ""
     (solid,) = (app.outdir / "_static" / "fonts").glob("fa-solid-900.*.woff2")
     assert solid.stat().st_size < (FONT_AWESOME / "webfonts" / "fa-solid-900.woff2").stat().st_size / 10
     characters = _cmap(solid)
@@ -131,7 +141,7 @@ def test_a_rebuild_writes_the_same_sheet_and_fonts(app, rootdir, tmp_path):
     (app.srcdir / "code.md").write_text("# 代码\n\n改过的一段。\n", encoding="utf-8")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("PORTAL_KATEX_ASSETS", str(KATEX))
-        env.setenv("PORTAL_ICON_FONT", str(FONT_AWESOME))
+        env.setenv("PORTAL_ICONS", str(FONT_AWESOME))
         again = build(app.srcdir)
     assert again.warning.getvalue() == ""
     assert _sheet(again) == before
@@ -140,12 +150,16 @@ def test_a_rebuild_writes_the_same_sheet_and_fonts(app, rootdir, tmp_path):
 
 # -- fonts cut beside the build ------------------------------------------------------
 
+# the root's extensions (conf.py)
+_EXTENSIONS = ["myst_parser", "ablog", "sphinx_copybutton", "zhiyuan.formulas.katex_ssr", "zhiyuan.theme.icons",
+               "zhiyuan.theme.portal", "zhiyuan.theme.strict_csp", "zhiyuan.theme.page_assets"]
+
 
 def _build(src, **kwargs):
     with pytest.MonkeyPatch.context() as env:
         env.setenv("SOURCE_DATE_EPOCH", "1763769600")  # fontTools dates a font it writes by it, else by the clock
         env.setenv("PORTAL_KATEX_ASSETS", str(KATEX))
-        env.setenv("PORTAL_ICON_FONT", str(FONT_AWESOME))
+        env.setenv("PORTAL_ICONS", str(FONT_AWESOME))
         return build(src, **kwargs)
 
 
@@ -204,8 +218,10 @@ def test_without_fork_fonts_are_cut_in_the_build_the_same(rootdir, tmp_path, mon
 def test_a_font_that_cannot_be_cut_is_a_warning_naming_it(rootdir, tmp_path, monkeypatch, fork):
     real = fonts.subset_woff2
 
+    main = (KATEX / "fonts" / "KaTeX_Main-Regular.woff2").read_bytes()
+
     def failing(data, codepoints):
-        if 0xF002 in codepoints:  # the search icon's: Font Awesome's solid face
+        if data == main:
             raise ValueError("a broken glyph table")
         return real(data, codepoints)
 
@@ -216,14 +232,14 @@ def test_a_font_that_cannot_be_cut_is_a_warning_naming_it(rootdir, tmp_path, mon
     warnings = failed.warning.getvalue()
     assert warnings.count("WARNING") == 1 and "[page_assets.fonts]" in warnings, warnings
     assert "the fonts cut to the glyphs in use could not be made: ValueError: a broken glyph table" in warnings
-    assert re.search(r"\(_static/fonts/fa-solid-900\.[0-9a-f]+\.woff2, cut from _static/\S+fa-solid-900\.woff2\)",
+    assert re.search(r"\(_static/fonts/KaTeX_Main-Regular\.[0-9a-f]+\.woff2, cut from _static/\S+KaTeX_Main-Regular\.woff2\)",
                      warnings), warnings
     assert "\n" not in warnings.rstrip("\n")  # one line
 
 
 # ablog is not parallel-safe (Sphinx would do a serial read and say so): leave it out here
 _WITHOUT_ABLOG = {"extensions": ["myst_parser", "sphinx_copybutton", "zhiyuan.formulas.katex_ssr",
-                                 "zhiyuan.theme.icon_font", "zhiyuan.theme.strict_csp", "zhiyuan.theme.page_assets"]}
+                                 "zhiyuan.theme.icons", "zhiyuan.theme.strict_csp", "zhiyuan.theme.page_assets"]}
 
 
 def test_a_parallel_build_makes_the_same_sheet_and_fonts(rootdir, tmp_path):

@@ -3,10 +3,10 @@
 Sphinx is the host, and its public API (events, ``app.add_*``, the environment's
 documented attributes) is used everywhere.  What lives here reaches further: the event
 manager's listener table (to wrap another extension's handler in place), the HTML
-builder's per-page closures and ``handle_page``, its script assets, its build-info hash,
-its Jinja environment, the HTML builder's switch for Sphinx's own search index, the figure
-numbers of documents outside the toctree, and its numbering of the figures of those inside
-it, kept when none of them changed.  The parts use these functions only
+builder's per-page closures, ``handle_page`` and its template bridge's ``render``, its script
+assets, its build-info hash, its Jinja environment, the HTML builder's switch for Sphinx's own
+search index, the figure numbers of documents outside the toctree, and its numbering of the
+figures of those inside it, kept when none of them changed.  The parts use these functions only
 while :func:`active` says the installed Sphinx is one they were written for; otherwise
 each is left as Sphinx does it (slower, never wrong).
 """
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PATCH", "active", "after_copying_assets", "config_hash", "deferred", "jinja_environment",
     "keep_unchanged_figure_numbers", "links_as_sphinx", "number_outside_toctree", "script_asset", "stylesheets",
-    "turn_off_search_index", "wrap_handle_page", "wrap_listener",
+    "turn_off_search_index", "wrap_handle_page", "wrap_listener", "wrap_template_render",
 ]
 
 PATCH = Patch(
@@ -130,6 +130,17 @@ def wrap_handle_page(builder: Builder, wrap: Callable[[Handler], Handler]) -> No
     without ``handle_page`` are left alone)."""
     if hasattr(builder, "handle_page"):
         builder.handle_page = wrap(builder.handle_page)
+
+
+def wrap_template_render(builder: Builder, wrap: Callable[[Handler], Handler]) -> bool:
+    """Route the HTML of every page the *builder* renders from a template through
+    ``wrap(render)``: its template bridge's ``render(template, context)``, which ``handle_page``
+    calls and whose result it writes.  False if the builder has no template bridge."""
+    templates = getattr(builder, "templates", None)
+    if templates is None or not callable(getattr(templates, "render", None)):
+        return False
+    templates.render = wrap(templates.render)
+    return True
 
 
 def jinja_environment(builder: Builder) -> Environment | None:

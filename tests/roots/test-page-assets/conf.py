@@ -5,7 +5,7 @@ extensions = [
     "ablog",
     "sphinx_copybutton",
     "zhiyuan.formulas.katex_ssr",
-    "zhiyuan.theme.icon_font",
+    "zhiyuan.theme.icons",
     "zhiyuan.theme.portal",
     "zhiyuan.theme.strict_csp",
     "zhiyuan.theme.page_assets",
@@ -17,5 +17,5 @@ html_theme = "sphinx_book_theme"
 katex_prerender = True
 # the repository's npm install (tests run from a copy of this folder)
 katex_ssr_assets = os.environ["PORTAL_KATEX_ASSETS"]
-icon_font_package = os.environ["PORTAL_ICON_FONT"]
+icons_package = os.environ["PORTAL_ICONS"]
 page_assets_left_out = ["sphinx_highlight.js"]

@@ -18,8 +18,11 @@ the first paint, or a dark-mode reader sees a white flash) and ``_static/zhiyuan
   names every component of its own, which no page of the site shows).  Our own sheets,
   KaTeX's, Pygments' and copybutton's are kept whole; sphinx-design's (utility classes for
   every colour and size) is purged like the themes'.
-* **fonts cut to what is drawn** (:mod:`.fonts`, in ``_static/fonts/``): each Font Awesome
-  face to the icons the kept rules name; the faces of a family registered with
+* **rewritten by other parts** (:func:`rewrite_sheet`): :mod:`zhiyuan.theme.icons` leaves
+  Font Awesome's rules and fonts out, its icons being inline SVG.
+* **fonts cut to what is drawn** (:mod:`.fonts`, in ``_static/fonts/``): each icon font's
+  face (Font Awesome's, where no part draws its icons otherwise) to the icons the kept rules
+  name; the faces of a family registered with
   :func:`cut_fonts_to_text` (KaTeX's, by :mod:`zhiyuan.formulas.katex_ssr`) to the characters
   its text shows; a face left with no glyph is dropped.  A page preloads the cut text faces
   that the classes of its first screen select (:func:`first_screen`, the first
@@ -226,6 +229,20 @@ def cut_fonts_to_text(app: Sphinx, family_prefix: str, characters: Callable[[], 
     app.__dict__.setdefault(_TEXT_FONTS, {})[family_prefix] = characters
 
 
+_REWRITES = "_page_assets_rewrites"
+
+
+def rewrite_sheet(app: Sphinx, key: str, rewrite: Callable[[str], str]) -> None:
+    """Have the joined sheet pass through ``rewrite`` (its text in, its text out) once joined,
+    before its fonts are cut; *key* names what the result depends on besides the sheets (the
+    sheet is cached by what it is made of).  Call at ``builder-inited``."""
+    app.__dict__.setdefault(_REWRITES, {})[key] = rewrite
+
+
+def _rewrites(app: Sphinx) -> dict[str, Callable[[str], str]]:
+    return dict(sorted(app.__dict__.get(_REWRITES, {}).items()))
+
+
 def _text_fonts(app: Sphinx) -> dict[str, list[int]]:
     return {prefix: sorted(characters()) for prefix, characters in sorted(app.__dict__.get(_TEXT_FONTS, {}).items())}
 
@@ -357,7 +374,10 @@ def _joined(
         else:
             text = css.compact(text)
         parts.append(f"/* {relative} */\n{css.rebase_urls(text, path, f'_static/{BUNDLE}').strip()}")
-    return _subset_fonts(app, "\n".join(parts) + "\n", text_fonts)
+    joined = "\n".join(parts) + "\n"
+    for rewrite in _rewrites(app).values():
+        joined = rewrite(joined)
+    return _subset_fonts(app, joined, text_fonts)
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:
@@ -380,7 +400,7 @@ def _make_bundle(app: Sphinx, sheets: list[str]) -> None:
     versions = [installed(name) for name in _DISTRIBUTIONS]
     text_fonts = _text_fonts(app)
     inputs = (sheets, texts, sorted(words), templates, versions, app.config.page_assets_purge,
-              app.config.page_assets_keep, sorted(app.config.page_assets_left_out), text_fonts)
+              app.config.page_assets_keep, sorted(app.config.page_assets_left_out), text_fonts, list(_rewrites(app)))
     key = hashlib.sha256(repr(inputs).encode("utf-8")).hexdigest()[:20]
     cache = caches.path(app.doctreedir, _CACHE) / f"{key}.pickle"
     made = caches.read(cache)

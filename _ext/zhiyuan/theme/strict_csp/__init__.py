@@ -18,7 +18,7 @@ this extension removes every one of those needs except inline ``style``
   ``strict_csp`` template variable is set.  (The search page is ours, without inline
   script: :mod:`zhiyuan.search`.)
 * Font Awesome's script inserts its stylesheet as a ``<style>`` element (unless
-  ``icon_font`` replaces the script by the web font, as on our site); its CSS
+  ``zhiyuan.theme.icons`` draws the icons as inline SVG, as on our site); its CSS
   is extracted from the theme's ``fontawesome.js`` at build time and served as
   ``_static/strict_csp/fontawesome.css``, and ``head.js``'s element carries
   ``data-auto-add-css="false"`` so Font Awesome does not insert it again.
@@ -70,8 +70,8 @@ def _on_builder_inited(app: Sphinx) -> None:
     app.builder._strict_csp_pydata = pydata_sphinx_theme.active(app)
     if not app.builder._strict_csp_pydata:
         return
-    if app.builder.format != "html" or "zhiyuan.theme.icon_font" in app.extensions:
-        return  # icon_font serves Font Awesome as CSS and a font: no script to feed
+    if app.builder.format != "html" or "zhiyuan.theme.icons" in app.extensions:
+        return  # the icons are inline SVG: no script to feed
     script = theme_file(app, "static/scripts/fontawesome.js")
     if script is None:
         return
