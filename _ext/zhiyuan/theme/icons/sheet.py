@@ -27,6 +27,8 @@ from collections.abc import Callable, Iterable
 
 import tinycss2
 
+from zhiyuan.theme.page_assets.css import split_selectors
+
 # Font Awesome's classes: its styles, its icons and modifiers, its SVG framework's
 _FA_CLASS = re.compile(r"fa|fa[srbl]|fa-[\w-]+|svg-inline--fa")
 _CLASS = re.compile(r"\.(-?[A-Za-z_][\w-]*)")
@@ -46,20 +48,6 @@ MASK_BOX = (
 
 #: ``(codepoint, styles)`` → the URL of the icon's SVG file and its width in em, or None
 IconFile = Callable[[int, tuple[str, ...]], "tuple[str, float] | None"]
-
-
-def _selectors(prelude: str) -> list[str]:
-    parts, depth, start = [], 0, 0
-    for index, char in enumerate(prelude):
-        if char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-        elif char == "," and depth == 0:
-            parts.append(prelude[start:index])
-            start = index + 1
-    parts.append(prelude[start:])
-    return [part.strip() for part in parts if part.strip()]
 
 
 def font_awesome_selector(selector: str) -> bool:
@@ -116,7 +104,7 @@ def _font_style(item: object) -> str | None:
 def _rule(rule: object, properties: dict[str, str], icon_file: IconFile) -> str | None:
     """A qualified *rule* as it stays (None: left out)."""
     prelude = tinycss2.serialize(rule.prelude).strip()
-    if all(font_awesome_selector(selector) for selector in _selectors(prelude)):
+    if all(font_awesome_selector(selector) for selector in split_selectors(prelude)):
         return None
     declarations = _declarations(rule)
     styles = [style for item in declarations if (style := _font_style(item))]

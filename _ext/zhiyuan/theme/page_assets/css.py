@@ -111,7 +111,7 @@ def selector_used(selector: str, used: set[str] | None) -> bool:
     return all(name in used for _, name in _CLASS_OR_ID.findall(plain))
 
 
-def _split_selectors(prelude: str) -> list[str]:
+def split_selectors(prelude: str) -> list[str]:
     """A selector list's complex selectors (commas inside parentheses do not split)."""
     parts, depth, start = [], 0, 0
     for index, char in enumerate(prelude):
@@ -131,7 +131,7 @@ def _purge_rules(rules: Iterable[object], used: set[str] | None) -> list[str]:
     for rule in rules:
         kind = getattr(rule, "type", None)
         if kind == "qualified-rule":
-            selectors = [s for s in _split_selectors(tinycss2.serialize(rule.prelude)) if selector_used(s, used)]
+            selectors = [s for s in split_selectors(tinycss2.serialize(rule.prelude)) if selector_used(s, used)]
             if selectors:
                 kept.append(f"{','.join(selectors)}{{{tinycss2.serialize(rule.content).strip()}}}")
         elif kind == "at-rule":
@@ -241,7 +241,7 @@ def font_uses(text: str, family_prefix: str) -> list[tuple[frozenset[str], Face]
         if family is None:
             continue
         face = _face(declarations, family.split()[-1])
-        for selector in _split_selectors(prelude):
+        for selector in split_selectors(prelude):
             classes = frozenset(name for kind, name in _CLASS_OR_ID.findall(_without_functional_pseudos(selector))
                                 if kind == ".")
             uses.append((classes, face))
