@@ -192,9 +192,6 @@ SETTINGS: dict[str, tuple[Setting, ...]] = {
                 "(scripts build them from parts; sphinx-design its dropdowns' f\"sd-summary-{marker}\")", _strings),
         Setting("page_assets_left_out", [], "html", (list, tuple),
                 "scripts (file names) no page loads, although an extension adds them", _strings),
-        Setting("page_assets_preload_text", 800, "html", (int,),
-                "how many characters of a page's text count as its first screen: the fonts its formulas there "
-                "draw with are preloaded, the others load when the page uses them", _positive),
         Setting("page_assets_scripts_for", {"clipboard.min.js": "highlight", "copybutton.js": "highlight"}, "html",
                 (dict,), "scripts (file name: classes, space-separated) that a page loads only if its body has an "
                 "element of one of those classes",
@@ -202,6 +199,9 @@ SETTINGS: dict[str, tuple[Setting, ...]] = {
         Setting("page_assets_join_scripts", True, "html", (bool,),
                 "join each page's deferred scripts under _static/ into one file (_static/zhiyuan-js/<digest>.js), "
                 "so a page makes one script request instead of one per script"),
+        Setting("page_assets_after_paint", True, "html", (bool,),
+                "load a page's deferred scripts once the page is first drawn (strict_csp's head script starts "
+                "them), not beside the page, its sheet and its fonts"),
     ),
     "zhiyuan.theme.icons": (
         Setting("icons_package", "node_modules/@fortawesome/fontawesome-free", "html", (str,),

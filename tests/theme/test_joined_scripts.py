@@ -1,5 +1,6 @@
 """page_assets joins each page's deferred scripts into one file: the scripts the page would load
-one by one, in their order, in one request whose tag carries their data attributes; a script
+one by one, in their order, in one request whose tag carries their data attributes, held until
+the page is first drawn (or only deferred, ``page_assets_after_paint = False``); a script
 whose data attribute would clash stays a script of its own; the same files with ``-j 2``; files
 no page links any more are deleted, and a page not written again keeps its own, also in the site
 the staged build publishes."""
@@ -13,6 +14,8 @@ import subprocess
 import sys
 
 import pytest
+
+from zhiyuan.theme.page_assets import AFTER_PAINT
 
 from helpers import REPO, build, page_scripts, soup
 
@@ -29,6 +32,14 @@ def app(build_root):
 def separate(build_root):
     """The same project with joining off: what each page loads one script at a time."""
     return build_root("joined-scripts", freshenv=True, confoverrides={"page_assets_join_scripts": False})
+
+
+@pytest.fixture(scope="module")
+def after_paint_off(build_root):
+    """The same project with the scripts loading deferred, not after the first paint."""
+    app = build_root("joined-scripts", freshenv=True, confoverrides={"page_assets_after_paint": False})
+    assert app.warning.getvalue() == ""
+    return app
 
 
 def _tags(app, page: str) -> list[tuple[str, dict]]:
@@ -64,6 +75,7 @@ def test_a_page_loads_one_joined_script_after_the_colour_mode_script(app, page):
     (head, head_attributes), (joined, attributes) = _tags(app, page)
     assert head == "_static/strict_csp/head.js" and "defer" not in head_attributes
     assert joined.startswith(JOINED) and attributes["defer"] == "defer"
+    assert attributes["type"] == AFTER_PAINT  # head.js starts it once the page is drawn
     # strict_csp/page.js reads its element's data-options: they are the joined script's now
     assert json.loads(attributes["data-options"]) == {"pagename": page, "search_as_you_type": False}
     if page == "tabs":  # design-tabs.js reads its storage prefix from its element
@@ -88,6 +100,13 @@ def test_the_joined_scripts_are_those_the_page_loads_without_joining_in_their_or
     assert len(soup(app.outdir / f"{page}.html").select('script[src*="bootstrap.js"]')) == 0
     assert [name for name, _ in _tags(separate, page)][-2:] == [
         "_static/scripts/bootstrap.js", "_static/scripts/pydata-sphinx-theme.js"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_without_after_paint_the_scripts_are_only_deferred(after_paint_off, app, page):
+    assert [(src, {**attributes, "type": AFTER_PAINT}) for src, attributes in _tags(after_paint_off, page)[1:]] == (
+        _tags(app, page)[1:])
+    assert not soup(after_paint_off.outdir / f"{page}.html").select(f'script[type="{AFTER_PAINT}"]')
 
 
 def test_the_copy_button_is_joined_only_on_the_page_with_code(app):
@@ -123,7 +142,8 @@ def test_a_script_whose_data_attribute_clashes_stays_a_script_of_its_own_in_its_
     assert first.startswith(JOINED) and first_attributes["data-zy-sample"] == "一"
     assert (app.outdir / first).read_text(encoding="utf-8").endswith("/* zy-one.js */\n" + (
         app.outdir / "_static/zy-one.js").read_text(encoding="utf-8") + "\n;\n")
-    assert second == "_static/zy-two.js" and second_attributes == {"data-zy-sample": "二", "defer": "defer"}
+    assert second == "_static/zy-two.js"
+    assert second_attributes == {"data-zy-sample": "二", "defer": "defer", "type": AFTER_PAINT}
     # what comes after it is joined again, after it
     assert third.startswith(JOINED) and "data-zy-sample" not in third_attributes
     assert (app.outdir / third).read_text(encoding="utf-8").partition("\n")[0] == (

@@ -575,8 +575,9 @@
     if (page) {
       const input = page.querySelector("form.bd-search input[name=q]");
       const panel = attach(input, { container: page.querySelector("#search-results"), limit: 20, onPage: true });
-      const query = new URLSearchParams(location.search).get("q") || "";
-      input.value = query;
+      // what a reader typed before this script ran (it loads after the first paint) stays
+      const query = new URLSearchParams(location.search).get("q");
+      if (query && !input.value) input.value = query;
       input.focus();
       panel.update();
     }

@@ -25,10 +25,9 @@ the first paint, or a dark-mode reader sees a white flash) and ``_static/zhiyuan
   name; the faces of a family registered with
   :func:`cut_fonts_to_text` (KaTeX's, by :mod:`zhiyuan.formulas.katex_ssr`) to the characters
   its text shows; a face left with no glyph is dropped.  A page preloads the cut text faces
-  that the classes of its first screen select (:func:`first_screen`, the first
-  ``page_assets_preload_text`` characters of its text), so the formulas a reader sees first
-  do not move when their fonts arrive; fonts only used further down load when the browser
-  lays out what uses them, without competing with the page itself.
+  the classes of its body select: its formulas do not move when their fonts arrive, and the
+  browser does not wait for faces its first layout discovers (which it fetches at the
+  highest priority, ahead of everything the first paint needs).
 * **scripts deferred**: every script in Sphinx's list gets ``defer`` (they keep their
   order and run before ``DOMContentLoaded``, which is what they wait for), and so do the
   two the theme's layout loads at the end of the body (Bootstrap's and pydata's, read from
@@ -48,6 +47,13 @@ the first paint, or a dark-mode reader sees a white flash) and ``_static/zhiyuan
   joined, and a script setting a ``data-*`` attribute to another value than an earlier part
   stays a script of its own; a script that runs in the deferred order and is not joined ends
   the run, and the scripts after it go into a next file (:func:`_join_scripts`).
+* **scripts after the first paint** (``page_assets_after_paint``, on pages with
+  ``strict_csp``'s head script): a page's deferred scripts get the type
+  :data:`AFTER_PAINT`, which the browser neither fetches nor runs, and ``strict_csp/head.js``
+  puts them back, in order, once the page is parsed and first drawn (:func:`_held`): on a
+  slow network they do not share the connection with the page, its sheet and its fonts.
+  They run after ``DOMContentLoaded`` then, which ``head.js`` sends again once they have run,
+  for the parts that wait for it without asking ``document.readyState`` (sphinx-design's tabs).
 
 The sheet is made each time the builder has copied the static files, before any page is
 written (:func:`zhiyuan.compat.sphinx.after_copying_assets`; no-op builds included), and
@@ -91,7 +97,7 @@ from zhiyuan import caches, side_process, state
 from zhiyuan.compat import installed, pydata_sphinx_theme
 from zhiyuan.compat import sphinx as sphinx_compat
 from zhiyuan.config import declare
-from zhiyuan.theme.page_assets import css, js
+from zhiyuan.theme.page_assets import css, fonts, js
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -263,8 +269,6 @@ def _subset_fonts(app: Sphinx, bundle_css: str, text_fonts: dict[str, list[int]]
 
     A cut font's name is a digest of its source and its characters, so the sheet is complete
     before any font is cut (:func:`_cut_fonts` cuts them)."""
-    from zhiyuan.theme.page_assets import fonts  # fontTools: only when a sheet is made
-
     icons = css.icon_codepoints(bundle_css)
     cuts: dict[str, _Cut] = {}
 
@@ -282,7 +286,7 @@ def _subset_fonts(app: Sphinx, bundle_css: str, text_fonts: dict[str, list[int]]
         codepoints = wanted & fonts.characters(data)
         if not codepoints:
             return None  # none of its glyphs is used
-        digest = hashlib.sha256(data + repr(sorted(codepoints)).encode()).hexdigest()[:16]
+        digest = hashlib.sha256(data + repr((sorted(codepoints), fonts.VERSION)).encode()).hexdigest()[:16]
         name = f"{FONTS}/{source.stem}.{digest}.woff2"
         relative = source.relative_to(Path(app.outdir, "_static")).as_posix()
         cuts.setdefault(name, _Cut(relative, tuple(sorted(codepoints))))
@@ -399,7 +403,7 @@ def _make_bundle(app: Sphinx, sheets: list[str]) -> None:
     ]
     versions = [installed(name) for name in _DISTRIBUTIONS]
     text_fonts = _text_fonts(app)
-    inputs = (sheets, texts, sorted(words), templates, versions, app.config.page_assets_purge,
+    inputs = (sheets, texts, sorted(words), templates, versions, fonts.VERSION, app.config.page_assets_purge,
               app.config.page_assets_keep, sorted(app.config.page_assets_left_out), text_fonts, list(_rewrites(app)))
     key = hashlib.sha256(repr(inputs).encode("utf-8")).hexdigest()[:20]
     cache = caches.path(app.doctreedir, _CACHE) / f"{key}.pickle"
@@ -421,22 +425,6 @@ def _make_bundle(app: Sphinx, sheets: list[str]) -> None:
 
 
 _CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')
-
-
-_TAG_OR_TEXT = re.compile(r"<[^>]*>|[^<]+")
-
-
-def first_screen(body: str, characters: int) -> str:
-    """The start of a page's *body* (HTML) up to where its text passes *characters* characters
-    (tags and surrounding whitespace not counted): about what a reader's first screen shows."""
-    seen = 0
-    for match in _TAG_OR_TEXT.finditer(body):
-        if match.group().startswith("<"):
-            continue
-        seen += len(match.group().strip())
-        if seen >= characters:
-            return body[: match.end()]
-    return body
 
 
 def _body_classes(body: str) -> set[str]:
@@ -586,6 +574,26 @@ def _join_scripts(app: Sphinx, scripts: list[Any]) -> list[Any]:
     return out
 
 
+#: The type of a script held until the page's first paint: one the browser neither fetches nor
+#: runs; ``strict_csp/head.js`` puts each back as it was once the page is drawn.
+AFTER_PAINT = "text/x-after-paint"
+
+
+def _held(scripts: list[Any]) -> list[Any]:
+    """*scripts* (a page's, deferred) held until the page's first paint, if all that run in the
+    deferred order can be: classic scripts from a file.  Otherwise as they are: a module left
+    to run before held scripts would change the order."""
+    in_order = [script for script in scripts if _in_order(script)]
+    if not in_order or any(script.attributes.get("type") not in (None, "text/javascript") for script in in_order):
+        return scripts
+    return [
+        sphinx_compat.script_asset(str(script.filename), priority=script.priority,
+                                   **{**script.attributes, "type": AFTER_PAINT})
+        if _in_order(script) else script
+        for script in scripts
+    ]
+
+
 def _book_layout(app: Sphinx) -> bool:
     """Whether pages are rendered with portal_theme's layout, which leaves the theme's
     end-of-body script tags out when this part has taken the scripts into the page's list."""
@@ -695,12 +703,13 @@ def _on_html_page_context(
     scripts = [sphinx_compat.deferred(script) for script in scripts if _needed(app, script, classes)]
     if app.config.page_assets_join_scripts and app.builder._page_assets_scripts is not None:
         scripts = _join_scripts(app, scripts)
+    if app.config.page_assets_after_paint and "strict_csp" in context:
+        scripts = _held(scripts)
     context["script_files"] = scripts
     context["page_assets_bundle"] = True
     pathto = context.get("pathto")
     if pathto is not None:
-        seen_first = _body_classes(first_screen(body, app.config.page_assets_preload_text))
-        context["font_preloads"] = [pathto(f"_static/{url}", 1) for url in _font_preloads(app, seen_first)]
+        context["font_preloads"] = [pathto(f"_static/{url}", 1) for url in _font_preloads(app, classes)]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

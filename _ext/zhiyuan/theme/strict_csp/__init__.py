@@ -16,7 +16,8 @@ this extension removes every one of those needs except inline ``style``
 * the theme's inline colour-mode script and its ``<noscript><style>`` are files
   (``head.js``, ``noscript.css``); ``portal_theme``'s layout uses them when the
   ``strict_csp`` template variable is set.  (The search page is ours, without inline
-  script: :mod:`zhiyuan.search`.)
+  script: :mod:`zhiyuan.search`.)  Being the one script of the head, ``head.js`` also
+  starts the scripts :mod:`zhiyuan.theme.page_assets` holds until the page's first paint.
 * Font Awesome's script inserts its stylesheet as a ``<style>`` element (unless
   ``zhiyuan.theme.icons`` draws the icons as inline SVG, as on our site); its CSS
   is extracted from the theme's ``fontawesome.js`` at build time and served as

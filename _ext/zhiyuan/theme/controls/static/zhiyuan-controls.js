@@ -108,7 +108,9 @@
     if (button) backToTop(button);
   }
 
-  // after every deferred script, Bootstrap's included where a page still loads it
-  if (document.readyState === "complete") start();
-  else document.addEventListener("DOMContentLoaded", start);
+  // after every script of the page, Bootstrap's included where a page still loads it: deferred
+  // scripts have run at DOMContentLoaded; scripts held until the first paint (page_assets) at load
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else if (document.readyState === "interactive") window.addEventListener("load", start);
+  else start();
 })();

@@ -22,3 +22,66 @@
   root.dataset.mode = mode;
   root.dataset.theme = theme;
 })();
+
+/* The page's scripts after its first paint (zhiyuan.theme.page_assets).
+ *
+ * page_assets gives a page's deferred scripts the type "text/x-after-paint", which the
+ * browser neither fetches nor runs; once the document is parsed and its first contentful
+ * paint is drawn, each is put back as the script it was (its attributes, data-* included,
+ * so document.currentScript reads them), in order.  On a slow network the page, its sheet and
+ * its fonts then have the connection to themselves until the reader sees the page.  Where the
+ * browser reports no paints (or a background tab draws none), they start on the next frame,
+ * or after three seconds at the latest.
+ */
+(function () {
+  var HELD = 'script[type="text/x-after-paint"]';
+  var started = false;
+
+  // Deferred scripts run before DOMContentLoaded, and some wait for it without asking
+  // document.readyState whether it is past (sphinx-design's tabs): once the last held script
+  // has run, the event is sent again for them.  The listeners added before it was first sent
+  // are this script's own (no other script runs before the held ones), which ignore it.
+  function contentLoadedAgain() {
+    document.dispatchEvent(new Event("DOMContentLoaded", { bubbles: true }));
+  }
+
+  function start() {
+    if (started) return;
+    started = true;
+    var last = null;
+    document.querySelectorAll(HELD).forEach(function (held) {
+      var script = document.createElement("script");
+      for (var i = 0; i < held.attributes.length; i++) {
+        var attribute = held.attributes[i];
+        if (attribute.name !== "type") script.setAttribute(attribute.name, attribute.value);
+      }
+      script.async = false; // run in the order of the page, as deferred scripts do
+      held.replaceWith(script);
+      last = script;
+    });
+    if (last) {
+      last.addEventListener("load", contentLoadedAgain);
+      last.addEventListener("error", contentLoadedAgain);
+    }
+  }
+
+  function afterFirstPaint() {
+    var types = (window.PerformanceObserver && PerformanceObserver.supportedEntryTypes) || [];
+    if (types.indexOf("paint") < 0) {
+      requestAnimationFrame(function () { setTimeout(start, 0); });
+      return;
+    }
+    new PerformanceObserver(function (list, observer) {
+      if (list.getEntriesByName("first-contentful-paint").length) {
+        observer.disconnect();
+        start();
+      }
+    }).observe({ type: "paint", buffered: true });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!document.querySelector(HELD)) return;
+    afterFirstPaint();
+    setTimeout(start, 3000);
+  });
+})();
