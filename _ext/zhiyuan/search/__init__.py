@@ -339,5 +339,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-collect-pages", _on_collect_pages)
     # after the other parts' handlers: the environment as Sphinx pickles it and writes the pages from
     app.connect("env-updated", _on_env_updated, priority=900)
-    app.connect("build-finished", _on_build_finished)
+    # last: the other parts finish their work while the index's fork is still at it
+    app.connect("build-finished", _on_build_finished, priority=900)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

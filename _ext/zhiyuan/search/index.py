@@ -33,9 +33,11 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
+from typing import NamedTuple
 
 from .documents import SearchDocument
-from .tokens import CJK_CHARS, fnv1a, normalize, shard_key, terms
+from .tokens import CJK_CHARS, fnv1a, is_cjk, normalize, shard_key, terms
 
 FORMAT_VERSION = 1
 FIELD_WEIGHTS = {"title": 8.0, "glossary": 5.0, "heading": 3.0, "tag": 2.0, "prose": 1.0, "code": 0.5}
@@ -46,10 +48,10 @@ _K1 = 1.2
 _B = 0.75
 # a shard's JSON is aimed at about this size, before compression
 _SHARD_BYTES = 16_000
-# a posting packs its page's number into the low bits of an integer (index_files)
-_PAGE_BITS = 20
-_PAGE_SPAN = 1 << _PAGE_BITS
-_PAGE_MASK = _PAGE_SPAN - 1
+# a posting packs its page's number and section into the low bits of an integer (index_files)
+_FIELD_BITS = 20
+_FIELD_MASK = (1 << _FIELD_BITS) - 1
+_SCORE_SHIFT = 2 * _FIELD_BITS
 
 ARTICLE, GLOSSARY, PAGE = 0, 1, 2
 
@@ -78,9 +80,19 @@ def _json(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def term_weights(page: Page) -> tuple[dict[str, float], dict[str, int], int]:
-    """Weighted frequency of each term of *page*, the section where each weighs most, and the
-    page's length in terms."""
+class Weights(NamedTuple):
+    """What a page gives the index's scores, the same whatever the other pages: its terms, each
+    term's weighted frequency and the section where it weighs most (0 for a term of the title,
+    a tag or a glossary term only), in one order, and the page's length in terms."""
+
+    terms: tuple[str, ...]
+    weights: tuple[float, ...]
+    sections: tuple[int, ...]
+    length: int
+
+
+def term_weights(page: Page) -> Weights:
+    """The :class:`Weights` of *page*."""
     by_section: list[Counter[str]] = []
     whole: Counter[str] = Counter()
     for weight_name, text in (("title", page.title), ("glossary", " ".join(page.glossary_terms)),
@@ -105,7 +117,7 @@ def term_weights(page: Page) -> tuple[dict[str, float], dict[str, int], int]:
         for term, weight in counts.items():
             if weight > best_weight.get(term, 0.0):
                 best_weight[term], best_section[term] = weight, number
-    return dict(whole), best_section, length
+    return Weights(tuple(whole), tuple(whole.values()), tuple(best_section.get(term, 0) for term in whole), length)
 
 
 _ABBREVIATION = re.compile(r"^(.*?)\s*\(([^()]+)\)\s*$")
@@ -139,7 +151,7 @@ def synonym_groups(term_lists: Iterable[tuple[str, ...]]) -> list[list[str]]:
 @dataclass(frozen=True)
 class Listed:
     """What the index's files take of a page: its line in ``index.json`` (URL, title, category,
-    date, kind, the folder of its texts) and its :func:`term_weights`."""
+    date, kind, the folder of its texts) and its :class:`Weights`."""
 
     url: str
     title: str
@@ -147,7 +159,7 @@ class Listed:
     date: str
     kind: int
     texts: str
-    weights: tuple[dict[str, float], dict[str, int], int]
+    weights: Weights
 
 
 def page_texts(page: Page) -> tuple[str, dict[str, bytes]]:
@@ -158,12 +170,12 @@ def page_texts(page: Page) -> tuple[str, dict[str, bytes]]:
     return folder, {f"{folder}/{number}.json": data for number, data in enumerate(sections)}
 
 
-def listed(page: Page, texts: str, weights: tuple | None = None) -> Listed:
+def listed(page: Page, texts: str, weights: Weights | None = None) -> Listed:
     """*page* as the index's files take it (its weights computed unless given)."""
     return Listed(page.url, page.title, page.category, page.date, page.kind, texts, weights or term_weights(page))
 
 
-def build_index(pages: list[Page], synonyms: list[list[str]], weights: dict[str, tuple] | None = None) -> dict[str, bytes]:
+def build_index(pages: list[Page], synonyms: list[list[str]], weights: dict[str, Weights] | None = None) -> dict[str, bytes]:
     """The index's files, by path under ``_search/``.  *weights* holds :func:`term_weights` of the
     pages by docname, where known (a cache); missing ones are computed."""
     weights = weights if weights is not None else {}
@@ -179,43 +191,60 @@ def build_index(pages: list[Page], synonyms: list[list[str]], weights: dict[str,
 
 def index_files(pages: list[Listed], synonyms: list[list[str]]) -> dict[str, bytes]:
     """``index.json`` and the shards of postings, by path under ``_search/``, for *pages* in the
-    order the index lists them."""
+    order the index lists them.
+
+    Every score depends on every page (BM25's document frequencies and average length), so an
+    edit of one page scores them all again, from each page's kept :class:`Weights`: a posting
+    (a term of a page) is scored, packed and sorted as one integer, and only the postings kept
+    are unpacked, so each takes a few steps of Python.
+    """
     per_page = [page.weights for page in pages]
     count = len(pages)
-    average_length = (sum(length for _, _, length in per_page) / count) if count else 1.0
-    frequency: Counter[str] = Counter()
-    for whole, _, _ in per_page:
-        frequency.update(whole.keys())
+    average_length = (sum(weights.length for weights in per_page) / count) if count else 1.0
+    frequency = Counter(chain.from_iterable(weights.terms for weights in per_page))
 
     # each term's inverse document frequency once, not once per page that holds it
     idf = {term: math.log(1 + (count - df + 0.5) / (df + 0.5)) for term, df in frequency.items()}
     factor = _K1 + 1
-    # a term's postings as one integer each, -score * 2**20 + page: sorted as they are, best
-    # first, then by page (a page holds a term once); the section is looked up for those kept
+    # a term's postings as one integer each, -score * 2**40 + page * 2**20 + section: sorted as
+    # they are, best first, then by page (a page holds a term once)
     postings: dict[str, list[int]] = {term: [] for term in idf}
-    for number, (whole, _, length) in enumerate(per_page):
+    for number, (page_terms, weights, sections, length) in enumerate(per_page):
         norm = _K1 * (1 - _B + _B * length / max(average_length, 1.0))
-        scores = [round(idf[term] * weight * factor / (weight + norm) * 10) for term, weight in whole.items()]
-        for term, score in zip(whole, scores):
-            postings[term].append((-score if score > 1 else -1) * _PAGE_SPAN + number)
+        scores = [round(term_idf * weight * factor / (weight + norm) * 10)
+                  for term_idf, weight in zip(map(idf.__getitem__, page_terms), weights)]
+        page_bits = number << _FIELD_BITS
+        for term, score, section in zip(page_terms, scores, sections):
+            postings[term].append(((-score if score > 1 else -1) << _SCORE_SHIFT) | page_bits | section)
 
     total = sum(len(term) + 8 * len(found) for term, found in postings.items())
     shard_count = 1
     while total / shard_count > _SHARD_BYTES and shard_count < 4096:
         shard_count *= 2
     shards: list[dict[str, list[int]]] = [{} for _ in range(shard_count)]
-    shard_of: dict[str, int] = {}  # by a term's first two characters, which decide its shard key
-    sections = [best_section for _, best_section, _ in per_page]
+    # a term's shard by its shard key: a Chinese term's first character, another's first two
+    chinese_shard: dict[str, int] = {}
+    other_shard: dict[str, int] = {}
+    page_of, section_of = (_FIELD_BITS).__rrshift__, _FIELD_MASK.__and__
     for term in sorted(postings):
-        found = postings[term]
-        found.sort()
-        shard = shard_of.get(term[:2])
+        shard = chinese_shard.get(term[:1])
         if shard is None:
-            shard = shard_of[term[:2]] = fnv1a(shard_key(term)) & (shard_count - 1)
-        row = []
-        for key in found[:MAX_POSTINGS]:
-            number = key & _PAGE_MASK
-            row += (number, -(key >> _PAGE_BITS), sections[number].get(term, 0))
+            shard = other_shard.get(term[:2])
+            if shard is None:
+                key = shard_key(term)
+                shard = fnv1a(key) & (shard_count - 1)
+                (chinese_shard if is_cjk(key) else other_shard)[key] = shard
+        found = postings[term]
+        if len(found) == 1:
+            key = found[0]
+            shards[shard][term] = [(key >> _FIELD_BITS) & _FIELD_MASK, -(key >> _SCORE_SHIFT), key & _FIELD_MASK]
+            continue
+        found.sort()
+        del found[MAX_POSTINGS:]
+        row = [0] * (3 * len(found))  # page, score, section of each posting kept
+        row[0::3] = map(section_of, map(page_of, found))
+        row[1::3] = [-(key >> _SCORE_SHIFT) for key in found]
+        row[2::3] = map(section_of, found)
         shards[shard][term] = row
 
     files: dict[str, bytes] = {}
