@@ -16,6 +16,12 @@ Files, under ``_search/`` in the output:
 Every file but ``index.json`` is named by a digest of its content, so a browser may keep it
 for ever and a rebuild that changes one page leaves the other files as they were.
 
+An index is made from the last one when it can be (:class:`Last`): every score depends on every
+page, but an edit of one page moves few of them once rounded, so only the terms of the pages
+that changed and the terms whose rounded score moved on some page have their postings made
+again, and only the shards that hold one of them are written again — the same files as an
+index made from nothing.
+
 A score is BM25 (k1 = 1.2, b = 0.75) over a weighted term frequency: a term counts
 :data:`FIELD_WEIGHTS` times in the title, a heading, a glossary term that points at the page,
 a tag, the prose and the code; the prose of a reference list (a section headed
@@ -52,6 +58,7 @@ _SHARD_BYTES = 16_000
 _FIELD_BITS = 20
 _FIELD_MASK = (1 << _FIELD_BITS) - 1
 _SCORE_SHIFT = 2 * _FIELD_BITS
+_page_of, _section_of = (_FIELD_BITS).__rrshift__, _FIELD_MASK.__and__  # of a posting, at C's speed
 
 ARTICLE, GLOSSARY, PAGE = 0, 1, 2
 
@@ -76,8 +83,8 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:10]
 
 
-def _json(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+def _json(value: object, *, sort_keys: bool = False) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys).encode("utf-8")
 
 
 class Weights(NamedTuple):
@@ -185,18 +192,37 @@ def build_index(pages: list[Page], synonyms: list[list[str]], weights: dict[str,
         folder, texts = page_texts(page)
         files.update(texts)
         entries.append(listed(page, folder, weights.get(page.docname)))
-    files.update(index_files(entries, synonyms))
+    files.update(index_files(entries, synonyms)[0])
     return files
 
 
-def index_files(pages: list[Listed], synonyms: list[list[str]]) -> dict[str, bytes]:
-    """``index.json`` and the shards of postings, by path under ``_search/``, for *pages* in the
-    order the index lists them.
+@dataclass(frozen=True)
+class Scored:
+    """What an index's shards were made of: the rounded score of each posting, page by page in
+    the order of the page's :class:`Weights`, and the shards' file names, by shard number."""
 
-    Every score depends on every page (BM25's document frequencies and average length), so an
-    edit of one page scores them all again, from each page's kept :class:`Weights`: a posting
-    (a term of a page) is scored, packed and sorted as one integer, and only the postings kept
-    are unpacked, so each takes a few steps of Python.
+    scores: list[list[int]]
+    shards: list[str]
+
+
+class Last(NamedTuple):
+    """The last index written, for the next to be made from: its pages in its order, its
+    :class:`Scored` and its shards' files (by name)."""
+
+    pages: list[Listed]
+    scored: Scored
+    shards: dict[str, bytes]
+
+
+def index_files(pages: list[Listed], synonyms: list[list[str]], last: Last | None = None) -> tuple[dict[str, bytes], Scored]:
+    """``index.json`` and the shards of postings, by path under ``_search/``, for *pages* in the
+    order the index lists them, and what the shards were made of; from the *last* index where it
+    lists as many pages in as many shards.
+
+    Every score is computed again (BM25's document frequencies and average length depend on
+    every page), one list of rounded scores per page; then only the terms whose postings may
+    differ from the last index's (:func:`_changed_terms`) are gathered, packed and sorted, and
+    only the shards that hold one of them are written again.
     """
     per_page = [page.weights for page in pages]
     count = len(pages)
@@ -206,27 +232,25 @@ def index_files(pages: list[Listed], synonyms: list[list[str]]) -> dict[str, byt
     # each term's inverse document frequency once, not once per page that holds it
     idf = {term: math.log(1 + (count - df + 0.5) / (df + 0.5)) for term, df in frequency.items()}
     factor = _K1 + 1
-    # a term's postings as one integer each, -score * 2**40 + page * 2**20 + section: sorted as
-    # they are, best first, then by page (a page holds a term once)
-    postings: dict[str, list[int]] = {term: [] for term in idf}
-    for number, (page_terms, weights, sections, length) in enumerate(per_page):
-        norm = _K1 * (1 - _B + _B * length / max(average_length, 1.0))
-        scores = [round(term_idf * weight * factor / (weight + norm) * 10)
-                  for term_idf, weight in zip(map(idf.__getitem__, page_terms), weights)]
-        page_bits = number << _FIELD_BITS
-        for term, score, section in zip(page_terms, scores, sections):
-            postings[term].append(((-score if score > 1 else -1) << _SCORE_SHIFT) | page_bits | section)
+    scores = []
+    for weights in per_page:
+        norm = _K1 * (1 - _B + _B * weights.length / max(average_length, 1.0))
+        scores.append([round(term_idf * weight * factor / (weight + norm) * 10)
+                       for term_idf, weight in zip(map(idf.__getitem__, weights.terms), weights.weights)])
 
-    total = sum(len(term) + 8 * len(found) for term, found in postings.items())
+    total = sum(len(term) + 8 * df for term, df in frequency.items())
     shard_count = 1
     while total / shard_count > _SHARD_BYTES and shard_count < 4096:
         shard_count *= 2
-    shards: list[dict[str, list[int]]] = [{} for _ in range(shard_count)]
+    changed = _changed_terms(per_page, scores, last) if last and len(last.scored.shards) == shard_count else None
+
+    shards: dict[int, dict[str, list[int]]] = {}  # those written: all, or those holding a changed term
+    if changed is None:
+        shards = {number: {} for number in range(shard_count)}
     # a term's shard by its shard key: a Chinese term's first character, another's first two
     chinese_shard: dict[str, int] = {}
     other_shard: dict[str, int] = {}
-    page_of, section_of = (_FIELD_BITS).__rrshift__, _FIELD_MASK.__and__
-    for term in sorted(postings):
+    for term, found in _postings(per_page, scores, frequency if changed is None else changed).items():
         shard = chinese_shard.get(term[:1])
         if shard is None:
             shard = other_shard.get(term[:2])
@@ -234,24 +258,23 @@ def index_files(pages: list[Listed], synonyms: list[list[str]]) -> dict[str, byt
                 key = shard_key(term)
                 shard = fnv1a(key) & (shard_count - 1)
                 (chinese_shard if is_cjk(key) else other_shard)[key] = shard
-        found = postings[term]
-        if len(found) == 1:
-            key = found[0]
-            shards[shard][term] = [(key >> _FIELD_BITS) & _FIELD_MASK, -(key >> _SCORE_SHIFT), key & _FIELD_MASK]
-            continue
-        found.sort()
-        del found[MAX_POSTINGS:]
-        row = [0] * (3 * len(found))  # page, score, section of each posting kept
-        row[0::3] = map(section_of, map(page_of, found))
-        row[1::3] = [-(key >> _SCORE_SHIFT) for key in found]
-        row[2::3] = map(section_of, found)
-        shards[shard][term] = row
+        terms_of_shard = shards.get(shard)
+        if terms_of_shard is None:  # (a shard of the last index)
+            terms_of_shard = shards[shard] = json.loads(last.shards[last.scored.shards[shard]])
+        if found:
+            terms_of_shard[term] = _row(found)
+        else:  # (a term no page holds any more)
+            terms_of_shard.pop(term, None)
 
     files: dict[str, bytes] = {}
     shard_names = []
-    for number, shard in enumerate(shards):
-        data = _json(shard)
-        name = f"shard/{number}.{_digest(data)}.json"
+    for number in range(shard_count):
+        if number in shards:
+            data = _json(shards[number], sort_keys=True)
+            name = f"shard/{number}.{_digest(data)}.json"
+        else:
+            name = last.scored.shards[number]
+            data = last.shards[name]
         files[name] = data
         shard_names.append(name)
 
@@ -263,4 +286,51 @@ def index_files(pages: list[Listed], synonyms: list[list[str]]) -> dict[str, byt
         "synonyms": synonyms,
         "categories": categories,
     })
-    return files
+    return files, Scored(scores, shard_names)
+
+
+def _changed_terms(per_page: list[Weights], scores: list[list[int]], last: Last) -> set[str] | None:
+    """The terms whose postings may differ from those of the *last* index (whose pages'
+    :class:`Weights` are *per_page*'s but where a page changed), or None if it lists another
+    number of pages: every term of a page whose weights changed (at its place in the list; its
+    old terms too), and the terms of a page whose rounded score moved."""
+    if len(last.pages) != len(per_page):
+        return None
+    changed: set[str] = set()
+    for weights, page_scores, page, last_scores in zip(per_page, scores, last.pages, last.scored.scores):
+        if weights is not page.weights and weights != page.weights:
+            changed.update(weights.terms)
+            changed.update(page.weights.terms)
+        elif page_scores != last_scores:
+            changed.update(term for term, score, last_score in zip(weights.terms, page_scores, last_scores)
+                           if score != last_score)
+    return changed
+
+
+def _postings(per_page: list[Weights], scores: list[list[int]], terms: Iterable[str]) -> dict[str, list[int]]:
+    """The postings of each of *terms*, one integer each, -score * 2**40 + page * 2**20 + section:
+    sorted as they are, best first, then by page (a page holds a term once)."""
+    postings: dict[str, list[int]] = {term: [] for term in terms}
+    for number, (weights, page_scores) in enumerate(zip(per_page, scores)):
+        page_bits = number << _FIELD_BITS
+        for term, score, section in zip(weights.terms, page_scores, weights.sections):
+            found = postings.get(term)
+            if found is not None:
+                found.append(((-score if score > 1 else -1) << _SCORE_SHIFT) | page_bits | section)
+    return postings
+
+
+
+def _row(found: list[int]) -> list[int]:
+    """A term's row in its shard from its :func:`_postings`: page, score and section of each of
+    the best :data:`MAX_POSTINGS`, best first."""
+    if len(found) == 1:
+        key = found[0]
+        return [(key >> _FIELD_BITS) & _FIELD_MASK, -(key >> _SCORE_SHIFT), key & _FIELD_MASK]
+    found.sort()
+    del found[MAX_POSTINGS:]
+    row = [0] * (3 * len(found))
+    row[0::3] = map(_section_of, map(_page_of, found))
+    row[1::3] = [-(key >> _SCORE_SHIFT) for key in found]
+    row[2::3] = map(_section_of, found)
+    return row
