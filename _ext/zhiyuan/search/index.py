@@ -222,7 +222,7 @@ def index_files(pages: list[Listed], synonyms: list[list[str]], last: Last | Non
     Every score is computed again (BM25's document frequencies and average length depend on
     every page), one list of rounded scores per page; then only the terms whose postings may
     differ from the last index's (:func:`_changed_terms`) are gathered, packed and sorted, and
-    only the shards that hold one of them are written again.
+    only the shards where one of them has other postings are made again.
     """
     per_page = [page.weights for page in pages]
     count = len(pages)
@@ -244,9 +244,10 @@ def index_files(pages: list[Listed], synonyms: list[list[str]], last: Last | Non
         shard_count *= 2
     changed = _changed_terms(per_page, scores, last) if last and len(last.scored.shards) == shard_count else None
 
-    shards: dict[int, dict[str, list[int]]] = {}  # those written: all, or those holding a changed term
+    shards: dict[int, dict[str, list[int]]] = {}  # all, or those of the last index holding a changed term
     if changed is None:
         shards = {number: {} for number in range(shard_count)}
+    written: set[int] = set()  # those whose terms' rows are not the last index's
     # a term's shard by its shard key: a Chinese term's first character, another's first two
     chinese_shard: dict[str, int] = {}
     other_shard: dict[str, int] = {}
@@ -261,15 +262,18 @@ def index_files(pages: list[Listed], synonyms: list[list[str]], last: Last | Non
         terms_of_shard = shards.get(shard)
         if terms_of_shard is None:  # (a shard of the last index)
             terms_of_shard = shards[shard] = json.loads(last.shards[last.scored.shards[shard]])
-        if found:
-            terms_of_shard[term] = _row(found)
-        else:  # (a term no page holds any more)
-            terms_of_shard.pop(term, None)
+        row = _row(found) if found else None  # (None: a term no page holds any more)
+        if terms_of_shard.get(term) != row:
+            if row is None:
+                del terms_of_shard[term]
+            else:
+                terms_of_shard[term] = row
+            written.add(shard)
 
     files: dict[str, bytes] = {}
     shard_names = []
     for number in range(shard_count):
-        if number in shards:
+        if number in written or changed is None:
             data = _json(shards[number], sort_keys=True)
             name = f"shard/{number}.{_digest(data)}.json"
         else:
