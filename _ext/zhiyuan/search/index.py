@@ -19,8 +19,8 @@ for ever and a rebuild that changes one page leaves the other files as they were
 An index is made from the last one when it can be (:class:`Last`): every score depends on every
 page, but an edit of one page moves few of them once rounded, so only the terms of the pages
 that changed and the terms whose rounded score moved on some page have their postings made
-again, and only the shards that hold one of them are written again — the same files as an
-index made from nothing.
+again, and only the shards where those differ are written again — the same files as an index
+made from nothing.
 
 A score is BM25 (k1 = 1.2, b = 0.75) over a weighted term frequency: a term counts
 :data:`FIELD_WEIGHTS` times in the title, a heading, a glossary term that points at the page,
@@ -294,10 +294,9 @@ def index_files(pages: list[Listed], synonyms: list[list[str]], last: Last | Non
 
 
 def _changed_terms(per_page: list[Weights], scores: list[list[int]], last: Last) -> set[str] | None:
-    """The terms whose postings may differ from those of the *last* index (whose pages'
-    :class:`Weights` are *per_page*'s but where a page changed), or None if it lists another
-    number of pages: every term of a page whose weights changed (at its place in the list; its
-    old terms too), and the terms of a page whose rounded score moved."""
+    """The terms whose postings may differ from the *last* index's, or None if it lists another
+    number of pages: every term, old or new, of a page whose weights are not those of the last
+    index's page at its place, and every term whose rounded score moved on a page."""
     if len(last.pages) != len(per_page):
         return None
     changed: set[str] = set()
@@ -322,7 +321,6 @@ def _postings(per_page: list[Weights], scores: list[list[int]], terms: Iterable[
             if found is not None:
                 found.append(((-score if score > 1 else -1) << _SCORE_SHIFT) | page_bits | section)
     return postings
-
 
 
 def _row(found: list[int]) -> list[int]:
