@@ -136,6 +136,28 @@ def test_the_index_is_the_same_after_an_incremental_build_as_after_a_clean_one(s
     assert search_index(incremental.outdir) == search_index(clean.outdir)
 
 
+def _files(folder) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+
+def test_an_edit_counts_the_terms_of_the_edited_page_only_and_writes_what_a_clean_build_writes(src, tmp_path):
+    build(src, freshenv=True)
+    post = src / "posts/2025/checkpointing.md"
+    for edit in ("\n多写的一段：重算让显存够用，代价是时间。\n", "\n## 又一节\n\n更多的正文。\n"):
+        pages = build(src).doctreedir / "zhiyuan" / "search_pages"
+        before = {path.name: path.stat().st_mtime_ns for path in pages.iterdir()}
+        post.write_text(post.read_text(encoding="utf-8") + edit, encoding="utf-8")  # a longer page: every score moves
+        incremental = build(src)
+        assert incremental.warning.getvalue() == ""
+        after = {path.name: path.stat().st_mtime_ns for path in pages.iterdir()}
+        assert len(after.keys() - before.keys()) == 1  # the edited page's terms counted, no other's
+        assert all(after[name] == before[name] for name in after.keys() & before.keys())
+        clean_src = tmp_path / f"clean-{len(edit)}"
+        shutil.copytree(src, clean_src, ignore=shutil.ignore_patterns("_build"))
+        clean = build(clean_src, freshenv=True)
+        assert _files(incremental.outdir / "_search") == _files(clean.outdir / "_search")  # names and bytes
+
+
 def test_an_index_that_cannot_be_written_fails_the_build_saying_why(src):
     first = build(src, freshenv=True)
     shutil.rmtree(first.outdir / "_search")

@@ -48,8 +48,10 @@ from .index import (
     ARTICLE,
     GLOSSARY,
     PAGE,
+    Last,
     Listed,
     Page,
+    Scored,
     index_files,
     listed,
     page_texts,
@@ -73,6 +75,7 @@ _TABLE = "search"
 _DOCTREE_KEY = "zhiyuan_search"  # on a document's doctree: what the index takes of it (SearchDocument)
 _PAGES = "search_pages"  # in our caches folder: <page key>.pickle, a page's texts folder and term weights
 _FINGERPRINT = "search_index.fingerprint"  # of the last index written
+_SCORED = "search_index.scored.pickle"  # the last index written: its pages' keys and its Scored
 _LOCK = "search_index.lock"
 _OURS = "_zhiyuan_search"  # on the builder: True when this build writes our index and page
 _READ = "_zhiyuan_search_read"  # on the builder: the documents read by this build, by docname
@@ -260,12 +263,30 @@ def _plan(app: Sphinx) -> _Plan:
                  functools.partial(_document, app))
 
 
+def _last(plan: _Plan, cache: Path, listed_now: dict[str, Listed]) -> Last | None:
+    """The last index written, if its pages' weights and its shards are still there."""
+    kept = caches.read(caches.path(plan.doctreedir, _SCORED))
+    if not (isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[1], Scored)):
+        return None
+    keys, scored = kept
+    pages = [listed_now.get(key) or caches.read(cache / f"{key}.pickle") for key in keys]
+    if not all(isinstance(page, Listed) for page in pages):
+        return None
+    try:  # (named by their content: the files the last index wrote, if they are there)
+        shards = {name: (plan.outdir / OUTPUT / name).read_bytes() for name in scored.shards}
+    except OSError:
+        return None
+    return Last(pages, scored, shards)
+
+
 def _write_index(plan: _Plan) -> None:
     """Make the index of *plan* and write its files; nothing if it is written already.
 
     Each page's line and term weights are kept in our caches folder under the page's key, so
     only a page whose key is new (its document, title, date … changed) has its document
-    loaded and its terms counted, and only its folder of texts is written.
+    loaded and its terms counted, and only its folder of texts is written; the last index's
+    pages' keys and scores are kept there too, so the shards are made from the last ones
+    (:func:`.index.index_files`).
     """
     if plan.written():  # (by a writer of an earlier build that was still running when this one began)
         return
@@ -290,7 +311,10 @@ def _write_index(plan: _Plan) -> None:
             page = dataclasses.replace(planned.page, document=plan.document(planned.page.docname))
             new_texts.update(page_texts(page)[1])
         entries.append(known)
-    _write(plan.outdir, index_files(entries, plan.synonyms), new_texts, {entry.texts for entry in entries})
+    last = _last(plan, cache, {planned.key: entry for planned, entry in zip(plan.pages, entries)})
+    files, scored = index_files(entries, plan.synonyms, last)
+    _write(plan.outdir, files, new_texts, {entry.texts for entry in entries})
+    caches.write(caches.path(plan.doctreedir, _SCORED), ([planned.key for planned in plan.pages], scored))
     keys = {f"{planned.key}.pickle" for planned in plan.pages}
     for name in cached - keys:  # pages no longer listed as they were
         (cache / name).unlink(missing_ok=True)
@@ -339,5 +363,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-collect-pages", _on_collect_pages)
     # after the other parts' handlers: the environment as Sphinx pickles it and writes the pages from
     app.connect("env-updated", _on_env_updated, priority=900)
-    app.connect("build-finished", _on_build_finished)
+    # last: the other parts finish their work while the index's fork is still at it
+    app.connect("build-finished", _on_build_finished, priority=900)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
