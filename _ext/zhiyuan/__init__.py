@@ -59,6 +59,8 @@ PARTS = (
     "zhiyuan.theme.portal",
     # scrollable code and tables are tab stops, decided near the viewport (not pydata's scan)
     "zhiyuan.theme.tab_stops",
+    # the blocks of a long page past its first screens laid out only near the screen
+    "zhiyuan.theme.later_blocks",
     # the colour-mode menu, back-to-top button and tooltips without Bootstrap's script
     "zhiyuan.theme.controls",
     "zhiyuan.pages.ablog_sidebars",

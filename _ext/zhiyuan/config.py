@@ -203,6 +203,11 @@ SETTINGS: dict[str, tuple[Setting, ...]] = {
                 "load a page's deferred scripts once the page is first drawn (strict_csp's head script starts "
                 "them), not beside the page, its sheet and its fonts"),
     ),
+    "zhiyuan.theme.later_blocks": (
+        Setting("later_blocks_after", 1500, "html", (int,),
+                "the blocks of a page's sections after this many characters of its text are laid out only "
+                "when they come near the screen (class zy-later: content-visibility)", _positive),
+    ),
     "zhiyuan.theme.icons": (
         Setting("icons_package", "node_modules/@fortawesome/fontawesome-free", "html", (str,),
                 "Font Awesome's icons (npm), drawn as inline SVG"),

@@ -81,8 +81,10 @@
 
   function backToTop(button) {
     const header = document.querySelector(".bd-header");
-    let below = null; // where the header ends, in the document: read at the first scroll
-    let last = window.scrollY;
+    // where the header ends, in the document, and the last position: read at the first scroll
+    // (reading them at once would lay the page out again while it is being set up)
+    let below = null;
+    let last = null;
     let shown = false;
     button.addEventListener("click", () => window.scrollTo(0, 0));
     window.addEventListener(
@@ -90,7 +92,7 @@
       () => {
         if (below === null) below = header ? header.offsetTop + header.offsetHeight : 0;
         const y = window.scrollY;
-        const show = y < last && y > below;
+        const show = last !== null && y < last && y > below;
         last = y;
         if (show !== shown) {
           shown = show;

@@ -34,8 +34,16 @@
  * or after three seconds at the latest.
  */
 (function () {
-  var HELD = 'script[type="text/x-after-paint"]';
+  var HELD = "text/x-after-paint";
   var started = false;
+
+  // (document.scripts, not a selector: on a post of twenty thousand elements a selector
+  // matching an attribute walks them all)
+  function held() {
+    return Array.prototype.filter.call(document.scripts, function (script) {
+      return script.type === HELD;
+    });
+  }
 
   // Deferred scripts run before DOMContentLoaded, and some wait for it without asking
   // document.readyState whether it is past (sphinx-design's tabs): once the last held script
@@ -49,14 +57,14 @@
     if (started) return;
     started = true;
     var last = null;
-    document.querySelectorAll(HELD).forEach(function (held) {
+    held().forEach(function (element) {
       var script = document.createElement("script");
-      for (var i = 0; i < held.attributes.length; i++) {
-        var attribute = held.attributes[i];
+      for (var i = 0; i < element.attributes.length; i++) {
+        var attribute = element.attributes[i];
         if (attribute.name !== "type") script.setAttribute(attribute.name, attribute.value);
       }
       script.async = false; // run in the order of the page, as deferred scripts do
-      held.replaceWith(script);
+      element.replaceWith(script);
       last = script;
     });
     if (last) {
@@ -80,7 +88,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    if (!document.querySelector(HELD)) return;
+    if (!held().length) return;
     afterFirstPaint();
     setTimeout(start, 3000);
   });
