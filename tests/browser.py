@@ -35,13 +35,48 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
+#: An init script noting whether the page holds scripts until its first paint
+#: (zhiyuan.theme.page_assets), before strict_csp's head.js puts them back.
+NOTE_HELD_SCRIPTS = """
+document.addEventListener("DOMContentLoaded", () => {
+  window.__heldScripts = window.__heldScripts
+    || Array.prototype.some.call(document.scripts, (script) => script.type === "text/x-after-paint");
+});
+"""
+
+
+def scripts_ran(page) -> None:
+    """Wait until the scripts the page held until its first paint have run: head.js marks the
+    moment ("held-scripts-ran"); a page that held none waits for its load event only."""
+    page.wait_for_function(
+        """() => performance.getEntriesByName("held-scripts-ran").length > 0
+            || (document.readyState === "complete" && window.__heldScripts === false)"""
+    )
+
+
+def goto_waits_for_scripts(page) -> None:
+    """Make *page*'s ``goto`` return once the page's scripts have run (:func:`scripts_ran`), as a
+    reader's first click or key comes after them."""
+    page.add_init_script(NOTE_HELD_SCRIPTS)
+    navigate = page.goto
+
+    def goto(url: str, **options):
+        response = navigate(url, **options)
+        scripts_ran(page)
+        return response
+
+    page.goto = goto
+
+
 @contextmanager
 def watched_page(browser, **context_options):
     """A page in a new browser context (*context_options*: viewport, color_scheme …) that records
-    Content-Security-Policy violations and console errors; leaving the block asserts there were none."""
+    Content-Security-Policy violations and console errors; leaving the block asserts there were none.
+    Its ``goto`` returns once the page's scripts have run (:func:`goto_waits_for_scripts`)."""
     context = browser.new_context(**context_options)
     context.add_init_script(COLLECT_VIOLATIONS)
     page = context.new_page()
+    goto_waits_for_scripts(page)
     page.errors = []
     page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: page.errors.append(f"uncaught: {error}"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
-from browser import COLLECT_VIOLATIONS, serve
+from browser import COLLECT_VIOLATIONS, goto_waits_for_scripts, serve
 from helpers import soup
 from zhiyuan.theme.strict_csp import POLICY
 
@@ -45,6 +45,7 @@ def _page(browser, base_url, **options):
     )
     context.add_init_script(COLLECT_VIOLATIONS)
     page = context.new_page()
+    goto_waits_for_scripts(page)
     page.errors, page.hosts = [], set()
     page.on(
         "console",
