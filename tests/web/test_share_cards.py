@@ -222,27 +222,6 @@ def test_cards_are_drawn_beside_the_build_and_there_when_it_returns(rootdir, tmp
         os.waitpid(int(pids.pop()), os.WNOHANG)
 
 
-def test_cards_are_drawn_in_batches_while_the_posts_are_read(rootdir, tmp_path, monkeypatch):
-    default = build(_copy(rootdir, tmp_path / "default"), freshenv=True)
-    log = tmp_path / "pids"
-    note_pids(monkeypatch, share_cards, "draw_card", log)
-    monkeypatch.setattr(share_cards, "_BATCH", 1)  # the root's two posts: a batch each
-    handed = []
-    real = share_cards._on_env_updated
-
-    def on_env_updated(app, env):
-        handed.append(len(getattr(app.builder, share_cards._JOBS)))
-        real(app, env)
-
-    monkeypatch.setattr(share_cards, "_on_env_updated", on_env_updated)
-    app = build(_copy(rootdir, tmp_path / "batches"), freshenv=True)
-    assert app.warning.getvalue() == ""
-    assert handed[0] >= 1  # a batch was at work before every post was read
-    pids = log.read_text(encoding="ascii").split()
-    assert len(pids) == 2 and str(os.getpid()) not in pids
-    assert _cards(app.outdir) == _cards(default.outdir) and len(_cards(app.outdir)) == 2
-
-
 def test_without_fork_cards_are_drawn_in_the_build_the_same(rootdir, tmp_path, monkeypatch):
     beside = build(_copy(rootdir, tmp_path / "beside"), freshenv=True)
     log = tmp_path / "pids"

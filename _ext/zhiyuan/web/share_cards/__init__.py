@@ -15,22 +15,17 @@ Covers are served from ``_images/covers/`` (:mod:`zhiyuan.pages.covers`), cards 
 text, font and look), so a changed picture gets a new address and social networks, which
 keep a picture by its URL, fetch it again.
 
-**Cached by content.**  Only the cards not yet in our cache folder are drawn
-(:mod:`zhiyuan.caches`): an unchanged post's card is not drawn again, a clean build with the
-doctree folder of an earlier one draws none, and a change to our code empties the cache.
+**Cached by content.**  Cards are drawn once all posts are read (``env-updated``), those not
+yet in our cache folder only (:mod:`zhiyuan.caches`): an unchanged post's card is not drawn
+again, a clean build with the doctree folder of an earlier one draws none, and a change to
+our code empties the cache.
 
-**Drawn beside the build.**  What a card shows is known once its post is read, and no page
-needs its bytes, only its name: the missing cards are drawn in forks of the build
-(:mod:`zhiyuan.side_process`, *nice*: they yield to the build), and the build waits for them
-when it is done (``build-finished``); a card that fails to draw is the warning
-``share_cards.draw``, naming the post.  In a serial read a post's card waits in a list as the
-post is read; once :data:`_BATCH` wait and no batch is at work, a fork draws them while
-Sphinx reads on, on the core that reading leaves idle (a clean build of many posts used to
-hand them all over once every post was read, and then waited for them at its end, the
-second core being busy with the search index, the cut fonts and the hover previews).  Once
-every post is read (``env-updated``) the cards still missing go to one last fork, drawn while
-Sphinx writes the pages (an edit of one post: its card alone).  Where there is no ``fork``,
-they are drawn in the build, at ``env-updated``.  When the build succeeded,
+**Drawn beside the build.**  What a card shows is known once the posts are read, and no page
+needs its bytes, only its name: the missing cards are drawn in a fork of the build
+(:mod:`zhiyuan.side_process`), on the other core while Sphinx writes the pages (*nice*: it
+yields to the build), and the build waits for it when it is done (``build-finished``); a card
+that fails to draw is the warning ``share_cards.draw``, naming the post.  Where there is no
+``fork``, they are drawn in the build, at ``env-updated``.  When the build succeeded,
 ``_images/cards/`` is made to hold exactly the current posts' cards (new ones copied, stale
 ones deleted), so an incremental build leaves what a clean one writes.
 
@@ -55,7 +50,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import shutil
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -72,7 +66,6 @@ from zhiyuan.web.share_cards import draw
 from zhiyuan.web.share_cards.draw import HEIGHT, WIDTH, Colours, Fonts, draw_card
 
 if TYPE_CHECKING:
-    from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
@@ -85,18 +78,9 @@ FOLDER = "_images/cards"
 _CACHE = "share_cards"
 _FONTS_FOUND = "share_cards_fonts.pickle"  # in our caches folder: the font files found, see _fonts
 _LOCK = "share_cards.lock"  # in our caches folder: held while cards are drawn beside the build
-# on the builder: the posts' cards that wait for a batch, the side processes drawing this
-# build's cards, the keys of the cards they draw, the fonts found (None: not looked for yet),
-# and the process that reads in a serial read (not one of ``-j``'s reading processes)
-_PENDING = "_share_cards_pending"
-_JOBS = "_share_cards_jobs"
-_DRAWING = "_share_cards_drawing"
-_FOUND = "_share_cards_fonts"
-_READER = "_share_cards_reader"
+_JOB = "_share_cards_job"  # on the builder: the side process drawing this build's cards
+_DRAWING = "_share_cards_drawing"  # on the builder: the keys of the cards it draws
 _NICE = 10  # the cards are waited for only at the end: the pages come first
-# posts read whose cards make a batch worth a fork (about 10 ms a card, against a fork's cost
-# and the copy-on-write faults it brings the build); the rest go at ``env-updated``
-_BATCH = 25
 
 #: cards this process drew or had drawn beside it (tests read it: an unchanged post's card is
 #: not drawn again)
@@ -261,93 +245,49 @@ def _report(problem: str) -> None:
                    type="share_cards", subtype="draw")
 
 
-def _missing(app: Sphinx, docname: str, post: Post) -> _Card | None:
-    """The card of *post* if it is to be drawn: the post has no cover, and its card is neither
-    in the cache nor handed to a side process already."""
-    if post.cover is not None:
-        return None
-    key = card_key(app, post)
-    if key in getattr(app.builder, _DRAWING, ()) or (_cache(app) / f"{key}.png").is_file():
-        return None
-    return _Card(docname, key, post.title, post.categories)
-
-
-def _build_fonts(app: Sphinx) -> Fonts | None:
-    """:func:`_fonts`, looked for once a build; a font that is not installed is one warning."""
-    found = getattr(app.builder, _FOUND, None)
-    if found is None:
-        found = (_fonts(app),)
-        setattr(app.builder, _FOUND, found)
-        if found[0] is None:
-            logger.warning(
-                "the share cards' font %r is not installed (Debian: apt-get install fonts-noto-cjk); "
-                "posts without a cover get no share image",
-                app.config.share_cards_font, type="share_cards", subtype="font",
-            )
-    return found[0]
-
-
-def _start_batch(app: Sphinx, cards: list[_Card]) -> None:
-    """Draw *cards* beside the build (where there is no fork: now)."""
-    fonts = _build_fonts(app)
-    if fonts is None:
+def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
+    """Start drawing the card of every post without a cover whose card is not in the cache yet,
+    beside the build (where there is no fork: draw them now)."""
+    if app.builder.format != "html":
         return
-    drawn["cards"] += len(cards)
-    work = functools.partial(_draw_cards, _cache(app), cards, site_name(app), _host(app), fonts)
+    folder = _cache(app)
+    missing = []
+    for docname in sorted(post_records(env)):
+        post = post_records(env)[docname]
+        if post.cover is not None:
+            continue
+        key = card_key(app, post)
+        if not (folder / f"{key}.png").is_file():
+            missing.append(_Card(docname, key, post.title, post.categories))
+    if not missing:
+        return
+    fonts = _fonts(app)
+    if fonts is None:
+        logger.warning(
+            "the share cards' font %r is not installed (Debian: apt-get install fonts-noto-cjk); "
+            "posts without a cover get no share image",
+            app.config.share_cards_font, type="share_cards", subtype="font",
+        )
+        return
+    drawn["cards"] += len(missing)
+    work = functools.partial(_draw_cards, folder, missing, site_name(app), _host(app), fonts)
     job = side_process.start_or_run(work, lock=caches.path(app.doctreedir, _LOCK), nice=_NICE, failed=_report)
     if job is None:
         return
-    getattr(app.builder, _JOBS).append(job)
-    getattr(app.builder, _DRAWING).update(card.key for card in cards)
-
-
-def _on_builder_inited(app: Sphinx) -> None:
-    """No card waits or is drawn yet; note the process that reads the documents in a serial read."""
-    setattr(app.builder, _PENDING, [])
-    setattr(app.builder, _JOBS, [])
-    setattr(app.builder, _DRAWING, set())
-    setattr(app.builder, _FOUND, None)
-    setattr(app.builder, _READER, os.getpid())
-
-
-def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
-    """In a serial read, keep the card of a post just read for a batch, and start drawing the
-    batch beside the build once it is :data:`_BATCH` cards and no earlier batch is at work."""
-    if (app.builder.format != "html" or getattr(app.builder, _READER, None) != os.getpid()
-            or not side_process.available()):
-        return  # (a reading process of -j: its records reach the build at env-updated)
-    post = post_records(app.env).get(app.env.docname)
-    card = _missing(app, app.env.docname, post) if post is not None else None
-    if card is None:
-        return
-    pending = getattr(app.builder, _PENDING)
-    pending.append(card)
-    if len(pending) >= _BATCH and not any(side_process.running(job) for job in getattr(app.builder, _JOBS)):
-        setattr(app.builder, _PENDING, [])
-        _start_batch(app, pending)
-
-
-def _on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
-    """Start drawing the card of every post without a cover whose card is neither in the cache
-    nor handed to a batch yet, beside the build (where there is no fork: draw them now)."""
-    if app.builder.format != "html":
-        return
-    setattr(app.builder, _PENDING, [])
-    records = post_records(env)
-    missing = [card for card in (_missing(app, docname, records[docname]) for docname in sorted(records)) if card]
-    if missing:
-        _start_batch(app, missing)
+    setattr(app.builder, _JOB, job)
+    setattr(app.builder, _DRAWING, frozenset(card.key for card in missing))
 
 
 def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     """Wait for the cards drawn beside the build and say if they failed; make ``_images/cards/``
     hold exactly the current posts' cards; forget stale ones."""
-    for job in getattr(app.builder, _JOBS, []):
+    job = getattr(app.builder, _JOB, None)
+    if job is not None:
+        setattr(app.builder, _JOB, None)
+        setattr(app.builder, _DRAWING, frozenset())
         problem = side_process.finish(job)
         if problem and exception is None:
             _report(problem)
-    setattr(app.builder, _JOBS, [])
-    setattr(app.builder, _DRAWING, set())
     if exception is not None or app.builder.format != "html":
         return
     cards = {name: file for name, file in _cards(app).items() if file.is_file()}
@@ -376,9 +316,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("zhiyuan.posts.model")
     app.setup_extension("zhiyuan.pages.covers")
     config.declare(app, __name__)
-    app.connect("builder-inited", _on_builder_inited)
-    # after posts.model's (500), which makes the post's record
-    app.connect("doctree-read", _on_doctree_read, priority=800)
     app.connect("env-updated", _on_env_updated)
     app.connect("build-finished", _on_build_finished)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
