@@ -159,6 +159,21 @@ def test_inline_icons_keeps_classes_and_attributes_and_resolves_aliases():
     assert inline_icons("<p>没有图标</p>", ICONS) == "<p>没有图标</p>"
 
 
+def test_the_elements_kept_between_pages_give_each_page_what_a_fresh_icon_set_gives():
+    page = ('<i class="fa-solid fa-bars"></i><i class="fa-solid fa-no-such-icon"></i>'
+            '<i class="fa-solid fa-bars"></i><span class="fa-brands fa-github" aria-label="GitHub"></span>')
+    icons = IconSet(FONT_AWESOME)
+    outs, unknowns = [], []
+    for _ in range(3):  # the same elements again: from what the icon set kept
+        unknown: set[str] = set()
+        outs.append(inline_icons(page, icons, unknown))
+        unknowns.append(unknown)
+    fresh: set[str] = set()
+    assert outs == [inline_icons(page, IconSet(FONT_AWESOME), fresh)] * 3
+    assert unknowns == [fresh] * 3 == [{"fa-solid fa-no-such-icon"}] * 3
+    assert all(out.count("<!--") == 1 and out.count("<svg") == 3 for out in outs)  # the notice on each page
+
+
 def test_an_icon_is_found_by_its_font_s_codepoint_in_the_first_style_that_has_it():
     assert ICONS.by_codepoint(0xF05A).name == "circle-info"  # pydata's --pst-icon-info-circle
     assert ICONS.by_codepoint(0xF09B).style == "brands"  # GitHub: no solid icon has it

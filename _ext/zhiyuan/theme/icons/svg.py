@@ -62,6 +62,9 @@ class IconSet:
     def __init__(self, package: Path) -> None:
         self.package = Path(package)
         self._icons: dict[tuple[str, str], Icon | None] = {}
+        # an icon element's attributes (HTML) -> its icon and the <svg>'s attributes, or None and
+        # the classes of an element naming no icon (see _inline); pages repeat the same few
+        self._elements: dict[str, tuple[Icon | None, str]] = {}
         self._codepoints: dict[str, int] | None = None
         self._notice = ""
 
@@ -131,6 +134,35 @@ def icon_of(classes: list[str], icons: IconSet) -> Icon | None:
     return None
 
 
+def _inline(attributes_html: str, icons: IconSet) -> tuple[Icon | None, str]:
+    """The icon an element with the attributes *attributes_html* shows and the attributes of its
+    ``<svg>`` (HTML); for an element that names no icon, None and its classes if one of them is a
+    style's (else ``""``).  Kept by *icons*: the same elements come back on every page."""
+    known = icons._elements.get(attributes_html)
+    if known is not None:
+        return known
+    attributes = _attributes(attributes_html)
+    classes = next((value or "" for name, value in attributes if name == "class"), "").split()
+    icon = icon_of(classes, icons)
+    if icon is None:
+        found: tuple[Icon | None, str] = (None, " ".join(classes) if any(name in STYLES for name in classes) else "")
+    else:
+        names = {name for name, _ in attributes}
+        out = [f' class="{html.escape(" ".join([ICON_CLASS, *classes]))}"']
+        for name, value in attributes:
+            if name == "class":
+                continue
+            out.append(f" {name}" if value is None else f' {name}="{value.replace(chr(34), "&quot;")}"')
+        if "aria-label" not in names and "aria-hidden" not in names:
+            out.append(' aria-hidden="true"')
+        if "aria-label" in names and "role" not in names:
+            out.append(' role="img"')
+        out.append(' focusable="false"')
+        found = (icon, "".join(out))
+    icons._elements[attributes_html] = found
+    return found
+
+
 def inline_icons(page: str, icons: IconSet, unknown: set[str] | None = None) -> str:
     """*page* (HTML) with each of Font Awesome's icon elements an inline ``<svg>``, decorative
     (``aria-hidden``) unless it has an ``aria-label``; its other attributes stay (a ``title``
@@ -143,26 +175,13 @@ def inline_icons(page: str, icons: IconSet, unknown: set[str] | None = None) -> 
 
     def replace(match: re.Match[str]) -> str:
         nonlocal noticed
-        attributes = _attributes(match.group(2))
-        classes = next((value or "" for name, value in attributes if name == "class"), "").split()
-        icon = icon_of(classes, icons)
+        icon, attributes = _inline(match.group(2), icons)
         if icon is None:
-            if unknown is not None and any(name in STYLES for name in classes):
-                unknown.add(" ".join(classes))
+            if unknown is not None and attributes:
+                unknown.add(attributes)
             return match.group(0)
-        names = {name for name, _ in attributes}
-        out = [f' class="{html.escape(" ".join([ICON_CLASS, *classes]))}"']
-        for name, value in attributes:
-            if name == "class":
-                continue
-            out.append(f" {name}" if value is None else f' {name}="{value.replace(chr(34), "&quot;")}"')
-        if "aria-label" not in names and "aria-hidden" not in names:
-            out.append(' aria-hidden="true"')
-        if "aria-label" in names and "role" not in names:
-            out.append(' role="img"')
-        out.append(' focusable="false"')
         notice = "" if noticed or not icons.notice else f"<!--{icons.notice} -->"
         noticed = True
-        return icon.svg("".join(out), notice)
+        return icon.svg(attributes, notice)
 
     return _ELEMENT.sub(replace, page)
