@@ -10,6 +10,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from browser import COLLECT_VIOLATIONS, goto_waits_for_scripts, serve
 from helpers import soup
 from zhiyuan.theme.strict_csp import POLICY
@@ -139,6 +140,21 @@ def test_tab_shows_the_preview_and_escape_closes_it(page, base_url, definition):
     tip.wait_for(state="visible")
 
 
+def _hover_until_shown(page, link, tip) -> None:
+    """Hover *link* until its preview shows.  Scrolled to, the link may still move once from
+    under the pointer: the blocks around it are laid out as they near the screen
+    (zhiyuan.theme.later_blocks), after the pointer came; a reader moves the mouse again."""
+    for _ in range(3):
+        link.scroll_into_view_if_needed()
+        link.hover()
+        try:
+            tip.wait_for(state="visible", timeout=3000)
+            return
+        except PlaywrightTimeoutError:
+            page.mouse.move(0, 0)
+    tip.wait_for(state="visible")
+
+
 @pytest.mark.parametrize(
     ("selector", "expected"),
     [
@@ -152,9 +168,7 @@ def test_equation_footnote_and_figure_references_show_what_they_point_at(
 ):
     page.goto(base_url + "guide.html")
     link, tip = page.locator(selector).first, page.locator(TIP)
-    link.scroll_into_view_if_needed()
-    link.hover()
-    tip.wait_for(state="visible")
+    _hover_until_shown(page, link, tip)
     assert tip.locator(expected).count() == 1
     assert tip.locator("a, [id]").count() == 0
     if expected == ".zy-preview-note":
