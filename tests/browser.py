@@ -8,6 +8,7 @@ import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -68,22 +69,34 @@ def goto_waits_for_scripts(page) -> None:
     page.goto = goto
 
 
+#: Where a page of the site may fetch from: the local server, and what the page makes itself.
+LOCAL_HOSTS = {"127.0.0.1", "data", "blob"}
+
+
+def _host(url: str) -> str:
+    parts = urlparse(url)
+    return parts.hostname or parts.scheme
+
+
 @contextmanager
 def watched_page(browser, **context_options):
     """A page in a new browser context (*context_options*: viewport, color_scheme …) that records
-    Content-Security-Policy violations and console errors; leaving the block asserts there were none.
+    Content-Security-Policy violations, console errors and the hosts it requests from; leaving the
+    block asserts there were no violations or errors and no host but :data:`LOCAL_HOSTS`.
     Its ``goto`` returns once the page's scripts have run (:func:`goto_waits_for_scripts`)."""
     context = browser.new_context(**context_options)
     context.add_init_script(COLLECT_VIOLATIONS)
     page = context.new_page()
     goto_waits_for_scripts(page)
-    page.errors = []
+    page.errors, page.hosts = [], set()
     page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: page.errors.append(f"uncaught: {error}"))
+    page.on("request", lambda request: page.hosts.add(_host(request.url)))
     try:
         yield page
         assert page.evaluate("window.__cspViolations") == []
         assert page.errors == []
+        assert page.hosts <= LOCAL_HOSTS, page.hosts
     finally:
         context.close()
 

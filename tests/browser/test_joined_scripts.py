@@ -40,7 +40,6 @@ def _sources(app, name: str) -> list[str]:
 
 def test_the_scripts_are_fetched_after_the_first_contentful_paint(page, base_url, app):
     page.goto(base_url + "code.html")
-    page.wait_for_function("() => typeof DOCUMENTATION_OPTIONS !== 'undefined'")
     (joined,) = _sources(app, "code")[1:]
     paint, fetched = page.evaluate("""(path) => [
         performance.getEntriesByName("first-contentful-paint")[0].startTime,
@@ -53,7 +52,6 @@ def test_the_scripts_are_fetched_after_the_first_contentful_paint(page, base_url
 
 def test_each_part_runs_in_order_seeing_its_own_element_as_the_current_script(page, base_url, app):
     page.goto(base_url + "conflict.html")
-    page.wait_for_function("() => window.zyRan && window.zyRan.length === 3")
     _, first, second, third = _sources(app, "conflict")
     assert first.startswith("/_static/zhiyuan-js/") and third.startswith("/_static/zhiyuan-js/")
     # zy-one.js is the last of the first joined file's parts, zy-three.js the first of the second's
@@ -67,7 +65,6 @@ def test_the_copy_button_and_the_theme_script_work_from_the_joined_file(page, ba
     page.goto(base_url + "code.html")
     assert len(_sources(app, "code")) == 2  # the colour-mode script and the joined one
     page.locator("div.highlight button.copybtn").first.wait_for(state="attached")
-    page.wait_for_function("() => typeof Documentation !== 'undefined'")
     assert page.evaluate("DOCUMENTATION_OPTIONS.pagename") == "code"
     assert page.evaluate("typeof Documentation.gettext") == "function"  # doctools.js, then translations.js
     # pydata's script (the last part) switches the colour mode from the header's menu
@@ -78,7 +75,6 @@ def test_the_copy_button_and_the_theme_script_work_from_the_joined_file(page, ba
 
 def test_sphinx_design_reads_its_storage_prefix_from_the_joined_element(page, base_url, app):
     page.goto(base_url + "tabs.html")
-    page.wait_for_function("() => typeof storageKeyPrefix !== 'undefined'")
     assert page.evaluate("storageKeyPrefix") == "sphinx-design-tab-id-"
     page.locator("label.sd-tab-label", has_text="JAX").click()
     assert page.locator(".sd-tab-content", has_text="jax.jit").is_visible()

@@ -7,11 +7,9 @@ error, nothing is requested from another host."""
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-from browser import COLLECT_VIOLATIONS, goto_waits_for_scripts, serve
+from browser import serve, watched_page
 from helpers import soup
 from zhiyuan.theme.strict_csp import POLICY
 
@@ -40,42 +38,13 @@ def definition(site) -> str:
     return term.find_next_sibling("dd").get_text(" ", strip=True)[:20]
 
 
-def _page(browser, base_url, **options):
-    context = browser.new_context(
-        **{"viewport": {"width": 1280, "height": 900}, **options}
-    )
-    context.add_init_script(COLLECT_VIOLATIONS)
-    page = context.new_page()
-    goto_waits_for_scripts(page)
-    page.errors, page.hosts = [], set()
-    page.on(
-        "console",
-        lambda message: (
-            page.errors.append(message.text) if message.type == "error" else None
-        ),
-    )
-    page.on("pageerror", lambda error: page.errors.append(f"uncaught: {error}"))
-    page.on(
-        "request",
-        lambda request: page.hosts.add(
-            urlparse(request.url).hostname or urlparse(request.url).scheme
-        ),
-    )
-    return page
-
-
-def _check_and_close(page) -> None:
-    assert page.evaluate("window.__cspViolations") == []
-    assert page.errors == []
-    assert page.hosts <= {"127.0.0.1", "data", "blob"}, page.hosts
-    page.context.close()
+VIEWPORT = {"width": 1280, "height": 900}
 
 
 @pytest.fixture
-def page(browser, base_url):
-    page = _page(browser, base_url)
-    yield page
-    _check_and_close(page)
+def page(browser):
+    with watched_page(browser, viewport=VIEWPORT) as page:
+        yield page
 
 
 def _term(page):
@@ -148,7 +117,7 @@ def _hover_until_shown(page, link, tip) -> None:
         link.scroll_into_view_if_needed()
         link.hover()
         try:
-            tip.wait_for(state="visible", timeout=3000)
+            tip.wait_for(state="visible", timeout=1000)
             return
         except PlaywrightTimeoutError:
             page.mouse.move(0, 0)
@@ -201,37 +170,30 @@ def _colours(page, selector: str) -> tuple[float, float]:
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
 def test_the_preview_is_legible_in_light_and_dark_mode(browser, base_url, mode):
-    page = _page(browser, base_url)
-    page.context.add_init_script(
-        f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');"
-    )
-    page.goto(base_url + POST)
-    assert page.locator("html").get_attribute("data-theme") == mode
-    _term(page).hover()
-    page.locator(TIP).wait_for(state="visible")
-    contrast, background = _colours(page, TIP)
-    assert contrast >= 7
-    assert (background < 0.1) if mode == "dark" else (background > 0.8)
-    _check_and_close(page)
+    with watched_page(browser, viewport=VIEWPORT) as page:
+        page.context.add_init_script(
+            f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');"
+        )
+        page.goto(base_url + POST)
+        assert page.locator("html").get_attribute("data-theme") == mode
+        _term(page).hover()
+        page.locator(TIP).wait_for(state="visible")
+        contrast, background = _colours(page, TIP)
+        assert contrast >= 7
+        assert (background < 0.1) if mode == "dark" else (background > 0.8)
 
 
 def test_on_a_phone_a_tap_follows_the_link_without_a_preview(browser, base_url):
-    page = _page(
-        browser,
-        base_url,
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-        has_touch=True,
-    )
-    page.goto(base_url + "guide.html")
-    note = page.locator("a.footnote-reference.zy-preview").first
-    note.scroll_into_view_if_needed()
-    note.tap()
-    page.wait_for_url("**/guide.html#guide-bt-note")
-    page.wait_for_timeout(600)
-    assert not page.locator(TIP).is_visible()
-    term = page.locator("a.zy-preview", has_text="Bradley–Terry 模型").first
-    term.scroll_into_view_if_needed()
-    term.tap()
-    page.wait_for_url("**/glossary.html#term-*")
-    _check_and_close(page)
+    phone = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+    with watched_page(browser, **phone) as page:
+        page.goto(base_url + "guide.html")
+        note = page.locator("a.footnote-reference.zy-preview").first
+        note.scroll_into_view_if_needed()
+        note.tap()
+        page.wait_for_url("**/guide.html#guide-bt-note")
+        page.wait_for_timeout(600)
+        assert not page.locator(TIP).is_visible()
+        term = page.locator("a.zy-preview", has_text="Bradley–Terry 模型").first
+        term.scroll_into_view_if_needed()
+        term.tap()
+        page.wait_for_url("**/glossary.html#term-*")
