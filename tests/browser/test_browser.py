@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from browser import watched_page
 from helpers import REPO, soup
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
@@ -87,6 +88,57 @@ def test_pages_request_nothing_but_the_site(browser, site, base_url):
         page.wait_for_load_state("networkidle")
     assert hosts <= {"127.0.0.1", "data", "blob"}, hosts
     context.close()
+
+
+PHONE = {"viewport": {"width": 412, "height": 823}, "is_mobile": True, "has_touch": True}
+#: A sheet that lays out every block at once (no content-visibility): the browser then fetches
+#: every face the page draws with when it loads it.
+EVERYTHING_AT_ONCE = "section, .zy-later { content-visibility: visible !important; }"
+READ_TO_THE_END = """async () => {
+    for (let y = 0; y <= document.documentElement.scrollHeight; y += innerHeight / 2) {
+        scrollTo(0, y);
+        await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+    }
+    await document.fonts.ready;
+}"""
+
+
+def _fonts_fetched(page) -> set[str]:
+    return {
+        urlparse(entry).path.rsplit("/", 1)[-1]
+        for entry in page.evaluate("performance.getEntriesByType('resource').map((entry) => entry.name)")
+        if urlparse(entry).path.endswith(".woff2")
+    }
+
+
+def test_a_post_fetches_the_faces_it_preloads_on_load_and_the_others_as_it_is_read(browser, site, base_url):
+    """A phone loading the post with the most formulas fetches exactly the KaTeX faces the page
+    preloads (none discovered by its first layout, which would be fetched ahead of the sheet);
+    the faces only its later blocks draw come as the reader scrolls to them, and by the end
+    every face the page draws with has come."""
+    path = _math_heaviest_post(site)
+    preloaded = {
+        urlparse(link["href"]).path.rsplit("/", 1)[-1]
+        for link in soup(site / path).select('link[rel="preload"][as="font"]')
+    }
+    assert preloaded
+    # what the page draws with, by the browser's own reckoning: every block laid out at once
+    context = browser.new_context(bypass_csp=True, **PHONE)
+    page = context.new_page()
+    page.goto(base_url + path)
+    page.add_style_tag(content=EVERYTHING_AT_ONCE)
+    page.evaluate("document.fonts.ready.then(() => true)")
+    drawn = _fonts_fetched(page)
+    context.close()
+    assert preloaded <= drawn
+
+    with watched_page(browser, **PHONE) as page:
+        page.goto(base_url + path)
+        page.wait_for_load_state("networkidle")
+        assert _fonts_fetched(page) == preloaded
+        page.evaluate(READ_TO_THE_END)
+        page.wait_for_load_state("networkidle")
+        assert _fonts_fetched(page) == drawn
 
 
 def _contrast(page, selector: str) -> float:
