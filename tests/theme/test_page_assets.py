@@ -109,19 +109,6 @@ def test_the_faces_of_every_formula_of_a_page_are_preloaded(app):
     assert len(preloads) == len(set(preloads))
 
 
-def test_a_face_only_the_later_blocks_draw_is_not_preloaded(app):
-    # \mathfrak{g} comes after 2,000 characters, in a block laid out only near the screen
-    page = soup(app.outdir / "long.html")
-    assert page.select("p.zy-later .katex .mathfrak")
-    preloads = [link["href"] for link in page.select('link[rel="preload"][as="font"]')]
-    assert any("KaTeX_Main-Regular" in href for href in preloads)  # E = mc² at the top
-    assert not any("KaTeX_Fraktur" in href for href in preloads)
-    # the face is cut and named by the sheet all the same, for when the block is laid out
-    (fraktur,) = (app.outdir / "_static" / "fonts").glob("KaTeX_Fraktur-Regular.*.woff2")
-    assert ord("g") in _cmap(fraktur)
-    assert f"fonts/{fraktur.name}" in _sheet(app)
-
-
 def test_the_copy_button_loads_only_where_there_is_code(app):
     def scripts(page):
         return [name for name, _ in page_scripts(app.outdir, app.outdir / f"{page}.html")]

@@ -9,7 +9,6 @@ extensions = [
     "zhiyuan.theme.portal",
     "zhiyuan.theme.strict_csp",
     "zhiyuan.theme.page_assets",
-    "zhiyuan.theme.later_blocks",
 ]
 myst_enable_extensions = ["dollarmath", "colon_fence"]
 language = "zh_CN"

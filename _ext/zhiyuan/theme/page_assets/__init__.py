@@ -25,11 +25,9 @@ the first paint, or a dark-mode reader sees a white flash) and ``_static/zhiyuan
   name; the faces of a family registered with
   :func:`cut_fonts_to_text` (KaTeX's, by :mod:`zhiyuan.formulas.katex_ssr`) to the characters
   its text shows; a face left with no glyph is dropped.  A page preloads the cut text faces
-  the classes of its body select up to its first block laid out only near the screen
-  (:mod:`zhiyuan.theme.later_blocks`): its formulas do not move when their fonts arrive, and the
+  the classes of its body select: its formulas do not move when their fonts arrive, and the
   browser does not wait for faces its first layout discovers (which it fetches at the
-  highest priority, ahead of everything the first paint needs).  A face only the later blocks
-  draw is fetched when the first of them nears the screen, not with the page.
+  highest priority, ahead of everything the first paint needs).
 * **scripts deferred**: every script in Sphinx's list gets ``defer`` (they keep their
   order and run before ``DOMContentLoaded``, which is what they wait for), and so do the
   two the theme's layout loads at the end of the body (Bootstrap's and pydata's, read from
@@ -99,7 +97,6 @@ from zhiyuan import caches, side_process, state
 from zhiyuan.compat import installed, pydata_sphinx_theme
 from zhiyuan.compat import sphinx as sphinx_compat
 from zhiyuan.config import declare
-from zhiyuan.theme.later_blocks import LATER
 from zhiyuan.theme.page_assets import css, fonts, js
 
 if TYPE_CHECKING:
@@ -430,18 +427,9 @@ def _make_bundle(app: Sphinx, sheets: list[str]) -> None:
 _CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')
 
 
-def _body_classes(body: str) -> tuple[set[str], set[str]]:
-    """The class names of the elements in a page's *body* (its HTML): all of them, and those
-    before its first block of class :data:`~zhiyuan.theme.later_blocks.LATER`, which is all
-    a browser lays out when it loads the page (the later blocks wait until they near the screen)."""
-    every: set[str] = set()
-    before_later: set[str] | None = None
-    for match in _CLASS_ATTRIBUTE.finditer(body):
-        names = match.group(1).split()
-        if before_later is None and LATER in names:
-            before_later = set(every)
-        every.update(names)
-    return every, every if before_later is None else before_later
+def _body_classes(body: str) -> set[str]:
+    """The class names of the elements in a page's *body* (its HTML)."""
+    return {name for match in _CLASS_ATTRIBUTE.finditer(body) for name in match.group(1).split()}
 
 
 def _font_preloads(app: Sphinx, classes: set[str]) -> list[str]:
@@ -707,7 +695,7 @@ def _on_html_page_context(
         asset for asset in context.get("css_files", []) if str(getattr(asset, "filename", "")) not in joined
     ]
     body = context.get("body") or ""
-    classes, classes_on_load = _body_classes(body)
+    classes = _body_classes(body)
     scripts = list(context.get("script_files", []))
     if app.builder._page_assets_theme_scripts:
         scripts += _theme_scripts(app, scripts)
@@ -721,7 +709,7 @@ def _on_html_page_context(
     context["page_assets_bundle"] = True
     pathto = context.get("pathto")
     if pathto is not None:
-        context["font_preloads"] = [pathto(f"_static/{url}", 1) for url in _font_preloads(app, classes_on_load)]
+        context["font_preloads"] = [pathto(f"_static/{url}", 1) for url in _font_preloads(app, classes)]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
