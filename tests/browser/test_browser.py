@@ -128,7 +128,8 @@ def test_a_page_fetches_no_face_but_those_it_preloads_and_every_face_it_draws_on
     page = context.new_page()
     page.goto(base_url + path)
     page.add_style_tag(content=EVERYTHING_AT_ONCE)
-    page.evaluate("document.fonts.ready.then(() => true)")
+    # a layout now, so that the faces it needs are being fetched when fonts.ready is awaited
+    page.evaluate("async () => { document.body.getBoundingClientRect(); await document.fonts.ready; }")
     drawn = _fonts_fetched(page)
     context.close()
 
