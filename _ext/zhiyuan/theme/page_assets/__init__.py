@@ -583,14 +583,15 @@ def _held(scripts: list[Any]) -> list[Any]:
     """*scripts* (a page's, deferred) held until the page's first paint, if all that run in the
     deferred order can be: classic scripts from a file.  Otherwise as they are: a module left
     to run before held scripts would change the order."""
-    in_order = [script for script in scripts if _in_order(script)]
-    if not in_order or any(script.attributes.get("type") not in (None, "text/javascript") for script in in_order):
+    in_order = [_in_order(script) for script in scripts]
+    if not any(in_order) or any(script.attributes.get("type") not in (None, "text/javascript")
+                                for script, ordered in zip(scripts, in_order) if ordered):
         return scripts
     return [
         sphinx_compat.script_asset(str(script.filename), priority=script.priority,
                                    **{**script.attributes, "type": AFTER_PAINT})
-        if _in_order(script) else script
-        for script in scripts
+        if ordered else script
+        for script, ordered in zip(scripts, in_order)
     ]
 
 

@@ -56,11 +56,11 @@
     if (window.performance && performance.mark) performance.mark("held-scripts-ran");
   }
 
-  function start() {
+  function start(scripts) {
     if (started) return;
     started = true;
     var last = null;
-    held().forEach(function (element) {
+    scripts.forEach(function (element) {
       var script = document.createElement("script");
       for (var i = 0; i < element.attributes.length; i++) {
         var attribute = element.attributes[i];
@@ -76,23 +76,25 @@
     }
   }
 
-  function afterFirstPaint() {
+  function afterFirstPaint(run) {
     var types = (window.PerformanceObserver && PerformanceObserver.supportedEntryTypes) || [];
     if (types.indexOf("paint") < 0) {
-      requestAnimationFrame(function () { setTimeout(start, 0); });
+      requestAnimationFrame(function () { setTimeout(run, 0); });
       return;
     }
     new PerformanceObserver(function (list, observer) {
       if (list.getEntriesByName("first-contentful-paint").length) {
         observer.disconnect();
-        start();
+        run();
       }
     }).observe({ type: "paint", buffered: true });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    if (!held().length) return;
-    afterFirstPaint();
-    setTimeout(start, 3000);
+    var scripts = held();
+    if (!scripts.length) return;
+    var run = function () { start(scripts); };
+    afterFirstPaint(run);
+    setTimeout(run, 3000);
   });
 })();
