@@ -37,7 +37,8 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 #: An init script noting whether the page holds scripts until its first paint
-#: (zhiyuan.theme.page_assets), before strict_csp's head.js puts them back.
+#: (zhiyuan.theme.page_assets, type AFTER_PAINT), before strict_csp's head.js puts them back.
+#: (The literal: the benchmarks import this module without the extension on their path.)
 NOTE_HELD_SCRIPTS = """
 document.addEventListener("DOMContentLoaded", () => {
   window.__heldScripts = window.__heldScripts
@@ -73,7 +74,8 @@ def goto_waits_for_scripts(page) -> None:
 LOCAL_HOSTS = {"127.0.0.1", "data", "blob"}
 
 
-def _host(url: str) -> str:
+def host_of(url: str) -> str:
+    """The host a request for *url* goes to (``data``, ``blob`` for what a page makes itself)."""
     parts = urlparse(url)
     return parts.hostname or parts.scheme
 
@@ -91,7 +93,7 @@ def watched_page(browser, **context_options):
     page.errors, page.hosts = [], set()
     page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: page.errors.append(f"uncaught: {error}"))
-    page.on("request", lambda request: page.hosts.add(_host(request.url)))
+    page.on("request", lambda request: page.hosts.add(host_of(request.url)))
     try:
         yield page
         assert page.evaluate("window.__cspViolations") == []

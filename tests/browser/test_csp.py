@@ -8,13 +8,13 @@ icons as inline SVG and SVG masks, no icon font, math).  The static checks of ev
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import quote, urlparse
+from urllib.parse import quote
 
 import pytest
 
 from zhiyuan.theme.strict_csp import POLICY
 
-from browser import serve
+from browser import host_of, serve
 from helpers import math_and_code_post
 
 pytestmark = [pytest.mark.site]
@@ -58,7 +58,7 @@ class Visit:
         self.requests: list[tuple[str, str]] = []  # (resource type, URL)
         self.page.on("console", lambda message: self.console.append(message.text))
         self.page.on("pageerror", lambda error: self.console.append(f"uncaught: {error}"))
-        self.page.on("request", lambda request: self.hosts.add(urlparse(request.url).hostname or urlparse(request.url).scheme))
+        self.page.on("request", lambda request: self.hosts.add(host_of(request.url)))
         self.page.on("request", lambda request: self.requests.append((request.resource_type, request.url)))
 
     def open(self, url: str):

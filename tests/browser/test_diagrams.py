@@ -5,10 +5,9 @@ stochastic-approximation article's two plots and the writing guide's three examp
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
 
 import pytest
-from browser import COLLECT_VIOLATIONS, serve
+from browser import COLLECT_VIOLATIONS, host_of, serve
 from zhiyuan.theme.strict_csp import POLICY
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
@@ -29,7 +28,7 @@ def test_diagrams_and_plots_load_under_the_policy_and_sit_on_a_light_card_in_dar
     context.add_init_script(COLLECT_VIOLATIONS)
     page = context.new_page()
     hosts: set[str] = set()
-    page.on("request", lambda request: hosts.add(urlparse(request.url).hostname or urlparse(request.url).scheme))
+    page.on("request", lambda request: hosts.add(host_of(request.url)))
     page.goto(base_url + path)
     page.evaluate("document.documentElement.dataset.theme = 'dark'")
     images = page.locator("img.zy-diagram, img.zy-plot")

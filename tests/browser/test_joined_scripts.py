@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from browser import serve, watched_page
+from zhiyuan.theme.page_assets import AFTER_PAINT
 from zhiyuan.theme.strict_csp import POLICY
 
 from helpers import soup
@@ -47,7 +48,7 @@ def test_the_scripts_are_fetched_after_the_first_contentful_paint(page, base_url
     ]""", joined)
     assert fetched >= paint
     # put back as the scripts they were: nothing of the held type is left
-    assert page.locator('script[type="text/x-after-paint"]').count() == 0
+    assert page.locator(f'script[type="{AFTER_PAINT}"]').count() == 0
 
 
 def test_each_part_runs_in_order_seeing_its_own_element_as_the_current_script(page, base_url, app):
