@@ -82,6 +82,30 @@ def test_a_card_is_a_1200_by_630_png_the_same_bytes_every_time():
     assert len(png) < 40_000
 
 
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def _between(colour, ink, ground) -> bool:
+    """Whether *colour* is a blend of *ink* over *ground* (within a unit of rounding)."""
+    return any(all(abs(c - (g + (i - g) * step / 255)) <= 1 for c, i, g in zip(colour, ink, ground))
+               for step in range(256))
+
+
+def test_a_card_holds_its_colours_and_the_blends_of_each_text_over_its_ground():
+    colours = draw.Colours()
+    text_over_ground = [(_rgb(ink), _rgb(ground)) for ink, ground in (
+        (colours.title, colours.background), (colours.muted, colours.background),
+        (colours.primary, colours.background), (colours.chip_text, colours.chip))]
+    png = draw_card("DPO：从 RLHF 三阶段到闭式偏好目标", ("Large Model",), "知源", "example.org", FONTS)
+    shown = {rgb for _, rgb in Image.open(io.BytesIO(png)).convert("RGB").getcolors()}
+    # no colour of a quantiser's choosing: each one is a text's, a ground's or a blend of the two
+    assert all(any(_between(rgb, *pair) for pair in text_over_ground) for rgb in shown)
+    # and the text is antialiased: its edges take many steps between its colour and its ground
+    for ink, ground in text_over_ground:
+        assert len({rgb for rgb in shown if _between(rgb, ink, ground)} - {ink, ground}) >= 8
+
+
 def test_a_title_too_long_for_three_lines_is_cut_with_an_ellipsis():
     font = _font(FONTS.bold, FONTS.bold_index, 52)  # the smallest size
     lines = draw._title_lines("很长的标题" * 40, FONTS)[1]
