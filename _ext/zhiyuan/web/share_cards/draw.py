@@ -5,8 +5,8 @@ bytes, the same bytes for the same arguments on every run and in every folder â€
 writes no date or path into the file, text is laid out by FreeType alone (Pillow's basic
 layout, not the system's Raqm), and the card is drawn straight onto a palette
 (:class:`_PaletteCanvas`): its few flat colours and, for each colour of text over its ground,
-the 15 blends between them that the text's antialiased edges take (some 15 KiB a card, a
-third of an RGB PNG).  That is what a quantiser would find in an RGB drawing, without the
+the 15 blends between them that the text's antialiased edges take (some 15â€“20 KiB a card,
+against some 50 as an RGB PNG).  That is what a quantiser would find in an RGB drawing, without the
 quantising pass, and truer to it: an edge takes the blend nearest its coverage, not the
 nearest of a few colours chosen for the whole card.
 
