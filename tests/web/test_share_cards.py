@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageColor
 
 from zhiyuan import caches, side_process
 from zhiyuan.web import share_cards
@@ -82,10 +82,6 @@ def test_a_card_is_a_1200_by_630_png_the_same_bytes_every_time():
     assert len(png) < 40_000
 
 
-def _rgb(colour: str) -> tuple[int, int, int]:
-    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
-
-
 def _between(colour, ink, ground) -> bool:
     """Whether *colour* is a blend of *ink* over *ground* (within a unit of rounding)."""
     return any(all(abs(c - (g + (i - g) * step / 255)) <= 1 for c, i, g in zip(colour, ink, ground))
@@ -94,7 +90,7 @@ def _between(colour, ink, ground) -> bool:
 
 def test_a_card_holds_its_colours_and_the_blends_of_each_text_over_its_ground():
     colours = draw.Colours()
-    text_over_ground = [(_rgb(ink), _rgb(ground)) for ink, ground in (
+    text_over_ground = [(ImageColor.getrgb(ink), ImageColor.getrgb(ground)) for ink, ground in (
         (colours.title, colours.background), (colours.muted, colours.background),
         (colours.primary, colours.background), (colours.chip_text, colours.chip))]
     png = draw_card("DPO：从 RLHF 三阶段到闭式偏好目标", ("Large Model",), "知源", "example.org", FONTS)
